@@ -1,0 +1,3 @@
+from saferplan.cli.main import run
+
+run()

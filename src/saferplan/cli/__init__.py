@@ -1,0 +1,1 @@
+"""The ``saferplan`` command line: a thin shell over the library packages."""

@@ -1,0 +1,100 @@
+"""``saferplan import KIND FILES...`` and ``saferplan imports`` (the provenance list)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from saferplan.cli.output import console, friendly_errors
+
+
+def _input_size(paths: list[Path]) -> int:
+    total = 0
+    for path in paths:
+        if path.is_dir():
+            total += sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+        elif path.exists():
+            total += path.stat().st_size
+    return total
+
+
+def import_command(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="police-uk, mps, lsoa-annual, population, lookup or boundaries.",
+            show_default=False,
+        ),
+    ],
+    files: Annotated[
+        list[Path], typer.Argument(help="Files, folders or zip archives.", show_default=False)
+    ],
+    name: Annotated[
+        str | None, typer.Option(help="Name of the population set or boundary set.")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Year the data refers to, where not in the file.")] = None,
+    level: Annotated[
+        str | None, typer.Option(help="Area level: borough, ward or lsoa (where not in the file).")
+    ] = None,
+    crs: Annotated[str | None, typer.Option(help="CRS of coordinates without one, e.g. EPSG:4326.")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Crime category of an LSOA annual file (default: from its name).")
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Publisher of the data, recorded as provenance.")] = None,
+) -> None:
+    """Import data files into the warehouse: all of them, or, on any error, none."""
+    from saferplan.datastore.importing import run_import
+    from saferplan.site.bootstrap import setup_django
+
+    options: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "name": name, "year": year, "level": level, "crs": crs,
+            "category": category, "source": source,
+        }.items()
+        if v is not None
+    }
+    with friendly_errors():
+        setup_django()
+        columns = (*Progress.get_default_columns()[:-1], DownloadColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=console, transient=True, disable=not console.is_terminal and not os.environ.get("SAFERPLAN_PROGRESS")) as bar:
+            task = bar.add_task(f"Importing {kind}", total=_input_size(files) or None)
+            outcome = run_import(
+                kind, files, options=options, progress=lambda n: bar.advance(task, n)
+            )
+    for record in outcome.imported:
+        console.print(
+            f"[green]Imported[/] {record.file_name}: {record.rows_kept:,} rows kept "
+            f"of {record.rows_read:,} read ({record.rows_rejected:,} rejected) "
+            f"as import #{record.pk}",
+            highlight=False,
+        )
+    for file_name, earlier in outcome.skipped:
+        already = f" as import #{earlier.pk}" if earlier is not None else ""
+        console.print(f"[yellow]Skipped[/] {file_name}: already imported{already}", highlight=False)
+
+
+def imports_command() -> None:
+    """List every import with its provenance (file, SHA-256, rows, when and by whom)."""
+    from saferplan.datastore.models import ImportRecord
+    from saferplan.site.bootstrap import setup_django
+
+    setup_django()
+    table = Table("#", "kind", "file", "sha256", "read", "kept", "rejected", "when", "by")
+    for r in ImportRecord.objects.all():
+        table.add_row(
+            str(r.pk), r.kind, r.file_name, r.sha256[:12], f"{r.rows_read:,}",
+            f"{r.rows_kept:,}", f"{r.rows_rejected:,}",
+            r.finished_at.strftime("%Y-%m-%d %H:%M"), r.imported_by,
+        )
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_command)
+    app.command("imports")(imports_command)

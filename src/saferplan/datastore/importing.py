@@ -1,0 +1,174 @@
+"""Running an import: expand inputs, parse each file, publish everything or nothing.
+
+Importers (one module per kind, in the domain packages) only parse and validate; this
+module owns hashing, de-duplication, provenance records and the atomic publication, so
+every kind behaves the same way when input is bad or repeated.
+"""
+
+from __future__ import annotations
+
+import getpass
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from saferplan.datastore.errors import SaferplanError
+from saferplan.datastore.sources import SourceFile, expand_sources
+from saferplan.datastore.warehouse import StagedTable, Warehouse
+
+# Called with the number of input bytes just processed, for progress bars.
+ProgressCallback = Callable[[int], None]
+
+IMPORTER_MODULES = (
+    "saferplan.crime.importers.police_uk",
+    "saferplan.crime.importers.mps",
+    "saferplan.crime.importers.lsoa_annual",
+    "saferplan.geography.importers.population",
+    "saferplan.geography.importers.lookup",
+    "saferplan.geography.importers.boundaries",
+)
+
+
+@dataclass
+class ParsedSource:
+    """What an importer made of one file: rows for the warehouse and the counts to record."""
+
+    tables: list[StagedTable]
+    rows_read: int
+    rows_kept: int
+    rows_rejected: int = 0
+    encoding: str = ""
+    dataset_name: str = ""
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+class Importer(Protocol):
+    kind: ClassVar[str]
+    help: ClassVar[str]
+    suffixes: ClassVar[tuple[str, ...]]
+
+    def parse(
+        self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
+    ) -> ParsedSource:
+        """Validate and convert one file; raise InputError naming file, row and column."""
+        ...
+
+
+_REGISTRY: dict[str, type[Importer]] = {}
+
+
+def register(cls: type[Importer]) -> type[Importer]:
+    """Class decorator: make an importer available as ``saferplan import <kind>``."""
+    _REGISTRY[cls.kind] = cls
+    return cls
+
+
+def importers() -> dict[str, type[Importer]]:
+    for module in IMPORTER_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+    return dict(sorted(_REGISTRY.items()))
+
+
+@dataclass
+class ImportOutcome:
+    imported: list[Any] = field(default_factory=list)  # ImportRecord
+    skipped: list[tuple[str, Any]] = field(default_factory=list)  # (file, earlier record)
+
+
+def run_import(
+    kind: str,
+    paths: Iterable[Path | str],
+    *,
+    options: Mapping[str, Any] | None = None,
+    user: str | None = None,
+    progress: ProgressCallback | None = None,
+    warehouse: Warehouse | None = None,
+) -> ImportOutcome:
+    """Import every file under ``paths`` as ``kind``: all of them, or (on any error) none.
+
+    A file whose content (SHA-256) was imported before as the same kind is skipped, so
+    running the same import twice changes nothing. Requires Django to be set up.
+    """
+    from django.db import transaction
+
+    from saferplan.datastore.models import ImportRecord
+
+    registry = importers()
+    if kind not in registry:
+        raise SaferplanError(
+            f"unknown import kind '{kind}'", hint=f"Choose one of: {', '.join(registry)}."
+        )
+    importer = registry[kind]()
+    options = options or {}
+    user = user or _os_user()
+    report = progress or (lambda n: None)
+    wh = warehouse or Warehouse()
+    outcome = ImportOutcome()
+
+    parsed: list[tuple[SourceFile, ParsedSource, datetime, datetime]] = []
+    seen: set[str] = set()
+    for source in expand_sources(paths, importer.suffixes):
+        digest = source.sha256
+        earlier = ImportRecord.objects.filter(kind=kind, sha256=digest).first()
+        if earlier is not None or digest in seen:
+            outcome.skipped.append((source.display_name, earlier))
+            report(source.size)
+            continue
+        seen.add(digest)
+        started = datetime.now(timezone.utc)
+        result = importer.parse(source, options, report)
+        parsed.append((source, result, started, datetime.now(timezone.utc)))
+
+    if not parsed:
+        return outcome
+
+    with wh.lock():
+        publication = wh.begin()
+        try:
+            with transaction.atomic():
+                for source, result, started, finished in parsed:
+                    if ImportRecord.objects.filter(kind=kind, sha256=source.sha256).exists():
+                        # Imported by another process while we were parsing.
+                        outcome.skipped.append((source.display_name, None))
+                        continue
+                    record = ImportRecord.objects.create(
+                        kind=kind,
+                        file_name=source.name,
+                        container=source.container or "",
+                        sha256=source.sha256,
+                        size_bytes=source.size,
+                        encoding=result.encoding,
+                        rows_read=result.rows_read,
+                        rows_kept=result.rows_kept,
+                        rows_rejected=result.rows_rejected,
+                        dataset_name=result.dataset_name,
+                        notes=result.notes,
+                        imported_by=user,
+                        started_at=started,
+                        finished_at=finished,
+                    )
+                    entries = publication.add(record.pk, result.tables)
+                    record.notes = {**record.notes, "files": [e.file for e in entries]}
+                    record.save(update_fields=["notes"])
+                    outcome.imported.append(record)
+                publication.commit()
+        except BaseException:
+            publication.rollback()
+            raise
+        finally:
+            publication.cleanup()
+    return outcome
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,35 @@
+"""Provenance: one record per imported file, so every figure can name the file it came from."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ImportRecord(models.Model):
+    """A file imported into the warehouse: what, from where, its hash, and what happened."""
+
+    kind = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=500)
+    container = models.CharField(max_length=500, blank=True, help_text="zip archive, if any")
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.BigIntegerField()
+    encoding = models.CharField(max_length=20, blank=True)
+    rows_read = models.BigIntegerField()
+    rows_kept = models.BigIntegerField()
+    rows_rejected = models.BigIntegerField(default=0)
+    dataset_name = models.CharField(
+        max_length=200, blank=True, help_text="e.g. the population set's name"
+    )
+    notes = models.JSONField(default=dict, blank=True)
+    imported_by = models.CharField(max_length=150)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "sha256"], name="one_import_per_file_content")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.file_name}"

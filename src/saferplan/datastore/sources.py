@@ -1,0 +1,125 @@
+"""Input files as importers see them: expanded from folders and zip archives, hashed, decoded.
+
+Every member of a zip archive or folder is its own source with its own SHA-256, so the same
+month's file imported loose and later inside an archive is recognised as already imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from functools import cached_property
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from saferplan.datastore.errors import InputError
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file's bytes, its display name and where it came from."""
+
+    name: str
+    data: bytes = field(repr=False)
+    container: str | None = None
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.container}:{self.name}" if self.container else self.name
+
+
+def _matches(path: str, suffixes: tuple[str, ...]) -> bool:
+    lowered = path.lower()
+    return any(lowered.endswith(s) for s in suffixes)
+
+
+def expand_sources(
+    paths: Iterable[Path | str], suffixes: tuple[str, ...] = (".csv",)
+) -> Iterator[SourceFile]:
+    """Yield every importable file under ``paths``: files, folders (recursively) and zips.
+
+    Files are yielded in sorted order within a folder or archive so imports are repeatable.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(str(path), "no such file or folder")
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and _matches(p.name, (*suffixes, ".zip"))
+            )
+            if not found:
+                raise InputError(
+                    str(path), f"the folder holds no {' or '.join(suffixes)} or .zip files"
+                )
+            yield from expand_sources(found, suffixes)
+        elif path.suffix.lower() == ".zip" and ".zip" not in suffixes:
+            yield from _zip_members(path, suffixes)
+        else:
+            yield SourceFile(name=str(path), data=path.read_bytes())
+
+
+def _zip_members(path: Path, suffixes: tuple[str, ...]) -> Iterator[SourceFile]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise InputError(str(path), f"not a readable zip archive ({exc})") from exc
+    with archive:
+        names = sorted(
+            n for n in archive.namelist() if not n.endswith("/") and _matches(n, suffixes)
+        )
+        if not names:
+            raise InputError(str(path), f"the archive holds no {' or '.join(suffixes)} files")
+        for member in names:
+            try:
+                data = archive.read(member)
+            except (zipfile.BadZipFile, OSError) as exc:
+                raise InputError(f"{path}:{member}", f"cannot be read from the archive ({exc})")
+            yield SourceFile(name=member, data=data, container=str(path))
+
+
+def utf8_bytes(source: SourceFile) -> tuple[bytes, str]:
+    """Return the source as UTF-8 bytes without a BOM, and the encoding it was found in.
+
+    Spreadsheet exports arrive as UTF-8, UTF-8 with a BOM or Windows-1252; anything that is
+    not valid UTF-8 is read as Windows-1252, which maps every byte a user is likely to see.
+    """
+    data = source.data
+    if not data.strip():
+        raise InputError(source.display_name, "the file is empty")
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252").encode("utf-8"), "windows-1252"
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise InputError(
+                source.display_name,
+                "the file is neither UTF-8 nor Windows-1252 text",
+                row=line,
+                hint="Save it from your spreadsheet as 'CSV UTF-8'.",
+            ) from exc
+    return data, encoding
+
+
+def decoded_text(source: SourceFile) -> tuple[str, str]:
+    """The source as text (see :func:`utf8_bytes`) for importers that parse with ``csv``."""
+    data, encoding = utf8_bytes(source)
+    return data.decode("utf-8"), encoding

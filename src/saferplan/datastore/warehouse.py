@@ -1,0 +1,219 @@
+"""The columnar warehouse: immutable Parquet files listed in an atomically replaced catalog.
+
+Why this shape: DuckDB lets only one process open a database file for writing, but readers
+(the web app, report builds, a second CLI) must keep working while an import runs. So an
+import writes new Parquet files, then publishes them by replacing ``catalog.json`` in one
+``os.replace``. A reader sees the catalog before or after, never half of an import; files
+are never modified once written, and superseded ones are kept for provenance.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from saferplan import config
+from saferplan.datastore.errors import SaferplanError
+from saferplan.datastore.tables import TABLES
+
+CATALOG_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One Parquet file of one table, written by one import."""
+
+    import_id: int
+    table: str
+    file: str  # relative to the warehouse root
+    rows: int
+    partitions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StagedTable:
+    """Rows an importer produced for one table, before they have an import id."""
+
+    table: str
+    data: pa.Table  # every column of the table's schema except ``import_id``
+
+
+class Warehouse:
+    """Reads and publishes the Parquet files under one warehouse directory."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root or config.warehouse_dir()
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.catalog_path = self.root / "catalog.json"
+
+    # -- reading -------------------------------------------------------------------------
+
+    def entries(self) -> list[CatalogEntry]:
+        try:
+            raw = json.loads(self.catalog_path.read_text())
+        except FileNotFoundError:
+            return []
+        return [CatalogEntry(**e) for e in raw["entries"]]
+
+    def live_partitions(self, table: str) -> dict[str, int]:
+        """For each partition key of ``table``, the newest import that covers it."""
+        live: dict[str, int] = {}
+        for entry in self.entries():
+            if entry.table != table:
+                continue
+            for key in entry.partitions:
+                if live.get(key, -1) < entry.import_id:
+                    live[key] = entry.import_id
+        return live
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB connection with one view per table over its live rows.
+
+        ``<table>_all`` holds every imported row; ``<table>`` keeps, for each partition key,
+        only the rows of the newest import covering it.
+        """
+        con = duckdb.connect(":memory:")
+        entries = self.entries()
+        for name, spec in TABLES.items():
+            files = [str(self.root / e.file) for e in entries if e.table == name]
+            if files:
+                listing = ", ".join(_sql_string(f) for f in files)
+                con.execute(
+                    f"CREATE VIEW {name}_all AS SELECT * FROM read_parquet([{listing}], "
+                    "union_by_name = true)"
+                )
+            else:
+                con.register(f"{name}_empty", spec.schema.empty_table())
+                con.execute(f"CREATE VIEW {name}_all AS SELECT * FROM {name}_empty")
+            live = self.live_partitions(name)
+            live_table = pa.table(
+                {
+                    "partition_key": pa.array(list(live.keys()), pa.string()),
+                    "import_id": pa.array(list(live.values()), pa.int64()),
+                }
+            )
+            con.register(f"{name}_live", live_table)
+            con.execute(
+                f"CREATE VIEW {name} AS SELECT t.* FROM {name}_all t "
+                f"SEMI JOIN {name}_live l ON t.import_id = l.import_id "
+                "AND t.partition_key = l.partition_key"
+            )
+        return con
+
+    # -- writing -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Serialise writers across processes; readers never take it."""
+        with open(self.root / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def write_staged(
+        self, staging: Path, import_id: int, staged: Sequence[StagedTable]
+    ) -> list[tuple[Path, CatalogEntry]]:
+        """Write each staged table as Parquet in ``staging``; return (file, entry) pairs."""
+        written: list[tuple[Path, CatalogEntry]] = []
+        for n, part in enumerate(staged):
+            spec = TABLES[part.table]
+            data = part.data.append_column(
+                "import_id", pa.array([import_id] * part.data.num_rows, pa.int64())
+            )
+            data = data.select(spec.schema.names).cast(spec.schema)
+            relative = f"tables/{spec.name}/import-{import_id:06d}-{n}.parquet"
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(data, path, compression="zstd")
+            partitions = sorted(pc.unique(data["partition_key"]).to_pylist())
+            written.append(
+                (path, CatalogEntry(import_id, spec.name, relative, data.num_rows, partitions))
+            )
+        return written
+
+    def begin(self) -> Publication:
+        """Start staging files for publication; call inside :meth:`lock`.
+
+        The caller commits (catalog replaced: readers see every new file) or rolls back
+        (nothing visible changes), then always calls :meth:`Publication.cleanup`.
+        """
+        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=self.root))
+        return Publication(self, staging)
+
+    def _write_catalog(self, entries: list[CatalogEntry]) -> None:
+        payload = {"version": CATALOG_VERSION, "entries": [asdict(e) for e in entries]}
+        handle, tmp = tempfile.mkstemp(prefix="catalog-", suffix=".json", dir=self.root)
+        with os.fdopen(handle, "w") as out:
+            json.dump(payload, out, indent=1)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self.catalog_path)
+
+
+class Publication:
+    """Files staged by one import run; see :meth:`Warehouse.begin`."""
+
+    def __init__(self, warehouse: Warehouse, staging: Path) -> None:
+        self.warehouse = warehouse
+        self.staging = staging
+        self.pending: list[tuple[Path, CatalogEntry]] = []
+        self.moved: list[Path] = []
+        self.previous_catalog: list[CatalogEntry] | None = None
+
+    def add(self, import_id: int, staged: Sequence[StagedTable]) -> list[CatalogEntry]:
+        written = self.warehouse.write_staged(self.staging, import_id, staged)
+        self.pending.extend(written)
+        return [entry for _, entry in written]
+
+    def commit(self) -> None:
+        root = self.warehouse.root
+        for path, entry in self.pending:
+            final = root / entry.file
+            if final.exists():
+                raise SaferplanError(f"warehouse file {final} already exists; refusing to replace")
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, final)
+            self.moved.append(final)
+        self.previous_catalog = self.warehouse.entries()
+        self.warehouse._write_catalog(self.previous_catalog + [e for _, e in self.pending])
+
+    def rollback(self) -> None:
+        if self.previous_catalog is not None:
+            self.warehouse._write_catalog(self.previous_catalog)
+        for path in self.moved:
+            path.unlink(missing_ok=True)
+        self.moved.clear()
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def describe(warehouse: Warehouse | None = None) -> dict[str, Any]:
+    """Rows per table, live and in all, for status displays and tests."""
+    wh = warehouse or Warehouse()
+    con = wh.connect()
+    out: dict[str, Any] = {}
+    for name in TABLES:
+        row_all = con.execute(f"SELECT count(*) FROM {name}_all").fetchone()
+        row_live = con.execute(f"SELECT count(*) FROM {name}").fetchone()
+        out[name] = {"all": row_all[0] if row_all else 0, "live": row_live[0] if row_live else 0}
+    return out

@@ -1,0 +1,1 @@
+"""The Django project that carries saferplan's records and web app."""
