@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.progress import DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
 from saferplan.cli.output import console, friendly_errors
@@ -37,15 +37,22 @@ def import_command(
     name: Annotated[
         str | None, typer.Option(help="Name of the population set or boundary set.")
     ] = None,
-    year: Annotated[int | None, typer.Option(help="Year the data refers to, where not in the file.")] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Year the data refers to, where not in the file.")
+    ] = None,
     level: Annotated[
         str | None, typer.Option(help="Area level: borough, ward or lsoa (where not in the file).")
     ] = None,
-    crs: Annotated[str | None, typer.Option(help="CRS of coordinates without one, e.g. EPSG:4326.")] = None,
-    category: Annotated[
-        str | None, typer.Option(help="Crime category of an LSOA annual file (default: from its name).")
+    crs: Annotated[
+        str | None, typer.Option(help="CRS of coordinates without one, e.g. EPSG:4326.")
     ] = None,
-    source: Annotated[str | None, typer.Option(help="Publisher of the data, recorded as provenance.")] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(help="Crime category of an LSOA annual file (default: from its name)."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Publisher of the data, recorded as provenance.")
+    ] = None,
 ) -> None:
     """Import data files into the warehouse: all of them, or, on any error, none."""
     from saferplan.datastore.importing import run_import
@@ -54,15 +61,24 @@ def import_command(
     options: dict[str, Any] = {
         k: v
         for k, v in {
-            "name": name, "year": year, "level": level, "crs": crs,
-            "category": category, "source": source,
+            "name": name,
+            "year": year,
+            "level": level,
+            "crs": crs,
+            "category": category,
+            "source": source,
         }.items()
         if v is not None
     }
     with friendly_errors():
         setup_django()
         columns = (*Progress.get_default_columns()[:-1], DownloadColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=console, transient=True, disable=not console.is_terminal and not os.environ.get("SAFERPLAN_PROGRESS")) as bar:
+        with Progress(
+            *columns,
+            console=console,
+            transient=True,
+            disable=not console.is_terminal and not os.environ.get("SAFERPLAN_PROGRESS"),
+        ) as bar:
             task = bar.add_task(f"Importing {kind}", total=_input_size(files) or None)
             outcome = run_import(
                 kind, files, options=options, progress=lambda n: bar.advance(task, n)
@@ -88,9 +104,15 @@ def imports_command() -> None:
     table = Table("#", "kind", "file", "sha256", "read", "kept", "rejected", "when", "by")
     for r in ImportRecord.objects.all():
         table.add_row(
-            str(r.pk), r.kind, r.file_name, r.sha256[:12], f"{r.rows_read:,}",
-            f"{r.rows_kept:,}", f"{r.rows_rejected:,}",
-            r.finished_at.strftime("%Y-%m-%d %H:%M"), r.imported_by,
+            str(r.pk),
+            r.kind,
+            r.file_name,
+            r.sha256[:12],
+            f"{r.rows_read:,}",
+            f"{r.rows_kept:,}",
+            f"{r.rows_rejected:,}",
+            r.finished_at.strftime("%Y-%m-%d %H:%M"),
+            r.imported_by,
         )
     console.print(table)
 

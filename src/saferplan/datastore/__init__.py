@@ -1,1 +1,1 @@
-"""The data store: import provenance (Django records) and columnar facts (Parquet read by DuckDB)."""
+"""The data store: import provenance (Django records) and columnar facts (Parquet, DuckDB)."""

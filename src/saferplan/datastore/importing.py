@@ -11,7 +11,7 @@ import getpass
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -122,9 +122,9 @@ def run_import(
             report(source.size)
             continue
         seen.add(digest)
-        started = datetime.now(timezone.utc)
+        started = datetime.now(UTC)
         result = importer.parse(source, options, report)
-        parsed.append((source, result, started, datetime.now(timezone.utc)))
+        parsed.append((source, result, started, datetime.now(UTC)))
 
     if not parsed:
         return outcome

@@ -7,10 +7,11 @@ month's file imported loose and later inside an archive is recognised as already
 from __future__ import annotations
 
 import hashlib
+import mmap
 import zipfile
-from functools import cached_property
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from saferplan.datastore.errors import InputError
@@ -23,7 +24,7 @@ class SourceFile:
     """One input file's bytes, its display name and where it came from."""
 
     name: str
-    data: bytes = field(repr=False)
+    data: bytes | mmap.mmap = field(repr=False)  # large files are memory-mapped, not copied
     container: str | None = None
 
     @cached_property
@@ -67,7 +68,33 @@ def expand_sources(
         elif path.suffix.lower() == ".zip" and ".zip" not in suffixes:
             yield from _zip_members(path, suffixes)
         else:
-            yield SourceFile(name=str(path), data=path.read_bytes())
+            yield SourceFile(name=str(path), data=_file_bytes(path))
+
+
+MAP_THRESHOLD = 16 << 20
+
+
+def _file_bytes(path: Path) -> bytes | mmap.mmap:
+    """Small files are read; large ones memory-mapped so parsing starts without a copy."""
+    size = path.stat().st_size
+    if size < MAP_THRESHOLD:
+        return path.read_bytes()
+    with open(path, "rb") as handle:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def is_blank(data: bytes | mmap.mmap) -> bool:
+    """True for an empty file or one holding only white space (checked without a full copy)."""
+    if len(data) > MAP_THRESHOLD:
+        return (
+            not bytes(data[:4096]).strip()
+            and not bytes(data[-4096:]).strip()
+            and not any(
+                bytes(data[i : i + MAP_THRESHOLD]).strip()
+                for i in range(0, len(data), MAP_THRESHOLD)
+            )
+        )
+    return not bytes(data).strip()
 
 
 def _zip_members(path: Path, suffixes: tuple[str, ...]) -> Iterator[SourceFile]:
@@ -85,7 +112,9 @@ def _zip_members(path: Path, suffixes: tuple[str, ...]) -> Iterator[SourceFile]:
             try:
                 data = archive.read(member)
             except (zipfile.BadZipFile, OSError) as exc:
-                raise InputError(f"{path}:{member}", f"cannot be read from the archive ({exc})")
+                raise InputError(
+                    f"{path}:{member}", f"cannot be read from the archive ({exc})"
+                ) from exc
             yield SourceFile(name=member, data=data, container=str(path))
 
 
@@ -95,8 +124,8 @@ def utf8_bytes(source: SourceFile) -> tuple[bytes, str]:
     Spreadsheet exports arrive as UTF-8, UTF-8 with a BOM or Windows-1252; anything that is
     not valid UTF-8 is read as Windows-1252, which maps every byte a user is likely to see.
     """
-    data = source.data
-    if not data.strip():
+    data = bytes(source.data)
+    if is_blank(data):
         raise InputError(source.display_name, "the file is empty")
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM) :]

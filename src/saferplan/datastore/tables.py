@@ -19,6 +19,8 @@ class TableSpec:
     name: str
     description: str
     schema: pa.Schema
+    # Columns whose values are nearly all distinct: dictionary encoding would only cost time.
+    high_cardinality: tuple[str, ...] = ()
 
 
 BOOKKEEPING = [
@@ -27,8 +29,10 @@ BOOKKEEPING = [
 ]
 
 
-def _spec(name: str, description: str, *fields: pa.Field) -> TableSpec:
-    return TableSpec(name, description, pa.schema([*fields, *BOOKKEEPING]))
+def _spec(
+    name: str, description: str, *fields: pa.Field, high_cardinality: tuple[str, ...] = ()
+) -> TableSpec:
+    return TableSpec(name, description, pa.schema([*fields, *BOOKKEEPING]), high_cardinality)
 
 
 CRIME_COUNTS = _spec(
@@ -61,6 +65,7 @@ POLICE_UK_RECORDS = _spec(
     pa.field("crime_type", pa.string(), nullable=False),
     pa.field("last_outcome", pa.string()),
     pa.field("context", pa.string()),
+    high_cardinality=("crime_id",),
 )
 
 POPULATION = _spec(
@@ -95,6 +100,7 @@ BOUNDARIES = _spec(
     pa.field("area_code", pa.string(), nullable=False),
     pa.field("area_name", pa.string()),
     pa.field("geometry", pa.binary(), nullable=False),
+    high_cardinality=("geometry",),
 )
 
 TABLES: dict[str, TableSpec] = {

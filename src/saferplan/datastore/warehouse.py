@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from saferplan.datastore.errors import SaferplanError
 from saferplan.datastore.tables import TABLES
 
 CATALOG_VERSION = 1
+ROWS_PER_FILE = 500_000
 
 
 @dataclass(frozen=True)
@@ -129,22 +131,37 @@ class Warehouse:
         self, staging: Path, import_id: int, staged: Sequence[StagedTable]
     ) -> list[tuple[Path, CatalogEntry]]:
         """Write each staged table as Parquet in ``staging``; return (file, entry) pairs."""
-        written: list[tuple[Path, CatalogEntry]] = []
-        for n, part in enumerate(staged):
+        jobs: list[tuple[Path, CatalogEntry, pa.Table, list[str]]] = []
+        for part in staged:
             spec = TABLES[part.table]
             data = part.data.append_column(
                 "import_id", pa.array([import_id] * part.data.num_rows, pa.int64())
             )
             data = data.select(spec.schema.names).cast(spec.schema)
-            relative = f"tables/{spec.name}/import-{import_id:06d}-{n}.parquet"
-            path = staging / relative
+            dictionary = [
+                f.name
+                for f in spec.schema
+                if pa.types.is_string(f.type) and f.name not in spec.high_cardinality
+            ]
+            # Large tables are split so the files can be encoded on every core at once.
+            step = max(ROWS_PER_FILE, -(-data.num_rows // (os.cpu_count() or 1)))
+            for start in range(0, max(data.num_rows, 1), step):
+                chunk = data.slice(start, step)
+                relative = f"tables/{spec.name}/import-{import_id:06d}-{len(jobs)}.parquet"
+                partitions = sorted(pc.unique(chunk["partition_key"]).to_pylist())
+                entry = CatalogEntry(import_id, spec.name, relative, chunk.num_rows, partitions)
+                jobs.append((staging / relative, entry, chunk, dictionary))
+
+        def write(job: tuple[Path, CatalogEntry, pa.Table, list[str]]) -> None:
+            path, _, chunk, dictionary = job
             path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(data, path, compression="zstd")
-            partitions = sorted(pc.unique(data["partition_key"]).to_pylist())
-            written.append(
-                (path, CatalogEntry(import_id, spec.name, relative, data.num_rows, partitions))
+            pq.write_table(
+                chunk, path, compression="zstd", compression_level=1, use_dictionary=dictionary
             )
-        return written
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            list(pool.map(write, jobs))
+        return [(path, entry) for path, entry, _, _ in jobs]
 
     def begin(self) -> Publication:
         """Start staging files for publication; call inside :meth:`lock`.

@@ -70,9 +70,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{config.sqlite_path()}", conn_max_age=60
-    )
+    "default": dj_database_url.config(default=f"sqlite:///{config.sqlite_path()}", conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers (the web app) work while an import writes.

@@ -4,35 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ImportRecord',
+            name="ImportRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40)),
-                ('file_name', models.CharField(max_length=500)),
-                ('container', models.CharField(blank=True, help_text='zip archive, if any', max_length=500)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size_bytes', models.BigIntegerField()),
-                ('encoding', models.CharField(blank=True, max_length=20)),
-                ('rows_read', models.BigIntegerField()),
-                ('rows_kept', models.BigIntegerField()),
-                ('rows_rejected', models.BigIntegerField(default=0)),
-                ('dataset_name', models.CharField(blank=True, help_text="e.g. the population set's name", max_length=200)),
-                ('notes', models.JSONField(blank=True, default=dict)),
-                ('imported_by', models.CharField(max_length=150)),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40)),
+                ("file_name", models.CharField(max_length=500)),
+                (
+                    "container",
+                    models.CharField(blank=True, help_text="zip archive, if any", max_length=500),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("size_bytes", models.BigIntegerField()),
+                ("encoding", models.CharField(blank=True, max_length=20)),
+                ("rows_read", models.BigIntegerField()),
+                ("rows_kept", models.BigIntegerField()),
+                ("rows_rejected", models.BigIntegerField(default=0)),
+                (
+                    "dataset_name",
+                    models.CharField(
+                        blank=True, help_text="e.g. the population set's name", max_length=200
+                    ),
+                ),
+                ("notes", models.JSONField(blank=True, default=dict)),
+                ("imported_by", models.CharField(max_length=150)),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField()),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'sha256'), name='one_import_per_file_content')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "sha256"), name="one_import_per_file_content"
+                    )
+                ],
             },
         ),
     ]
