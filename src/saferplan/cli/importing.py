@@ -89,10 +89,15 @@ def import_command(
             f"of {record.rows_read:,} read ({record.rows_rejected:,} rejected) "
             f"as import #{record.pk}",
             highlight=False,
+            soft_wrap=True,
         )
     for file_name, earlier in outcome.skipped:
         already = f" as import #{earlier.pk}" if earlier is not None else ""
-        console.print(f"[yellow]Skipped[/] {file_name}: already imported{already}", highlight=False)
+        console.print(
+            f"[yellow]Skipped[/] {file_name}: already imported{already}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def imports_command() -> None:

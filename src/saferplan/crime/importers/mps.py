@@ -1,0 +1,150 @@
+"""Metropolitan Police monthly recorded-crime counts at borough, ward or LSOA level.
+
+The London Datastore publishes these wide: label columns, then one column per month
+(``YYYYMM``). The level is recognised from the label columns. Each month of each level is
+a partition, so a newer download replaces the months it covers and keeps the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import pyarrow as pa
+
+from saferplan.crime.importers import csvcheck, wide
+from saferplan.datastore.errors import InputError
+from saferplan.datastore.importing import ParsedSource, ProgressCallback, register
+from saferplan.datastore.sources import SourceFile, decoded_text
+from saferplan.datastore.warehouse import StagedTable
+
+# level -> (label columns, how each maps to area name / code / borough / major / minor)
+SHAPES: dict[str, dict[str, str | None]] = {
+    "ward": {
+        "major": "MajorText",
+        "minor": "MinorText",
+        "area_name": "WardName",
+        "area_code": "WardCode",
+        "borough": "LookUp_BoroughName",
+    },
+    "lsoa": {
+        "major": "Major Category",
+        "minor": "Minor Category",
+        "area_name": "LSOA Name",
+        "area_code": "LSOA Code",
+        "borough": "Borough",
+    },
+    "borough": {
+        "major": "MajorText",
+        "minor": "MinorText",
+        "area_name": "LookUp_BoroughName",
+        "area_code": None,
+        "borough": "LookUp_BoroughName",
+    },
+}
+# Other spellings seen in MPS files over the years, mapped to the names above.
+ALIASES = {
+    "MajorText": "Major Category",
+    "MinorText": "Minor Category",
+    "LSOA": "LSOA Code",
+    "LSOACode": "LSOA Code",
+    "Borough Name": "Borough",
+    "LookUp_BoroughName": "Borough",
+}
+
+
+def detect_level(file: str, header: list[str]) -> tuple[str, dict[str, str | None]]:
+    names = {h.strip() for h in header}
+    if "WardCode" in names or "WardName" in names:
+        return "ward", SHAPES["ward"]
+    if names & {"LSOA Code", "LSOA", "LSOACode"}:
+        shape = dict(SHAPES["lsoa"])
+        for key, column in list(shape.items()):
+            if column is not None and column not in names:
+                alias = next(
+                    (a for a, target in ALIASES.items() if target == column and a in names), None
+                )
+                if alias:
+                    shape[key] = alias
+        return "lsoa", shape
+    if "LookUp_BoroughName" in names or "MajorText" in names:
+        return "borough", SHAPES["borough"]
+    csvcheck.check_header(file, header, ["MajorText", "MinorText", "LookUp_BoroughName"])
+    raise InputError(file, "not an MPS count file", row=1)  # pragma: no cover
+
+
+@register
+class MpsImporter:
+    kind: ClassVar[str] = "mps"
+    help: ClassVar[str] = "Metropolitan Police monthly counts by borough, ward or LSOA (wide)."
+    suffixes: ClassVar[tuple[str, ...]] = (".csv",)
+
+    def parse(
+        self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
+    ) -> ParsedSource:
+        name = source.display_name
+        text, encoding = decoded_text(source)
+        header = csvcheck.read_header(name, text[:65536])
+        level, shape = detect_level(name, [h.strip() for h in header])
+        labels = [c for c in shape.values() if c is not None]
+        labels = list(dict.fromkeys(labels))
+        table = wide.read_wide(name, text, labels, wide.YYYYMM, wide.month_start, "month")
+        progress(source.size)
+
+        seen: dict[tuple[str, ...], int] = {}
+        columns: dict[str, list[Any]] = {
+            k: []
+            for k in (
+                "area_code", "area_name", "borough", "major", "minor",
+                "period_start", "count", "partition_key",
+            )
+        }  # fmt: skip
+        keys = [f"mps|{level}|{d:%Y-%m}" for _, d in table.periods]
+        for line, row, counts in table.rows:
+            for key in ("area_name", "major"):
+                column = shape[key]
+                assert column is not None
+                if not row[column]:
+                    raise InputError(name, "this cell is empty", row=line, column=column)
+            code_col = shape["area_code"]
+            identity = (
+                row[code_col] if code_col else row[str(shape["area_name"])],
+                row[str(shape["borough"])],
+                row[str(shape["major"])],
+                row[str(shape["minor"])],
+            )
+            if identity in seen:
+                raise InputError(
+                    name,
+                    f"the same area and category appear again (first on row {seen[identity]})",
+                    row=line,
+                    hint="Each area should have one row per minor category.",
+                )
+            seen[identity] = line
+            for (_, start), count, key in zip(table.periods, counts, keys, strict=True):
+                columns["area_code"].append(row[code_col] if code_col else None)
+                columns["area_name"].append(row[str(shape["area_name"])])
+                columns["borough"].append(row[str(shape["borough"])] or None)
+                columns["major"].append(row[str(shape["major"])])
+                columns["minor"].append(row[str(shape["minor"])] or None)
+                columns["period_start"].append(start)
+                columns["count"].append(count)
+                columns["partition_key"].append(key)
+        n = len(columns["count"])
+        data = pa.table(
+            {
+                "source": pa.array(["mps"] * n, pa.string()),
+                "level": pa.array([level] * n, pa.string()),
+                **{k: v for k, v in columns.items() if k != "period_start"},
+                "period_start": pa.array(columns["period_start"], pa.date32()),
+                "period_grain": pa.array(["month"] * n, pa.string()),
+            }
+        )
+        first, last = table.periods[0][1], table.periods[-1][1]
+        return ParsedSource(
+            tables=[StagedTable("crime_counts", data)],
+            rows_read=len(table.rows),
+            rows_kept=len(table.rows),
+            encoding=encoding,
+            notes={"level": level, "first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"},
+        )

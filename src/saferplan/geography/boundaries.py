@@ -1,0 +1,35 @@
+"""Boundaries as GeoDataFrames (EPSG:27700) for maps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from saferplan.datastore.tables import STORAGE_CRS
+
+
+def boundaries_frame(con: duckdb.DuckDBPyConnection, level: str, borough: str | None = None) -> Any:
+    """Areas of ``level`` (within ``borough`` by name or code, through the lookup)."""
+    import geopandas as gpd
+    import shapely
+
+    sql = "SELECT area_code, area_name, geometry FROM boundaries WHERE level = ?"
+    params: list[Any] = [level]
+    if borough is not None and level in ("lsoa", "ward"):
+        column = "lsoa_code" if level == "lsoa" else "ward_code"
+        sql += (
+            f" AND area_code IN (SELECT {column} FROM area_lookup "
+            "WHERE lower(lad_name) = lower(?) OR lower(lad_code) = lower(?))"
+        )
+        params += [borough, borough]
+    elif borough is not None:
+        sql += " AND (lower(area_name) = lower(?) OR lower(area_code) = lower(?))"
+        params += [borough, borough]
+    table = con.execute(sql + " ORDER BY area_code", params).to_arrow_table()
+    geometry = shapely.from_wkb(table["geometry"].to_pylist())
+    return gpd.GeoDataFrame(
+        {"area_code": table["area_code"].to_pylist(), "area_name": table["area_name"].to_pylist()},
+        geometry=geometry,
+        crs=STORAGE_CRS,
+    )
