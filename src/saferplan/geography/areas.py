@@ -20,8 +20,17 @@ class Area:
     borough: str | None
 
 
+_AREA_CACHE: dict[tuple[int, str], list[Area]] = {}
+
+
 def list_areas(con: duckdb.DuckDBPyConnection, level: str) -> list[Area]:
-    """Every area of ``level`` named in crime counts, populations or boundaries."""
+    """Every area of ``level`` named in crime counts, populations or boundaries.
+
+    Cached per connection: a connection sees one catalog, so its areas cannot change.
+    """
+    cached = _AREA_CACHE.get((id(con), level))
+    if cached is not None:
+        return cached
     rows = con.execute(
         """
         WITH named AS (
@@ -38,8 +47,10 @@ def list_areas(con: duckdb.DuckDBPyConnection, level: str) -> list[Area]:
         """,
         [level, level, level],
     ).fetchall()
-    return [Area(level, name, code, borough or (name if level == "borough" else None))
-            for name, code, borough in rows]  # fmt: skip
+    areas = [Area(level, name, code, borough or (name if level == "borough" else None))
+             for name, code, borough in rows]  # fmt: skip
+    _AREA_CACHE[(id(con), level)] = areas
+    return areas
 
 
 def resolve_area(

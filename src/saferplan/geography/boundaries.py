@@ -26,10 +26,10 @@ def boundaries_frame(con: duckdb.DuckDBPyConnection, level: str, borough: str | 
     elif borough is not None:
         sql += " AND (lower(area_name) = lower(?) OR lower(area_code) = lower(?))"
         params += [borough, borough]
-    table = con.execute(sql + " ORDER BY area_code", params).to_arrow_table()
-    geometry = shapely.from_wkb(table["geometry"].to_pylist())
+    rows = con.execute(sql + " ORDER BY area_code", params).fetchall()
+    geometry = shapely.from_wkb([r[2] for r in rows])
     return gpd.GeoDataFrame(
-        {"area_code": table["area_code"].to_pylist(), "area_name": table["area_name"].to_pylist()},
+        {"area_code": [r[0] for r in rows], "area_name": [r[1] for r in rows]},
         geometry=geometry,
         crs=STORAGE_CRS,
     )
