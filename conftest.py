@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-# Set before Django reads its settings, so no test ever touches a user's data directory.
-os.environ["SAFERPLAN_DATA"] = tempfile.mkdtemp(prefix="saferplan-test-data-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferplan.site.settings")
+# pytest-django has already loaded saferplan.site.test_settings, which chose a throw-away
+# SAFERPLAN_DATA; subprocesses started by tests inherit it.
+os.environ.setdefault("SAFERPLAN_DATA", tempfile.mkdtemp(prefix="saferplan-test-data-"))
 
 REPO = Path(__file__).resolve().parent
 
@@ -19,6 +19,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that touches the Django database, so it can be re-run on PostgreSQL."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
+        if "demo_warehouse" in fixtures:
+            # Its session-wide import needs the test database set up.
+            item.add_marker(pytest.mark.django_db)
         if {"db", "transactional_db", "django_db_setup"} & set(fixtures) or item.get_closest_marker(
             "django_db"
         ):
@@ -31,3 +34,36 @@ def warehouse(tmp_path: Path):
     from saferplan.datastore.warehouse import Warehouse
 
     return Warehouse(tmp_path / "warehouse")
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The bundled London data imported once for the whole session (read-only for tests)."""
+    from saferplan.datastore.models import ImportRecord
+    from saferplan.datastore.warehouse import Warehouse
+    from saferplan.demo.load import load_demo
+
+    wh = Warehouse(tmp_path_factory.mktemp("demo") / "warehouse")
+    with django_db_blocker.unblock():
+        load_demo(warehouse=wh)
+        # The records would make tests that import the same files into their own empty
+        # warehouse see them as already imported; this warehouse is only read.
+        ImportRecord.objects.all().delete()
+    return wh
+
+
+@pytest.fixture
+def import_into(warehouse, db):
+    """Run an import into the test's empty warehouse: ``import_into(kind, *paths, **options)``."""
+    from saferplan.datastore.importing import run_import
+
+    def run(kind: str, *paths, **options):
+        return run_import(kind, paths, options=options, user="tester", warehouse=warehouse)
+
+    return run
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    """Write a test input file exactly as given (no newline translation)."""
+    path.write_bytes(text.encode(encoding))
+    return path

@@ -209,7 +209,7 @@ def ranking(
     counts = {key(c): c.count for c in found}
     pops = populations(con, level, list(counts), period.reference_year)
     rates = {a: statistics.rate(n, pops[a].value) if a in pops else None for a, n in counts.items()}
-    ranks = statistics.rank(counts if by == "count" else rates)  # type: ignore[arg-type]
+    ranks = statistics.rank(counts if by == "count" else rates)
     rows = [RankRow(ranks.get(a), a, counts[a], rates[a], pops.get(a)) for a in counts]
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.area))
     if by == "rate":

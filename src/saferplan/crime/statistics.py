@@ -88,7 +88,7 @@ def rank(values: Mapping[str, float | Decimal | int | None]) -> dict[str, int]:
     """Rank 1 = highest. Ties share the better rank (1, 2, 2, 4); None is not ranked."""
     present = {k: v for k, v in values.items() if v is not None}
     ordered = sorted(present.values(), reverse=True)
-    first_position = {}
+    first_position: dict[Any, int] = {}
     for position, value in enumerate(ordered, start=1):
         first_position.setdefault(value, position)
     return {k: first_position[v] for k, v in present.items()}
@@ -122,8 +122,8 @@ def extremes(
     Ties are broken by name so the lists are stable between runs.
     """
     present = [(k, v) for k, v in current.items() if v is not None]
-    by_value = sorted(present, key=lambda kv: (-kv[1], kv[0]))  # type: ignore[operator]
-    by_value_low = sorted(present, key=lambda kv: (kv[1], kv[0]))  # type: ignore[arg-type]
+    by_value = sorted(present, key=lambda kv: (-kv[1], kv[0]))
+    by_value_low = sorted(present, key=lambda kv: (kv[1], kv[0]))
     rising = sorted((changes or {}).items(), key=lambda kv: (-kv[1], kv[0]))
     return Extremes(by_value[:n], by_value_low[:n], [kv for kv in rising[:n] if kv[1] > 0])
 

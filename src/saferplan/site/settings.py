@@ -78,6 +78,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000;"
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not SQLite's in-memory default, so session-wide fixtures and subprocesses
+    # in the test suite see the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-saferplan.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -111,7 +111,7 @@ class _LazyText:
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = bytes(self._data).decode("utf-8")
+            self._text = _decode(self._data)
         return self._text
 
 
@@ -124,6 +124,14 @@ def _utf8(source: SourceFile) -> tuple[Any, str]:
     if bytes(view[:3]) == UTF8_BOM:
         return view[3:], "utf-8-sig"
     return view, "utf-8"
+
+
+def _decode(data: Any) -> str:
+    """Text for locating an error: UTF-8 if it is, else Windows-1252 (never raises)."""
+    try:
+        return bytes(data).decode("utf-8")
+    except UnicodeDecodeError:
+        return bytes(data).decode("cp1252", errors="replace")
 
 
 def _as_windows_1252(data: bytes) -> bytes:
@@ -145,7 +153,7 @@ def _read(name: str, data: bytes, header: list[str]) -> pa.Table:
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc):
             raise _NotUtf8 from exc
-        text = bytes(data).decode("utf-8")
+        text = _decode(data)
         csvcheck.find_ragged_record(name, text, len(header))
         raise InputError(name, f"the file cannot be read as CSV ({exc})") from exc
 

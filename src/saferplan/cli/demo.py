@@ -1,0 +1,82 @@
+"""``saferplan demo``: load the bundled London data and show Harrow's headline figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from saferplan.cli.output import console, friendly_errors
+
+SUBJECT = "Harrow"
+COMPARATORS = ["Barnet", "Brent", "Ealing", "Hillingdon", "London"]
+
+
+def demo(
+    out: Annotated[
+        Path,
+        typer.Option(help="Where documents will be written (reports come in a later release)."),
+    ] = Path("out"),
+) -> None:
+    """Load the bundled open data (once) and show Harrow's latest headline table and ranks."""
+    from rich.table import Table
+
+    from saferplan.crime.comparisons import compare, ranking
+    from saferplan.crime.periods import parse_period
+    from saferplan.crime.queries import months_available
+    from saferplan.crime.themes import load_themes
+    from saferplan.datastore.warehouse import Warehouse
+    from saferplan.demo.load import DEMO_IMPORTS, load_demo
+    from saferplan.site.bootstrap import setup_django
+
+    with friendly_errors():
+        setup_django()
+        with console.status("Loading the bundled London data…"):
+
+            def report(label: str, imported: int, skipped: int) -> None:
+                state = f"{imported} imported" if imported else "already loaded"
+                console.print(f"  [green]✓[/] {label}: {state}", highlight=False)
+
+            imported, skipped = load_demo(report)
+        console.print(
+            f"Demo data: {imported} files imported, {skipped} already present "
+            f"({len(DEMO_IMPORTS)} sets).",
+            highlight=False,
+        )
+        con = Warehouse().connect()
+        months = months_available(con, "mps", "borough")
+        last = max(months)
+        year = last.year if last.month == 12 else last.year - 1
+        total = load_themes().get("total")
+        period, baseline = parse_period(str(year)), parse_period(str(year - 1))
+        table = compare(con, SUBJECT, total, period, baseline, COMPARATORS)
+        by_count, _ = ranking(con, "borough", total, period, "count")
+        by_rate, _ = ranking(con, "borough", total, period, "rate")
+
+    grid = Table(
+        title=f"{SUBJECT}: {total.title.lower()}, {baseline.label} and {period.label}",
+        caption=f"Rates per 1,000 residents; population: {table.population_note}.",
+    )
+    for i, h in enumerate(["Area", baseline.label, "rate", period.label, "rate", "change",
+                           "% change", "rate change"]):  # fmt: skip
+        grid.add_column(h, justify="left" if i == 0 else "right")
+    for r in table.rows:
+        grid.add_row(
+            r.area, f"{r.count_baseline:,}", str(r.rate_baseline or ""), f"{r.count_period:,}",
+            str(r.rate_period or ""), f"{r.count_change:+,}",
+            "" if r.pct_change is None else f"{r.pct_change:+}%", str(r.rate_change or ""),
+        )  # fmt: skip
+    console.print(grid)
+    rank_count = next(r.rank for r in by_count if r.area == SUBJECT)
+    rank_rate = next(r.rank for r in by_rate if r.area == SUBJECT)
+    console.print(
+        f"{SUBJECT} ranks {rank_count} of {len(by_count)} London areas by count of crimes and "
+        f"{rank_rate} of {len(by_rate)} boroughs by rate (1 = highest) in {period.label}.",
+        highlight=False,
+    )
+    console.print(f"[dim]Data directory: {Warehouse().root.parent}[/]", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("demo")(demo)

@@ -1,0 +1,197 @@
+"""police.uk import: exact figures from the real file, and every kind of bad input refused
+with a message naming file, row and column, leaving nothing stored."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import write
+
+from saferplan.datastore.errors import InputError
+from saferplan.datastore.models import ImportRecord
+from saferplan.demo import DATA
+
+HARROW = DATA / "police_uk" / "harrow-2018-06-street.csv"
+HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+    "LSOA name,Crime type,Last outcome category,Context"
+)
+GOOD = "abc123,2018-06,Metropolitan Police Service,Metropolitan Police Service,-0.30,51.62,On or near Kerry Court,E01002112,Harrow 001A,Burglary,Under investigation,"
+ASB = ",2018-06,Metropolitan Police Service,Metropolitan Police Service,-0.30,51.62,On or near Kerry Court,E01002112,Harrow 001A,Anti-social behaviour,,"
+
+
+def _rows(warehouse) -> int:
+    return warehouse.connect().execute("SELECT count(*) FROM police_uk_records_all").fetchone()[0]
+
+
+def test_real_file_counts_match_the_raw_csv(warehouse, import_into) -> None:
+    outcome = import_into("police-uk", HARROW)
+    with open(HARROW, newline="", encoding="utf-8") as handle:
+        expected = Counter(r["Crime type"] for r in csv.DictReader(handle))
+    got = dict(
+        warehouse.connect()
+        .execute("SELECT crime_type, count(*) FROM police_uk_records GROUP BY 1")
+        .fetchall()
+    )
+    assert got == dict(expected)
+    assert sum(expected.values()) == 1612 and expected["Anti-social behaviour"] == 400
+    record = outcome.imported[0]
+    assert (record.rows_read, record.rows_kept, record.rows_rejected) == (1612, 1612, 0)
+    lsoas = (
+        warehouse.connect()
+        .execute("SELECT count(DISTINCT lsoa_code) FROM police_uk_records")
+        .fetchone()
+    )
+    assert lsoas == (136,)
+
+
+def test_same_file_twice_and_inside_a_zip_changes_nothing(warehouse, import_into, tmp_path) -> None:
+    import_into("police-uk", HARROW)
+    catalog = warehouse.catalog_path.read_bytes()
+    again = import_into("police-uk", HARROW)
+    assert again.imported == [] and len(again.skipped) == 1
+    archive = tmp_path / "police.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(HARROW, "2018-06/2018-06-metropolitan-street.csv")
+        z.writestr("2018-06/2018-06-metropolitan-outcomes.csv", "not a street file")
+    zipped = import_into("police-uk", archive)
+    assert zipped.imported == []
+    assert warehouse.catalog_path.read_bytes() == catalog
+    assert ImportRecord.objects.count() == 1
+
+
+def test_zip_members_are_imported_with_their_container(warehouse, import_into, tmp_path) -> None:
+    archive = tmp_path / "police.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("2018-06/2018-06-metropolitan-street.csv", f"{HEADER}\n{GOOD}\n{ASB}\n")
+        z.writestr("2018-06/2018-06-metropolitan-stop-and-search.csv", "ignored")
+    outcome = import_into("police-uk", archive)
+    (record,) = outcome.imported
+    assert record.container == str(archive)
+    assert record.file_name == "2018-06/2018-06-metropolitan-street.csv"
+    assert _rows(warehouse) == 2
+
+
+def test_newer_download_of_a_month_replaces_the_older(warehouse, import_into, tmp_path) -> None:
+    import_into("police-uk", write(tmp_path / "a-street.csv", f"{HEADER}\n{GOOD}\n{ASB}\n"))
+    import_into("police-uk", write(tmp_path / "b-street.csv", f"{HEADER}\n{GOOD}\n"))
+    con = warehouse.connect()
+    assert con.execute("SELECT count(*) FROM police_uk_records").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM police_uk_records_all").fetchone() == (3,)
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "column", "message"),
+    [
+        (HEADER.replace("Crime type", "Crime typ") + "\n" + GOOD + "\n", 1, "Crime typ",
+         "expected a column 'Crime type' but found 'Crime typ'"),
+        (HEADER.replace(",Context", "") + "\n" + GOOD[:-1] + "\n", 1, None, "missing column 'Context'"),
+        (f"{HEADER}\n{GOOD}\n{GOOD.replace('2018-06', '2018-13')}\n", 3, "Month", "'2018-13' is not a month"),
+        (f"{HEADER}\n{GOOD.replace('2018-06', 'June 2018')}\n", 2, "Month", "'June 2018' is not a month"),
+        (f"{HEADER}\n{GOOD.replace('2018-06', '')}\n", 2, "Month", "the month is empty"),
+        (f"{HEADER}\n{GOOD}\n{GOOD.replace('-0.30', 'west')}\n", 3, "Longitude", "'west' is not a number"),
+        (f"{HEADER}\n{GOOD.replace('51.62', '40.71')}\n", 2, "Latitude", "outside the United Kingdom"),
+        (f"{HEADER}\n{GOOD.replace('-0.30', '')}\n", 2, "Longitude", "one coordinate is given without the other"),
+        (f"{HEADER}\n{GOOD.replace('E01002112', 'X123')}\n", 2, "LSOA code", "'X123' is not an LSOA code"),
+        (f"{HEADER}\n{GOOD.replace('Burglary', '')}\n", 2, "Crime type", "the crime type is empty"),
+        (f"{HEADER}\n{GOOD}\n{GOOD[:40]}", 3, None, "truncated"),
+        (f"{HEADER}\n{GOOD},extra\n", 2, None, "13 fields but the header has 12"),
+        (f"{HEADER}\n", 2, None, "has a header but no rows"),
+        ("", None, None, "the file is empty"),
+        ("  \r\n\r\n", None, None, "the file is empty"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_refused_precisely_and_stores_nothing(
+    warehouse, import_into, tmp_path, text, row, column, message
+) -> None:
+    import_into("police-uk", HARROW)  # an earlier import that must survive
+    before = warehouse.catalog_path.read_bytes()
+    path = write(tmp_path / "2018-06-bad-street.csv", text)
+    with pytest.raises(InputError) as caught:
+        import_into("police-uk", path)
+    error = caught.value
+    assert message in error.problem
+    assert error.file == str(path)
+    assert error.row == row
+    assert error.column == column
+    assert str(path) in str(error)
+    assert warehouse.catalog_path.read_bytes() == before
+    assert ImportRecord.objects.count() == 1
+    assert _rows(warehouse) == 1612
+
+
+def test_a_bad_file_among_good_ones_stores_none_of_them(warehouse, import_into, tmp_path) -> None:
+    folder = tmp_path / "months"
+    folder.mkdir()
+    write(folder / "2018-05-a-street.csv", f"{HEADER}\n{GOOD.replace('2018-06', '2018-05')}\n")
+    write(folder / "2018-06-b-street.csv", f"{HEADER}\n{GOOD.replace('2018-06', '2018-99')}\n")
+    with pytest.raises(InputError, match="2018-99"):
+        import_into("police-uk", folder)
+    assert ImportRecord.objects.count() == 0
+    assert warehouse.entries() == []
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix", "newline"),
+    [
+        ("utf-8", "", "\n"),
+        ("utf-8", "\ufeff", "\n"),
+        ("cp1252", "", "\r\n"),
+        ("utf-8", "\ufeff", "\r\n"),
+    ],
+)
+def test_encodings_and_line_endings(
+    warehouse, import_into, tmp_path, encoding, prefix, newline
+) -> None:
+    good = GOOD.replace("Kerry Court", "Café Parade")
+    text = prefix + newline.join([HEADER, good, ASB]) + newline
+    path = write(tmp_path / "enc-street.csv", text, encoding)
+    (record,) = import_into("police-uk", path).imported
+    locations = (
+        warehouse.connect()
+        .execute("SELECT location FROM police_uk_records ORDER BY crime_id NULLS LAST")
+        .fetchall()
+    )
+    assert locations[0] == ("On or near Café Parade",)
+    assert record.encoding == {"cp1252": "windows-1252"}.get(
+        encoding, "utf-8-sig" if prefix else "utf-8"
+    )
+
+
+def test_records_without_a_location_are_kept(warehouse, import_into, tmp_path) -> None:
+    no_location = GOOD.replace(
+        "-0.30,51.62,On or near Kerry Court,E01002112,Harrow 001A", ",,No location,,"
+    )
+    import_into("police-uk", write(tmp_path / "x-street.csv", f"{HEADER}\n{no_location}\n"))
+    row = (
+        warehouse.connect().execute("SELECT longitude, lsoa_code FROM police_uk_records").fetchone()
+    )
+    assert row == (None, None)
+
+
+def test_line_numbers_count_quoted_newlines(warehouse, import_into, tmp_path) -> None:
+    quoted = GOOD.replace("On or near Kerry Court", '"On or near\nKerry Court"')
+    text = f"{HEADER}\n{quoted}\n{GOOD.replace('2018-06', '2018-00')}\n"
+    with pytest.raises(InputError) as caught:
+        import_into("police-uk", write(tmp_path / "q-street.csv", text))
+    assert caught.value.row == 4
+
+
+def test_cli_prints_the_location_of_the_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "cli-street.csv", f"{HEADER}\n{GOOD.replace('2018-06', '2018-13')}\n")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SAFERPLAN_DATA"] = str(tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-m", "saferplan", "import", "police-uk", str(path)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert f"{path}, row 2, column 'Month': '2018-13' is not a month" in result.stderr
+    assert "Traceback" not in result.stderr
