@@ -207,15 +207,20 @@ class Publication:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, final)
             self.moved.append(final)
-        self.previous_catalog = self.warehouse.entries()
-        self.warehouse._write_catalog(self.previous_catalog + [e for _, e in self.pending])
+        previous = self.warehouse.entries()
+        self.warehouse._write_catalog(previous + [e for _, e in self.pending])
+        self.previous_catalog = previous  # only once the new catalog is really in place
 
     def rollback(self) -> None:
-        if self.previous_catalog is not None:
-            self.warehouse._write_catalog(self.previous_catalog)
-        for path in self.moved:
-            path.unlink(missing_ok=True)
-        self.moved.clear()
+        """Undo a commit: old catalog back first (readers), then the unlisted files."""
+        try:
+            if self.previous_catalog is not None:
+                self.warehouse._write_catalog(self.previous_catalog)
+                self.previous_catalog = None
+        finally:
+            for path in self.moved:
+                path.unlink(missing_ok=True)
+            self.moved.clear()
 
     def cleanup(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
