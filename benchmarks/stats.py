@@ -53,7 +53,8 @@ def main() -> None:
     areas = [
         r[0]
         for r in con.execute(
-            "SELECT DISTINCT area_name FROM crime_counts WHERE source = 'mps' AND level = 'borough' "
+            "SELECT DISTINCT area_name FROM crime_counts WHERE source = 'mps' "
+            "AND level = 'borough' "
             "AND area_name <> 'Harrow' ORDER BY 1"
         ).fetchall()
     ]
