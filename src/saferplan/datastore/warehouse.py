@@ -31,6 +31,10 @@ from saferplan.datastore.errors import SaferplanError
 from saferplan.datastore.tables import TABLES
 
 CATALOG_VERSION = 1
+_DUCKDB_TYPES = {
+    "string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "double": "DOUBLE",
+    "date32[day]": "DATE", "binary": "BLOB",
+}  # fmt: skip
 ROWS_PER_FILE = 500_000
 
 
@@ -99,16 +103,18 @@ class Warehouse:
                     f"CREATE VIEW {name}_all AS SELECT * FROM read_parquet([{listing}])"
                 )
             else:
-                con.register(f"{name}_empty", spec.schema.empty_table())
-                con.execute(f"CREATE VIEW {name}_all AS SELECT * FROM {name}_empty")
+                columns = ", ".join(
+                    f"NULL::{_DUCKDB_TYPES[str(f.type)]} AS {f.name}" for f in spec.schema
+                )
+                con.execute(f"CREATE VIEW {name}_all AS SELECT {columns} WHERE false")
             live = self.live_partitions(name)
-            live_table = pa.table(
-                {
-                    "partition_key": pa.array(list(live.keys()), pa.string()),
-                    "import_id": pa.array(list(live.values()), pa.int64()),
-                }
+            # Lists as parameters, not registered Arrow tables: registering makes DuckDB
+            # import pandas, which costs a CLI command more time than its query.
+            con.execute(
+                f"CREATE TEMP TABLE {name}_live AS SELECT unnest(?::VARCHAR[]) AS partition_key, "
+                "unnest(?::BIGINT[]) AS import_id",
+                [list(live.keys()), list(live.values())],
             )
-            con.register(f"{name}_live", live_table)
             con.execute(
                 f"CREATE VIEW {name} AS SELECT t.* FROM {name}_all t "
                 f"SEMI JOIN {name}_live l ON t.import_id = l.import_id "
