@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import importlib
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,9 @@ from typing import Any, ClassVar, Protocol
 from saferplan.datastore.errors import SaferplanError
 from saferplan.datastore.sources import SourceFile, expand_sources
 from saferplan.datastore.warehouse import StagedTable, Warehouse
+
+# Files at least this large are parsed while their SHA-256 is computed.
+CONCURRENT_HASH_BYTES = 32 << 20
 
 # Called with the number of input bytes just processed, for progress bars.
 ProgressCallback = Callable[[int], None]
@@ -114,17 +118,25 @@ def run_import(
 
     parsed: list[tuple[SourceFile, ParsedSource, datetime, datetime]] = []
     seen: set[str] = set()
-    for source in expand_sources(paths, importer.suffixes):
-        digest = source.sha256
-        earlier = ImportRecord.objects.filter(kind=kind, sha256=digest).first()
-        if earlier is not None or digest in seen:
-            outcome.skipped.append((source.display_name, earlier))
-            report(source.size)
-            continue
-        seen.add(digest)
-        started = datetime.now(UTC)
-        result = importer.parse(source, options, report)
-        parsed.append((source, result, started, datetime.now(UTC)))
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        for source in expand_sources(paths, importer.suffixes):
+            # Hashing a large file takes as long as parsing it and releases the GIL, so the
+            # two run side by side; a file found to be imported already is then dropped.
+            digest_job = hasher.submit(lambda s=source: s.sha256)  # type: ignore[misc]
+            early: ParsedSource | None = None
+            started = datetime.now(UTC)
+            if source.size >= CONCURRENT_HASH_BYTES:
+                early = importer.parse(source, options, report)
+            digest = digest_job.result()
+            earlier = ImportRecord.objects.filter(kind=kind, sha256=digest).first()
+            if earlier is not None or digest in seen:
+                outcome.skipped.append((source.display_name, earlier))
+                if early is None:
+                    report(source.size)
+                continue
+            seen.add(digest)
+            result = early or importer.parse(source, options, report)
+            parsed.append((source, result, started, datetime.now(UTC)))
 
     if not parsed:
         return outcome
