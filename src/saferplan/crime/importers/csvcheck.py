@@ -10,7 +10,8 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from saferplan.datastore.errors import InputError
 
@@ -29,7 +30,7 @@ def suggest(name: str, candidates: Sequence[str]) -> str | None:
 
 def read_header(file: str, text_head: str) -> list[str]:
     """Parse the first CSV record of ``text_head`` (the start of a decoded file)."""
-    reader = csv.reader(io.StringIO(text_head))
+    reader = csv.reader(io.StringIO(text_head, newline=""))
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
@@ -70,12 +71,15 @@ def check_header(file: str, found: Sequence[str], expected: Sequence[str]) -> No
 
 def record_lines(text: str) -> list[int]:
     """The starting line number of every record after the header (quoted newlines allowed)."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     starts: list[int] = []
     previous_end = 0
-    for _ in reader:
-        starts.append(previous_end + 1)
-        previous_end = reader.line_num
+    try:
+        for _ in reader:
+            starts.append(previous_end + 1)
+            previous_end = reader.line_num
+    except csv.Error:
+        pass  # the lines found so far are still right
     return starts[1:]
 
 
@@ -87,19 +91,32 @@ def line_of_record(text: str, index: int) -> int:
 
 def find_ragged_record(file: str, text: str, width: int) -> None:
     """Raise an InputError for the first record whose field count differs from ``width``."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     line_start = 1
-    for record in reader:
+    try:
+        records = list(_numbered(reader))
+    except csv.Error as exc:
+        raise InputError(
+            file, f"the row cannot be read as CSV ({exc})", row=reader.line_num
+        ) from exc
+    for line_start, end_line, record in records:
         if record and len(record) != width:
             truncated = len(record) < width
-            last = not text[_offset_after(text, reader.line_num) :].strip()
+            last = not text[_offset_after(text, end_line) :].strip()
             detail = (
                 "the file ends part-way through this row (truncated?)"
                 if truncated and last
                 else f"this row has {len(record)} fields but the header has {width}"
             )
             raise InputError(file, detail, row=line_start)
-        line_start = reader.line_num + 1
+
+
+def _numbered(reader: Any) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, fields) of each record."""
+    start = 1
+    for record in reader:
+        yield start, reader.line_num, record
+        start = reader.line_num + 1
 
 
 def _offset_after(text: str, line_num: int) -> int:

@@ -36,7 +36,7 @@ def read_wide(
     ignored_columns: Sequence[str] = (),
 ) -> WideTable:
     """Parse ``text`` whose header is ``label_columns`` followed by period columns."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:

@@ -103,7 +103,7 @@ def _from_wkt_csv(name: str, source: SourceFile, crs: str | None) -> tuple[Any, 
 
     text, _ = decoded_text(source)
     csv.field_size_limit(1 << 30)
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     geometry_col = next((h for h in header if h.lower() in ("geometry", "wkt", "geom")), None)
     if geometry_col is None:

@@ -61,8 +61,12 @@ class LookupImporter:
     ) -> ParsedSource:
         name = source.display_name
         text, encoding = decoded_text(source)
-        reader = csv.reader(io.StringIO(text))
-        header = [h.strip() for h in next(reader)]
+        try:
+            records = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise InputError(name, f"the file cannot be read as CSV ({exc})") from exc
+        header = [h.strip() for h in records[0]]
+        reader = iter(records[1:])
         columns = _columns(name, header)
         out: dict[str, list[str | None]] = {k: [] for k in PLAIN}
         seen: dict[str, int] = {}

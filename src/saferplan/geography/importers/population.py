@@ -48,7 +48,10 @@ class PopulationImporter:
         name = source.display_name
         text, encoding = decoded_text(source)
         header = [h.strip() for h in csvcheck.read_header(name, text[:65536])]
-        rows = list(csv.reader(io.StringIO(text)))[1:]
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+        except csv.Error as exc:
+            raise InputError(name, f"the file cannot be read as CSV ({exc})") from exc
         progress(source.size)
         if not any(any(c.strip() for c in r) for r in rows):
             raise InputError(name, "the file has a header but no rows", row=2)
