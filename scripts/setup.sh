@@ -18,9 +18,9 @@ as_root() {
 }
 
 # Debian packages: WeasyPrint needs Pango; the test suite needs a PostgreSQL server.
-packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if (( want_test )); then
-  packages+=(postgresql)
+  packages+=(postgresql poppler-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -14,12 +14,14 @@ COMPARATORS = ["Barnet", "Brent", "Ealing", "Hillingdon", "London"]
 
 
 def demo(
-    out: Annotated[
-        Path,
-        typer.Option(help="Where documents will be written (reports come in a later release)."),
-    ] = Path("out"),
+    out: Annotated[Path, typer.Option(help="Where the Strategic Assessment is written.")] = Path(
+        "out"
+    ),
+    build_report: Annotated[
+        bool, typer.Option("--report/--no-report", help="Also build the Strategic Assessment.")
+    ] = True,
 ) -> None:
-    """Load the bundled open data (once) and show Harrow's latest headline table and ranks."""
+    """Load the bundled data (once), show Harrow's headline figures, build its assessment."""
     from rich.table import Table
 
     from saferplan.crime.comparisons import compare, ranking
@@ -76,6 +78,18 @@ def demo(
         highlight=False,
     )
     console.print(f"[dim]Data directory: {Warehouse().root.parent}[/]", highlight=False)
+    if build_report:
+        from saferplan.cli.report import build_strategic_assessment
+
+        folder = build_strategic_assessment(
+            SUBJECT, str(year), out, ",".join(COMPARATORS), partnership="Safer Harrow (demo)"
+        )
+        console.print(
+            f"[green]Strategic Assessment[/] {SUBJECT} {year}: "
+            f"{folder / 'strategic-assessment.html'} (also .docx, .pdf, figures.json)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "saferplan.cli.importing",
     "saferplan.cli.stats",
     "saferplan.cli.demo",
+    "saferplan.cli.report",
     "saferplan.cli.serve",
 )
 

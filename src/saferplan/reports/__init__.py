@@ -1,1 +1,1 @@
-"""reports"""
+"""Documents built from computed figures: the Strategic Assessment and its consistency check."""

@@ -1,0 +1,88 @@
+"""``saferplan report strategic-assessment|check``."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from saferplan.cli.output import console, err_console, friendly_errors
+
+app = typer.Typer(help="Build and check documents.", no_args_is_help=True)
+
+DEFAULT_COMPARATORS = "Barnet,Brent,Ealing,Hillingdon,London"
+
+
+@app.command("strategic-assessment")
+def strategic_assessment(
+    area: Annotated[str, typer.Option(help="Borough (name or ONS code).")],
+    year: Annotated[str, typer.Option(help="Period, e.g. 2018 or 2018-19.")],
+    out: Annotated[Path, typer.Option(help="Folder to write the documents into.")] = Path("out"),
+    comparators: Annotated[str, typer.Option(help="Comma-separated areas or groups.")] = (
+        DEFAULT_COMPARATORS
+    ),
+    edition: Annotated[
+        str, typer.Option(help="public (small numbers suppressed) or restricted.")
+    ] = "public",
+    themes: Annotated[
+        str | None, typer.Option(help="Comma-separated theme keys (default: all).")
+    ] = None,
+    partnership: Annotated[str, typer.Option(help="Partnership name for the cover.")] = (
+        "Community Safety Partnership"
+    ),
+) -> None:
+    """Write the Strategic Assessment as HTML, Word, PDF and a figures bundle."""
+    start = time.perf_counter()
+    path = build_strategic_assessment(area, year, out, comparators, edition, themes, partnership)
+    console.print(f"[green]Written[/] the {area} Strategic Assessment {year} to {path} "
+                  f"in {time.perf_counter() - start:.1f} s", highlight=False)  # fmt: skip
+
+
+def build_strategic_assessment(
+    area: str, year: str, out: Path, comparators: str = DEFAULT_COMPARATORS,
+    edition: str = "public", themes: str | None = None,
+    partnership: str = "Community Safety Partnership",
+) -> Path:  # fmt: skip
+    from saferplan.crime.themes import load_themes
+    from saferplan.datastore.errors import SaferplanError
+    from saferplan.datastore.warehouse import Warehouse
+    from saferplan.reports.assessment import build_assessment
+    from saferplan.reports.build import provenance, write_report
+    from saferplan.site.bootstrap import setup_django
+
+    with friendly_errors():
+        if edition not in ("public", "restricted"):
+            raise SaferplanError(f"unknown edition '{edition}'", hint="Use public or restricted.")
+        setup_django()
+        with console.status(f"Computing the {area} assessment for {year}…"):
+            a = build_assessment(
+                Warehouse().connect(), load_themes(), area, year,
+                [c.strip() for c in comparators.split(",") if c.strip()], edition=edition,
+                themes=[t.strip() for t in themes.split(",")] if themes else None,
+            )  # fmt: skip
+            a.provenance = provenance(a.import_ids)
+        with console.status("Writing HTML, Word and PDF…"):
+            built = write_report(a, out, partnership)
+    return built.folder
+
+
+@app.command()
+def check(folder: Annotated[Path, typer.Argument(help="A built report folder.")]) -> None:
+    """Re-derive every rate, change and direction word in a report's figures bundle."""
+    from saferplan.reports.check import check_directory
+
+    with friendly_errors():
+        problems = check_directory(folder)
+    if problems:
+        err_console.print(f"[bold red]{len(problems)} problem(s)[/] in {folder}:", highlight=False)
+        for p in problems:
+            err_console.print(f"  - {p}", highlight=False, soft_wrap=True)
+        raise typer.Exit(code=1)
+    console.print(f"[green]OK[/]: every figure and direction word in {folder} agrees with "
+                  "its definition.", highlight=False)  # fmt: skip
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="report")

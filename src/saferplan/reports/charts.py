@@ -1,0 +1,77 @@
+"""Charts for the assessment (matplotlib, no network): readable titles, labels, units, source.
+
+Each function takes figures already computed and returns PNG bytes.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+
+DARK_BLUE = "#1d70b8"  # GOV.UK palette: blue, dark grey, orange
+GREY = "#505a5f"
+ORANGE = "#f47738"
+SOURCE = "Source: Metropolitan Police Service recorded crime (London Datastore), OGL v2.0."
+
+
+def _finish(fig: plt.Figure, source: str) -> bytes:
+    fig.text(0.01, 0.01, source, fontsize=7, color=GREY, ha="left", va="bottom")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=150)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def monthly_chart(
+    title: str,
+    this_year: list[tuple[date, int]],
+    last_year: list[tuple[date, int]],
+    labels: tuple[str, str],
+    source: str = SOURCE,
+) -> bytes:
+    """This year's months against last year's, with this year's monthly average."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
+    fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))  # type: ignore[union-attr, call-arg]
+    months = [d.strftime("%b") for d, _ in this_year]
+    ax.plot(months, [v for _, v in this_year], marker="o", color=DARK_BLUE, lw=2, label=labels[1])
+    if last_year:
+        ax.plot(
+            months[: len(last_year)],
+            [v for _, v in last_year][: len(months)],
+            marker="s",
+            color=GREY,
+            lw=1.5,
+            ls="--",
+            label=labels[0],
+        )
+    average = sum(v for _, v in this_year) / max(len(this_year), 1)
+    ax.axhline(average, color=ORANGE, lw=1.2, label=f"{labels[1]} monthly average ({average:,.0f})")
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.set_ylabel("Offences per month")
+    ax.set_ylim(bottom=0)
+    ax.grid(axis="y", color="#dddddd")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(frameon=False, fontsize=8, loc="lower left", ncols=3)
+    return _finish(fig, source)
+
+
+def rolling_chart(title: str, rolling: list[tuple[date, int]], source: str = SOURCE) -> bytes:
+    """Rolling 12-month totals over the whole history: the trend without the seasons."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.2), layout="constrained")
+    fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))  # type: ignore[union-attr, call-arg]
+    ax.plot([d for d, _ in rolling], [v for _, v in rolling], color=DARK_BLUE, lw=2)  # type: ignore[arg-type]
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    ax.set_ylabel("Offences in the last 12 months")
+    ax.set_ylim(bottom=0)
+    ax.xaxis.set_major_locator(mdates.YearLocator(2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
+    ax.grid(axis="y", color="#dddddd")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _finish(fig, source)

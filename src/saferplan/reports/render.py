@@ -1,0 +1,310 @@
+"""Laying out an assessment as HTML, Word and PDF. Formatting only: no figure is computed here."""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from saferplan.reports import charts
+from saferplan.reports.assessment import Assessment, ThemeSection
+
+TEMPLATES = Path(__file__).with_name("templates")
+SOURCE_LABELS = {
+    "mps": "Metropolitan Police recorded crime (monthly counts)",
+    "police-uk": "police.uk street-level crime",
+    "lsoa-annual": "Metropolitan Police annual LSOA counts",
+}
+
+
+@dataclass
+class Chart:
+    png: bytes
+    alt: str
+    caption: str
+
+    @property
+    def data(self) -> str:
+        return base64.b64encode(self.png).decode("ascii")
+
+
+def fmt(value: Any, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return f"{value:+,}" if signed else f"{value:,}"
+    if isinstance(value, Decimal):
+        return f"{value:+}" if signed and value else f"{value}"
+    return str(value)
+
+
+def section_charts(a: Assessment, s: ThemeSection) -> list[Chart]:
+    title = s.theme.title
+    out = [
+        Chart(
+            charts.monthly_chart(
+                f"{title}: {a.area}, by month",
+                s.monthly,
+                s.monthly_before,
+                (a.baseline.label, a.period.label),
+            ),
+            f"Line chart of {title.lower()} in {a.area} by month of {a.period.label} against "
+            f"{a.baseline.label}.",
+            f"Offences per month in {a.period.label} and {a.baseline.label}, with the monthly "
+            f"average of {a.period.label}.",
+        )
+    ]
+    if s.rolling:
+        first, last = s.rolling[0][0], s.rolling[-1][0]
+        out.append(
+            Chart(
+                charts.rolling_chart(f"{title}: {a.area}, rolling 12-month total", s.rolling),
+                f"Line chart of the rolling 12-month total of {title.lower()} in {a.area} from "
+                f"{first:%B %Y} to {last:%B %Y}.",
+                f"Each point is the total of the 12 months ending that month ({first:%b %Y} to "
+                f"{last:%b %Y}).",
+            )
+        )
+    return out
+
+
+def _judgement(s: ThemeSection) -> tuple[str, str]:
+    good = s.theme.good_change(s.subject.count_change)
+    return {True: ("Better", "good"), False: ("Worse", "bad"), None: ("No change", "")}[good]
+
+
+def context(a: Assessment, all_charts: dict[str, list[Chart]], partnership: str) -> dict[str, Any]:
+    sections = []
+    for s in a.sections:
+        judgement, css = _judgement(s)
+        subject = s.subject
+        sections.append(
+            {
+                "key": s.theme.key,
+                "title": s.theme.title,
+                "definition": s.theme.definition,
+                "group": s.theme.group,
+                "direction_text": "A fall is the desired direction."
+                if s.theme.direction == "down"
+                else "A rise in reporting is the desired direction (under-reported crime).",
+                "headline": s.headline,
+                "sentences": [x.text for x in s.sentences],
+                "subject": {
+                    "count_baseline": fmt(subject.count_baseline),
+                    "count_period": fmt(subject.count_period),
+                    "count_change": fmt(subject.count_change, True),
+                    "pct_change": fmt(subject.pct_change, True),
+                    "rate_baseline": fmt(subject.rate_baseline),
+                    "rate_period": fmt(subject.rate_period),
+                },
+                "rows": [
+                    {
+                        "area": r.area,
+                        "count_baseline": fmt(r.count_baseline),
+                        "rate_baseline": fmt(r.rate_baseline),
+                        "count_period": fmt(r.count_period),
+                        "rate_period": fmt(r.rate_period),
+                        "count_change": fmt(r.count_change, True),
+                        "pct_change": fmt(r.pct_change, True),
+                        "rate_change": fmt(r.rate_change, True),
+                    }
+                    for r in s.table.rows
+                ],
+                "population_note": s.table.population_note,
+                "source_label": SOURCE_LABELS.get(s.table.source, s.table.source),
+                "charts": all_charts[s.theme.key],
+                "judgement": judgement,
+                "judgement_class": css,
+            }
+        )
+    return {
+        "a": {
+            "area": a.area,
+            "period": a.period,
+            "baseline": a.baseline,
+            "edition": a.edition,
+            "generated": a.generated,
+            "findings": a.findings,
+            "provenance": a.provenance,
+            "suppression": a.suppression.describe() if a.edition == "public" else None,
+        },
+        "title": f"{a.area} Strategic Assessment {a.period.label}",
+        "partnership": partnership,
+        "sections": sections,
+        "unavailable": [{"title": t.title, "reason": why} for t, why in a.unavailable],
+    }
+
+
+def render_html(ctx: dict[str, Any]) -> str:
+    from django.template import Context, Engine
+
+    engine = Engine(dirs=[str(TEMPLATES)], autoescape=True)
+    return engine.get_template("reports/assessment.html").render(Context(ctx))
+
+
+def render_pdf(html: str, path: Path) -> None:
+    from weasyprint import HTML
+
+    HTML(string=html).write_pdf(path)
+
+
+def render_docx(ctx: dict[str, Any], path: Path) -> None:
+    """An editable Word document: real headings, real tables, a contents field."""
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+
+    doc = Document()
+    styles = doc.styles
+    styles["Normal"].font.name = "Arial"
+    styles["Normal"].font.size = Pt(11)
+    for level in (1, 2, 3):
+        heading = styles[f"Heading {level}"]
+        heading.font.name = "Arial"
+        heading.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+    a = ctx["a"]
+    doc.add_paragraph(ctx["partnership"]).runs[0].font.color.rgb = RGBColor(0x50, 0x5A, 0x5F)
+    doc.add_heading(ctx["title"], level=0)
+    doc.add_paragraph(
+        f"Crime and anti-social behaviour in {a['area']}, {a['period'].label} compared with "
+        f"{a['baseline'].label}. {a['edition'].capitalize()} edition, generated "
+        f"{a['generated']:%d %B %Y} by saferplan."
+    )
+    doc.add_heading("Contents", level=1)
+    toc = doc.add_paragraph()
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), 'TOC \\o "1-2" \\h \\z \\u')
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "Right-click and choose Update Field to show the contents."
+    run.append(text)
+    field.append(run)
+    toc._p.append(field)
+
+    def table(headings: list[str], rows: list[list[str]], bold_first: bool = False) -> None:
+        t = doc.add_table(rows=1, cols=len(headings))
+        t.style = "Light List Accent 1"
+        t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        for cell, text_ in zip(t.rows[0].cells, headings, strict=True):
+            cell.text = text_
+        for i, values in enumerate(rows):
+            cells = t.add_row().cells
+            for j, (cell, text_) in enumerate(zip(cells, values, strict=True)):
+                cell.text = text_
+                paragraph = cell.paragraphs[0]
+                if j:
+                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                if bold_first and i == 0:
+                    for r in paragraph.runs:
+                        r.bold = True
+        doc.add_paragraph()
+
+    doc.add_heading("Key findings", level=1)
+    for finding in a["findings"]:
+        doc.add_paragraph(finding.text, style="List Bullet")
+    table(
+        [
+            "Theme",
+            a["baseline"].label,
+            a["period"].label,
+            "Change",
+            "% change",
+            "Rate per 1,000",
+            "Direction",
+        ],
+        [
+            [
+                s["title"],
+                s["subject"]["count_baseline"],
+                s["subject"]["count_period"],
+                s["subject"]["count_change"],
+                s["subject"]["pct_change"],
+                s["subject"]["rate_period"],
+                s["judgement"],
+            ]
+            for s in ctx["sections"]
+        ],
+    )
+    for s in ctx["sections"]:
+        doc.add_page_break()
+        doc.add_heading(s["title"], level=1)
+        p = doc.add_paragraph(f"{s['definition']} {s['direction_text']}")
+        p.runs[0].italic = True
+        doc.add_heading("Quick facts", level=2)
+        doc.add_paragraph(
+            f"{a['period'].label}: {s['subject']['count_period']} offences, "
+            f"{s['subject']['rate_period']} per 1,000 residents",
+            style="List Bullet",
+        )
+        doc.add_paragraph(
+            f"{a['baseline'].label}: {s['subject']['count_baseline']} offences, "
+            f"{s['subject']['rate_baseline']} per 1,000 residents",
+            style="List Bullet",
+        )
+        doc.add_paragraph(s["headline"])
+        for sentence in s["sentences"]:
+            doc.add_paragraph(sentence)
+        doc.add_heading("Comparison", level=2)
+        table(
+            [
+                "Area",
+                a["baseline"].label,
+                "Rate",
+                a["period"].label,
+                "Rate",
+                "Change",
+                "% change",
+                "Rate change",
+            ],
+            [
+                [
+                    r["area"],
+                    r["count_baseline"],
+                    r["rate_baseline"],
+                    r["count_period"],
+                    r["rate_period"],
+                    r["count_change"],
+                    r["pct_change"],
+                    r["rate_change"],
+                ]
+                for r in s["rows"]
+            ],
+            bold_first=True,
+        )
+        doc.add_paragraph(f"Population: {s['population_note']}. Source: {s['source_label']}.")
+        for chart in s["charts"]:
+            doc.add_picture(io.BytesIO(chart.png), width=Cm(16))
+            doc.add_paragraph(chart.caption).runs[0].italic = True
+    doc.add_page_break()
+    doc.add_heading("Data and methods", level=1)
+    for line in (
+        "Rate: offences ÷ resident population × 1,000, rounded half-up to 2 decimals.",
+        "% change: change in offences ÷ the earlier year's offences × 100, to 1 decimal. "
+        "Rate change: the difference of the two rates as printed.",
+        "Ranks: 1 = highest among London boroughs; areas without residents are not ranked by rate.",
+        "London: every area in the Metropolitan Police data including the airports; population "
+        "is the sum of the boroughs'.",
+        *([f"Small numbers: {a['suppression']}"] if a["suppression"] else []),
+    ):
+        doc.add_paragraph(line, style="List Bullet")
+    doc.add_heading("Sources and provenance", level=2)
+    table(
+        ["Import", "Kind", "File", "SHA-256 (start)", "Imported"],
+        [
+            [
+                f"#{p['import_id']}",
+                p["kind"],
+                Path(p["file"]).name,
+                p["sha256"][:16],
+                p["imported_at"][:10],
+            ]
+            for p in a["provenance"]
+        ],
+    )
+    doc.save(str(path))
