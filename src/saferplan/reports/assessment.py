@@ -13,13 +13,18 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
+import shapely
 
 from saferplan.crime import queries, statistics
 from saferplan.crime.comparisons import ComparisonTable, compare, ranking
+from saferplan.crime.hotspots import Grid, find_hotspots
 from saferplan.crime.periods import Period, parse_period
+from saferplan.crime.points import points_from_warehouse
 from saferplan.crime.themes import Theme, ThemeBook
 from saferplan.datastore.errors import NotFoundError
 from saferplan.geography.areas import resolve_area
+from saferplan.geography.boundaries import boundaries_frame
+from saferplan.geography.population import populations
 from saferplan.reports import narrative
 from saferplan.reports.suppression import NO_SUPPRESSION, SuppressionRule
 
@@ -49,6 +54,10 @@ class ThemeSection:
     child_areas: ChildAreas | None
     headline: str
     sentences: list[narrative.Sentence]
+    lsoa_rates: dict[str, Decimal | None] = field(default_factory=dict)  # code -> rate
+    lsoa_source: str | None = None
+    hotspots: Any = None  # HotspotResult for the months police.uk covers, if any
+    hotspot_months: list[date] = field(default_factory=list)
 
     @property
     def subject(self) -> statistics.Comparison:
@@ -70,6 +79,8 @@ class Assessment:
     import_ids: list[int]
     generated: date
     provenance: list[dict[str, Any]] = field(default_factory=list)
+    lsoa_boundaries: Any = None  # GeoDataFrame of the area's LSOAs (EPSG:27700)
+    outline: Any = None  # GeoDataFrame of the area's own boundary
 
 
 def _child_areas(
@@ -173,7 +184,44 @@ def build_section(
     )
     section.headline = narrative.headline(section)
     section.sentences = narrative.theme_sentences(section)
+    section.lsoa_source, section.lsoa_rates = _lsoa_rates(con, theme, subject, period)
     return section
+
+
+def _lsoa_rates(
+    con: duckdb.DuckDBPyConnection, theme: Theme, borough: str, period: Period
+) -> tuple[str | None, dict[str, Decimal | None]]:
+    """Rate per 1,000 residents in each LSOA of the borough, for the choropleth."""
+    try:
+        source = queries.choose_source(con, theme, "lsoa", [period])
+    except NotFoundError:
+        return None, {}
+    counts = {c.code: c.count for c in queries.area_counts(con, theme, "lsoa", period, source,
+                                                           borough=borough) if c.code}  # fmt: skip
+    pops = populations(con, "lsoa", list(counts), period.reference_year)
+    return source, {
+        code: statistics.rate(n, pops[code].value) if code in pops else None
+        for code, n in counts.items()
+    }
+
+
+def _hotspots(
+    con: duckdb.DuckDBPyConnection, theme: Theme, borough: str, period: Period, outline: Any
+) -> tuple[Any, list[date]]:
+    """Gi* hot spots from police.uk points in the months of the period that were imported."""
+    if "police-uk" not in theme.filters or outline is None or outline.empty:
+        return None, []
+    covered = sorted(set(period.months) & queries.months_available(con, "police-uk", "lsoa"))
+    if not covered:
+        return None, []
+    pts = points_from_warehouse(con, theme, covered[0], covered[-1], borough=borough)
+    if len(pts.x) < 30:
+        return None, []
+    minx, miny, maxx, maxy = outline.total_bounds
+    grid = Grid.covering(minx, miny, maxx, maxy, 100.0)
+    cx, cy = grid.centres()
+    inside = shapely.contains_xy(outline.union_all(), cx, cy)
+    return find_hotspots(pts.x, pts.y, grid=grid, mask=inside), covered
 
 
 def build_assessment(
@@ -206,20 +254,17 @@ def build_assessment(
         sections.append(section)
         ids.update(section.table.import_ids)
     findings = narrative.key_findings(sections)
+    lsoas = boundaries_frame(con, "lsoa", subject.name)
+    outline = boundaries_frame(con, "borough", subject.code or subject.name)
+    for section in sections:
+        if section.theme.key == "total":
+            section.hotspots, section.hotspot_months = _hotspots(
+                con, section.theme, subject.name, period, outline
+            )
     return Assessment(
-        subject.name,
-        subject.code,
-        period,
-        before,
-        comparators,
-        edition,
-        rule,
-        sections,
-        unavailable,
-        findings,
-        sorted(ids),
-        date.today(),
-    )
+        subject.name, subject.code, period, before, comparators, edition, rule, sections,
+        unavailable, findings, sorted(ids), date.today(), [], lsoas, outline,
+    )  # fmt: skip
 
 
 def as_decimal(value: Any) -> Decimal | None:

@@ -64,7 +64,9 @@ def write_report(
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
     try:
         bundle.write_bundle(a, staging)
-        all_charts = {s.theme.key: render.section_charts(a, s) for s in a.sections}
+        all_charts = {
+            s.theme.key: render.section_charts(a, s) + render.section_maps(a, s) for s in a.sections
+        }
         ctx = render.context(a, all_charts, partnership)
         html = render.render_html(ctx)
         (staging / "strategic-assessment.html").write_text(html, encoding="utf-8")

@@ -71,6 +71,41 @@ def section_charts(a: Assessment, s: ThemeSection) -> list[Chart]:
     return out
 
 
+def section_maps(a: Assessment, s: ThemeSection) -> list[Chart]:
+    from saferplan.reports import maps
+
+    out: list[Chart] = []
+    if s.lsoa_rates and a.lsoa_boundaries is not None and len(a.lsoa_boundaries):
+        frame = a.lsoa_boundaries.copy()
+        frame["rate"] = [
+            float(v) if (v := s.lsoa_rates.get(code)) is not None else None
+            for code in frame["area_code"]
+        ]
+        label = SOURCE_LABELS.get(s.lsoa_source or "", s.lsoa_source)
+        out.append(Chart(
+            maps.choropleth(frame, "rate", f"{s.theme.title}: rate by LSOA, {a.area}, "
+                            f"{a.period.label}", "Offences per 1,000 residents",
+                            f"Source: {label}; ONS mid-year population estimates."),
+            f"Map of {a.area}'s LSOAs shaded by the rate of {s.theme.title.lower()} per 1,000 "
+            f"residents in {a.period.label}.",
+            "Rates per 1,000 residents by lower layer super output area (about 1,500 residents "
+            "each), in five classes of roughly equal numbers of areas.",
+        ))  # fmt: skip
+    if s.hotspots is not None:
+        months = s.hotspot_months
+        when = (f"{months[0]:%B %Y}" if len(months) == 1
+                else f"{months[0]:%b %Y} to {months[-1]:%b %Y}")  # fmt: skip
+        out.append(Chart(
+            maps.hotspot_map(s.hotspots, a.outline, f"{s.theme.title}: hot spots, {a.area}, "
+                             f"{when}", "Source: police.uk street-level crime, OGL v3.0."),
+            f"Map of statistically significant hot and cold spots of {s.theme.title.lower()} "
+            f"in {a.area}, {when}.",
+            f"Getis-Ord Gi* on 100 m cells from {s.hotspots.points_used:,} located police.uk "
+            f"records; only {when} of {a.period.label} has street-level data imported.",
+        ))  # fmt: skip
+    return out
+
+
 def _judgement(s: ThemeSection) -> tuple[str, str]:
     good = s.theme.good_change(s.subject.count_change)
     return {True: ("Better", "good"), False: ("Worse", "bad"), None: ("No change", "")}[good]

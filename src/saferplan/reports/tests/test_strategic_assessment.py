@@ -113,3 +113,25 @@ def test_pdf_pages_are_not_blank(built: Path, tmp_path: Path) -> None:
     for page in pages:
         stat = ImageStat.Stat(Image.open(page).convert("L"))
         assert stat.stddev[0] > 5, f"{page.name} looks blank"
+
+
+def test_maps_are_in_the_document(built: Path) -> None:
+    html = (built / "strategic-assessment.html").read_text()
+    assert "Map of Harrow&#x27;s LSOAs shaded by the rate of total notifiable crime" in html
+    assert "hot and cold spots of total notifiable crime in Harrow, June 2018" in html
+    assert "only June 2018 of 2018 has street-level data imported" in html
+
+
+def test_maps_render_without_network(demo_warehouse) -> None:
+    from io import BytesIO
+
+    from PIL import Image, ImageStat
+
+    from saferplan.geography.boundaries import boundaries_frame
+    from saferplan.reports.maps import choropleth
+
+    frame = boundaries_frame(demo_warehouse.connect(), "lsoa", "Harrow")
+    frame["value"] = [float(i % 7) if i % 11 else None for i in range(len(frame))]
+    png = choropleth(frame, "value", "Test map", "units", "Source: test.")
+    image = Image.open(BytesIO(png)).convert("L")
+    assert image.size[0] > 800 and ImageStat.Stat(image).stddev[0] > 10
