@@ -20,7 +20,7 @@ as_root() {
 # Debian packages: WeasyPrint needs Pango; the test suite needs a PostgreSQL server.
 packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if (( want_test )); then
-  packages+=(postgresql poppler-utils)
+  packages+=(postgresql poppler-utils chromium)
 fi
 missing=()
 for p in "${packages[@]}"; do
