@@ -22,6 +22,9 @@ FLAGS = [
 ]  # fmt: skip
 
 
+LOCAL = ("file:", "data:", "http://localhost", "http://127.0.0.1")
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
@@ -36,10 +39,20 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield from _page(browser, bypass_csp=False)
+
+
+@pytest.fixture
+def a11y_page(browser):  # type: ignore[no-untyped-def]
+    """A page whose CSP lets the test inject axe-core (the app's own CSP forbids it)."""
+    yield from _page(browser, bypass_csp=True)
+
+
+def _page(browser, bypass_csp: bool):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=bypass_csp)
     # Nothing leaves the machine: every request that is not a local file is refused.
     context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
-        ("file:", "data:")) else route.abort())  # fmt: skip
+        LOCAL) else route.abort())  # fmt: skip
     yield context.new_page()
     context.close()
 

@@ -1,1 +1,1 @@
-"""accounts"""
+"""Partnerships, organisations, users, roles, permissions and the audit trail."""

@@ -41,6 +41,9 @@ def demo(
                 console.print(f"  [green]✓[/] {label}: {state}", highlight=False)
 
             imported, skipped = load_demo(report)
+            from saferplan.plans.demo import DEMO_PASSWORD, load_demo_partnership
+
+            users = load_demo_partnership()
         console.print(
             f"Demo data: {imported} files imported, {skipped} already present "
             f"({len(DEMO_IMPORTS)} sets).",
@@ -78,6 +81,12 @@ def demo(
         highlight=False,
     )
     console.print(f"[dim]Data directory: {Warehouse().root.parent}[/]", highlight=False)
+    console.print(
+        "Demo users for the web app (password "
+        f"[bold]{DEMO_PASSWORD}[/]): " + "; ".join(f"{u} ({r})" for u, r in users),
+        highlight=False,
+        soft_wrap=True,
+    )
     if build_report:
         from saferplan.cli.report import build_strategic_assessment
 

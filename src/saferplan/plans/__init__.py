@@ -1,1 +1,1 @@
-"""plans"""
+"""The strategy and delivery plan: priorities, objectives, actions, progress and RAG."""

@@ -1,1 +1,1 @@
-"""web"""
+"""The partnership web app: pages, forms and the GOV.UK form layer."""

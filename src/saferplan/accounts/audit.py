@@ -1,0 +1,31 @@
+"""Writing the audit trail: every change made through the app goes through ``record``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.forms.models import model_to_dict
+
+from saferplan.accounts.models import AuditEvent
+
+
+def snapshot(instance: Any) -> dict[str, Any]:
+    data = model_to_dict(instance)
+    return {
+        k: (str(v) if not isinstance(v, (int, float, bool, str, type(None), list, dict)) else v)
+        for k, v in data.items()
+    }
+
+
+def record(
+    user: Any, action: str, instance: Any, before: dict[str, Any] | None = None, summary: str = ""
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        model=instance._meta.label,
+        object_id=str(instance.pk),
+        summary=summary or str(instance)[:300],
+        before=before,
+        after=None if action == "deleted" else snapshot(instance),
+    )

@@ -1,0 +1,45 @@
+"""The one place that says who may see and change what. Views ask these, never roles directly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from saferplan.accounts.models import Role
+
+
+def roles(user: Any) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    membership = getattr(user, "membership", None)
+    return set(membership.roles) if membership else set()
+
+
+def organisation_id(user: Any) -> int | None:
+    membership = (
+        getattr(user, "membership", None) if getattr(user, "is_authenticated", False) else None
+    )
+    return membership.organisation_id if membership else None
+
+
+def can_view_plans(user: Any) -> bool:
+    return bool(roles(user) & {Role.ADMIN, Role.ANALYST, Role.ACTION_LEAD, Role.BOARD})
+
+
+def can_edit_plan(user: Any) -> bool:
+    """Create or change priorities, objectives and actions, and import plans."""
+    return bool(roles(user) & {Role.ADMIN, Role.ANALYST})
+
+
+def can_update_action(user: Any, action: Any) -> bool:
+    """Record progress: plan editors on any action, action leads on their organisation's."""
+    if can_edit_plan(user):
+        return True
+    return (
+        Role.ACTION_LEAD in roles(user)
+        and action.lead_organisation_id is not None
+        and (action.lead_organisation_id == organisation_id(user))
+    )
+
+
+def can_view_audit(user: Any) -> bool:
+    return Role.ADMIN in roles(user)

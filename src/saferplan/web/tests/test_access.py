@@ -1,0 +1,129 @@
+"""Who may do what: every URL with every role (and anonymous), crafted requests, conflicts."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from saferplan.accounts.models import AuditEvent
+from saferplan.plans.demo import load_demo_partnership
+from saferplan.plans.models import Action, ProgressUpdate, StrategyYear
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "admin", "analyst", "police-lead", "council-lead", "board", "yot"]
+PLAN_READERS = {"admin", "analyst", "police-lead", "council-lead", "board"}
+# (url pattern, who gets 200 on GET)
+PAGES = [
+    ("/", set(ROLES) - {"anonymous"}),
+    ("/plans/{year}/", PLAN_READERS),
+    ("/plans/{year}/overdue/", PLAN_READERS),
+    ("/plans/{year}/by-organisation/", PLAN_READERS),
+    ("/actions/{police_action}/", PLAN_READERS),
+    ("/actions/{police_action}/update/", {"admin", "analyst", "police-lead"}),
+    ("/actions/{council_action}/update/", {"admin", "analyst", "council-lead"}),
+    ("/audit/", {"admin"}),
+]
+
+
+@pytest.fixture
+def demo() -> dict[str, int]:
+    load_demo_partnership()
+    police = Action.objects.filter(lead_organisation__name__startswith="Metropolitan").first()
+    council = Action.objects.filter(lead_organisation__name__startswith="Harrow Council").first()
+    assert police and council
+    return {"year": StrategyYear.objects.get().pk, "police_action": police.pk,
+            "council_action": council.pk}  # fmt: skip
+
+
+def client_for(role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(get_user_model().objects.get(username=role))
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("pattern", "allowed"), PAGES)
+def test_every_page_with_every_role(demo, role: str, pattern: str, allowed: set[str]) -> None:
+    response = client_for(role).get(pattern.format(**demo))
+    if role == "anonymous":
+        assert response.status_code == 302 and "/sign-in/" in response["Location"]
+    elif role in allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
+
+
+def test_sign_in_page_is_public_and_sets_security_headers(demo) -> None:
+    response = Client().get("/sign-in/")
+    assert response.status_code == 200
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_lead_cannot_update_another_organisations_action(demo) -> None:
+    client = client_for("council-lead")
+    action = Action.objects.get(pk=demo["police_action"])
+    response = client.post(f"/actions/{action.pk}/update/",
+                           {"rag": "green", "text": "Not mine", "version": action.version})  # fmt: skip
+    assert response.status_code == 403
+    assert not ProgressUpdate.objects.filter(action=action).exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_board_members_change_nothing(demo) -> None:
+    action = Action.objects.get(pk=demo["police_action"])
+    response = client_for("board").post(f"/actions/{action.pk}/update/",
+                                        {"rag": "red", "text": "x", "version": 1})  # fmt: skip
+    assert response.status_code == 403
+
+
+def test_csrf_is_enforced(demo) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(get_user_model().objects.get(username="police-lead"))
+    response = client.post(f"/actions/{demo['police_action']}/update/",
+                           {"rag": "green", "text": "x", "version": 1})  # fmt: skip
+    assert response.status_code == 403
+
+
+def test_update_is_recorded_audited_and_rolled_up(demo) -> None:
+    client = client_for("police-lead")
+    action = Action.objects.get(pk=demo["police_action"])
+    response = client.post(f"/actions/{action.pk}/update/",
+                           {"rag": "green", "text": "Delivered", "version": action.version})  # fmt: skip
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.rag() == "green" and action.version == 2
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [e.action for e in events] == ["created", "changed"]
+    assert events[1].before["version"] == 1 and events[1].after["version"] == 2
+    assert events[0].user.username == "police-lead"
+    page = client.get(f"/plans/{demo['year']}/").content.decode()
+    assert "Green: 1" in page
+
+
+def test_two_people_saving_at_once_do_not_overwrite(demo) -> None:
+    action = Action.objects.get(pk=demo["police_action"])
+    opened = action.version
+    first = client_for("police-lead").post(f"/actions/{action.pk}/update/",
+                                           {"rag": "amber", "text": "First", "version": opened})  # fmt: skip
+    assert first.status_code == 302
+    second = client_for("analyst").post(f"/actions/{action.pk}/update/",
+                                        {"rag": "green", "text": "Second", "version": opened})  # fmt: skip
+    assert second.status_code == 409
+    assert "Someone else updated this action" in second.content.decode()
+    assert list(ProgressUpdate.objects.filter(action=action).values_list("text", flat=True)) == [
+        "First"
+    ]
+
+
+def test_invalid_form_shows_an_error_summary(demo) -> None:
+    response = client_for("police-lead").post(f"/actions/{demo['police_action']}/update/",
+                                              {"version": 1})  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and "Select a RAG rating" in html
+    assert 'href="#id_text"' in html

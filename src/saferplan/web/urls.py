@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from saferplan.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("plans/<int:year_id>/", views.plan, name="plan"),
+    path("plans/<int:year_id>/overdue/", views.overdue, name="overdue"),
+    path("plans/<int:year_id>/by-organisation/", views.by_organisation, name="by_organisation"),
+    path("actions/<int:action_id>/", views.action_detail, name="action"),
+    path("actions/<int:action_id>/update/", views.action_update, name="action_update"),
+    path("audit/", views.audit_log, name="audit"),
+]

@@ -1,0 +1,210 @@
+"""Pages. Permissions come from ``accounts.permissions``; changes are audited; no figures here."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from saferplan.accounts import audit, permissions
+from saferplan.accounts.models import AuditEvent
+from saferplan.plans.models import Action, Rag, StrategyYear
+from saferplan.web.forms import ProgressUpdateForm
+
+RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETED, Rag.NOT_STARTED, None]
+RAG_TAG: dict[str | None, str] = {
+    Rag.RED: "govuk-tag--red",
+    Rag.AMBER: "govuk-tag--orange",
+    Rag.GREEN: "govuk-tag--green",
+    Rag.COMPLETED: "govuk-tag--blue",
+    Rag.NOT_STARTED: "govuk-tag--grey",
+    None: "govuk-tag--grey",
+}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _actions(year: StrategyYear) -> list[Action]:
+    return list(
+        Action.objects.filter(objective__priority__year=year)
+        .select_related("objective__priority", "lead_organisation")
+        .prefetch_related("updates")
+    )
+
+
+def rag_counts(actions: list[Action]) -> list[dict[str, Any]]:
+    counts = Counter(a.rag() for a in actions)
+    return [
+        {
+            "rag": r,
+            "label": Rag(r).label if r else "No update",
+            "count": counts.get(r, 0),
+            "tag": RAG_TAG[r],
+        }
+        for r in RAG_ORDER
+    ]
+
+
+def _row(action: Action) -> dict[str, Any]:
+    rag = action.rag()
+    return {
+        "action": action,
+        "rag": rag,
+        "rag_label": Rag(rag).label if rag else "No update",
+        "tag": RAG_TAG[rag],
+        "overdue": action.is_overdue(),
+    }
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"roles": sorted(permissions.roles(request.user))}
+    year = StrategyYear.objects.order_by("-label").first()
+    if year and permissions.can_view_plans(request.user):
+        actions = _actions(year)
+        org = permissions.organisation_id(request.user)
+        context.update(
+            year=year,
+            counts=rag_counts(actions),
+            overdue=sum(a.is_overdue() for a in actions),
+            total=len(actions),
+            mine=[_row(a) for a in actions if org and a.lead_organisation_id == org],
+        )
+    return render(request, "web/home.html", context)
+
+
+def plan(request: HttpRequest, year_id: int) -> HttpResponse:
+    _require(permissions.can_view_plans(request.user))
+    year = get_object_or_404(StrategyYear, pk=year_id)
+    actions = _actions(year)
+    priorities = []
+    for priority in year.priorities.all():
+        objectives = []
+        for objective in priority.objectives.all():
+            rows = [_row(a) for a in actions if a.objective_id == objective.pk]
+            objectives.append(
+                {
+                    "objective": objective,
+                    "rows": rows,
+                    "counts": rag_counts([r["action"] for r in rows]),
+                }
+            )
+        in_priority = [a for a in actions if a.objective.priority_id == priority.pk]
+        priorities.append(
+            {"priority": priority, "objectives": objectives, "counts": rag_counts(in_priority)}
+        )
+    return render(
+        request,
+        "web/plan.html",
+        {"year": year, "priorities": priorities, "counts": rag_counts(actions)},
+    )
+
+
+def overdue(request: HttpRequest, year_id: int) -> HttpResponse:
+    _require(permissions.can_view_plans(request.user))
+    year = get_object_or_404(StrategyYear, pk=year_id)
+    rows = [_row(a) for a in _actions(year) if a.is_overdue()]
+    return render(
+        request, "web/action_list.html", {"year": year, "rows": rows, "title": "Overdue actions"}
+    )
+
+
+def by_organisation(request: HttpRequest, year_id: int) -> HttpResponse:
+    _require(permissions.can_view_plans(request.user))
+    year = get_object_or_404(StrategyYear, pk=year_id)
+    groups: dict[str, list[Action]] = {}
+    for a in _actions(year):
+        groups.setdefault(
+            a.lead_organisation.name if a.lead_organisation else "Not matched", []
+        ).append(a)
+    summary = [
+        {"name": name, "counts": rag_counts(items), "rows": [_row(a) for a in items]}
+        for name, items in sorted(groups.items())
+    ]
+    return render(request, "web/by_organisation.html", {"year": year, "groups": summary})
+
+
+def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
+    _require(permissions.can_view_plans(request.user))
+    action = get_object_or_404(
+        Action.objects.select_related("objective__priority__year"), pk=action_id
+    )
+    return render(
+        request,
+        "web/action.html",
+        {
+            "action": action,
+            "row": _row(action),
+            "updates": action.updates.select_related("author"),
+            "can_update": permissions.can_update_action(request.user, action),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = get_object_or_404(Action, pk=action_id)
+    _require(permissions.can_update_action(request.user, action))
+    status = 200
+    if request.method == "POST":
+        form = ProgressUpdateForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                locked = Action.objects.select_for_update().get(pk=action.pk)
+                if locked.version != form.cleaned_data["version"]:
+                    form.add_error(
+                        None,
+                        "Someone else updated this action while you were "
+                        "editing it. Their update is shown below; check it, then "
+                        "submit yours again if it is still needed.",
+                    )
+                    data = request.POST.copy()
+                    data["version"] = str(locked.version)
+                    form.data = data
+                    status = 409
+                else:
+                    before = audit.snapshot(locked)
+                    update = locked.updates.create(
+                        rag=form.cleaned_data["rag"],
+                        text=form.cleaned_data["text"],
+                        author=request.user,  # type: ignore[misc]
+                    )
+                    locked.version += 1
+                    locked.save(update_fields=["version"])
+                    audit.record(
+                        request.user,
+                        "created",
+                        update,
+                        summary=f"Progress update on {locked}: {update.get_rag_display()}",
+                    )
+                    audit.record(
+                        request.user,
+                        "changed",
+                        locked,
+                        before=before,
+                        summary=f"Version {locked.version} of {locked}",
+                    )
+                    return redirect("action", action_id=action.pk)
+        else:
+            status = 400
+    else:
+        form = ProgressUpdateForm(initial={"version": action.version})
+    return render(
+        request,
+        "web/action_update.html",
+        {"action": action, "form": form, "updates": action.updates.all()[:3]},
+        status=status,
+    )
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_audit(request.user))
+    events = AuditEvent.objects.select_related("user")[:200]
+    return render(request, "web/audit.html", {"events": events})
