@@ -32,10 +32,15 @@ def strategic_assessment(
     partnership: Annotated[str, typer.Option(help="Partnership name for the cover.")] = (
         "Community Safety Partnership"
     ),
+    harm_table: Annotated[
+        Path | None, typer.Option(help="CSV source,major,minor,weight to show harm beside volume.")
+    ] = None,
 ) -> None:
     """Write the Strategic Assessment as HTML, Word, PDF and a figures bundle."""
     start = time.perf_counter()
-    path = build_strategic_assessment(area, year, out, comparators, edition, themes, partnership)
+    path = build_strategic_assessment(
+        area, year, out, comparators, edition, themes, partnership, harm_table
+    )
     console.print(f"[green]Written[/] the {area} Strategic Assessment {year} to {path} "
                   f"in {time.perf_counter() - start:.1f} s", highlight=False)  # fmt: skip
 
@@ -44,7 +49,9 @@ def build_strategic_assessment(
     area: str, year: str, out: Path, comparators: str = DEFAULT_COMPARATORS,
     edition: str = "public", themes: str | None = None,
     partnership: str = "Community Safety Partnership",
+    harm_table: Path | None = None,
 ) -> Path:  # fmt: skip
+    from saferplan.crime.harm import load_harm_table
     from saferplan.crime.themes import load_themes
     from saferplan.datastore.errors import SaferplanError
     from saferplan.datastore.warehouse import Warehouse
@@ -61,6 +68,7 @@ def build_strategic_assessment(
                 Warehouse().connect(), load_themes(), area, year,
                 [c.strip() for c in comparators.split(",") if c.strip()], edition=edition,
                 themes=[t.strip() for t in themes.split(",")] if themes else None,
+                harm_table=load_harm_table(harm_table) if harm_table else None,
             )  # fmt: skip
             a.provenance = provenance(a.import_ids)
         with console.status("Writing HTML, Word and PDF…"):

@@ -17,7 +17,8 @@ import shapely
 
 from saferplan.crime import queries, statistics
 from saferplan.crime.comparisons import ComparisonTable, compare, ranking
-from saferplan.crime.hotspots import Grid, find_hotspots
+from saferplan.crime.harm import theme_harm
+from saferplan.crime.hotspots import Grid, find_hotspots, hotspot_change
 from saferplan.crime.periods import Period, parse_period
 from saferplan.crime.points import points_from_warehouse
 from saferplan.crime.themes import Theme, ThemeBook
@@ -58,6 +59,9 @@ class ThemeSection:
     lsoa_source: str | None = None
     hotspots: Any = None  # HotspotResult for the months police.uk covers, if any
     hotspot_months: list[date] = field(default_factory=list)
+    harm: Any = None  # HarmFigures when a harm table was given
+    hotspot_change: Any = None  # change codes against the baseline, when it has points too
+    hotspot_baseline_months: list[date] = field(default_factory=list)
 
     @property
     def subject(self) -> statistics.Comparison:
@@ -79,6 +83,7 @@ class Assessment:
     import_ids: list[int]
     generated: date
     provenance: list[dict[str, Any]] = field(default_factory=list)
+    harm_table: Any = None  # the HarmTable used, if any
     lsoa_boundaries: Any = None  # GeoDataFrame of the area's LSOAs (EPSG:27700)
     outline: Any = None  # GeoDataFrame of the area's own boundary
 
@@ -196,8 +201,11 @@ def _lsoa_rates(
         source = queries.choose_source(con, theme, "lsoa", [period])
     except NotFoundError:
         return None, {}
-    counts = {c.code: c.count for c in queries.area_counts(con, theme, "lsoa", period, source,
-                                                           borough=borough) if c.code}  # fmt: skip
+    counts = {
+        c.code: c.count
+        for c in queries.area_counts(con, theme, "lsoa", period, source, borough=borough)
+        if c.code
+    }
     pops = populations(con, "lsoa", list(counts), period.reference_year)
     return source, {
         code: statistics.rate(n, pops[code].value) if code in pops else None
@@ -235,6 +243,7 @@ def build_assessment(
     rule: SuppressionRule | None = None,
     themes: list[str] | None = None,
     baseline: str | None = None,
+    harm_table: Any = None,
 ) -> Assessment:
     """Compute every theme section for ``area`` in ``year`` against the year before."""
     subject = resolve_area(con, area)
@@ -251,6 +260,19 @@ def build_assessment(
         except NotFoundError as exc:
             unavailable.append((theme, f"{exc.message}. {exc.hint or ''}".strip()))
             continue
+        if harm_table is not None:
+            section.harm = theme_harm(
+                con,
+                harm_table,
+                theme,
+                section.table.source,
+                section.table.level,
+                subject.name,
+                period,
+                before,
+            )
+            if section.harm is not None:
+                section.sentences.append(narrative.harm_sentence(section, harm_table))
         sections.append(section)
         ids.update(section.table.import_ids)
     findings = narrative.key_findings(sections)
@@ -261,10 +283,28 @@ def build_assessment(
             section.hotspots, section.hotspot_months = _hotspots(
                 con, section.theme, subject.name, period, outline
             )
+            earlier, months = _hotspots(con, section.theme, subject.name, before, outline)
+            if section.hotspots is not None and earlier is not None:
+                section.hotspot_change = hotspot_change(earlier, section.hotspots)
+                section.hotspot_baseline_months = months
     return Assessment(
-        subject.name, subject.code, period, before, comparators, edition, rule, sections,
-        unavailable, findings, sorted(ids), date.today(), [], lsoas, outline,
-    )  # fmt: skip
+        subject.name,
+        subject.code,
+        period,
+        before,
+        comparators,
+        edition,
+        rule,
+        sections,
+        unavailable,
+        findings,
+        sorted(ids),
+        date.today(),
+        [],
+        harm_table,
+        lsoas,
+        outline,
+    )
 
 
 def as_decimal(value: Any) -> Decimal | None:

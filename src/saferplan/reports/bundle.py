@@ -56,6 +56,13 @@ def section_dict(s: ThemeSection) -> dict[str, Any]:
             }
             for r in t.rows
         ],
+        "harm": None
+        if s.harm is None
+        else {
+            "baseline": _num(s.harm.harm_baseline),
+            "period": _num(s.harm.harm_period),
+            "coverage_pct": _num(s.harm.coverage),
+        },
         "rank_count": {"period": s.rank_count[0], "baseline": s.rank_count[1]},
         "rank_rate": {"period": s.rank_rate[0], "baseline": s.rank_rate[1]},
         "areas_ranked_by_rate": s.areas_ranked,
@@ -111,6 +118,13 @@ def to_dict(a: Assessment) -> dict[str, Any]:
             {"key": t.key, "title": t.title, "reason": why} for t, why in a.unavailable
         ],
         "provenance": a.provenance,
+        "harm_table": None
+        if a.harm_table is None
+        else {
+            "name": a.harm_table.name,
+            "source": a.harm_table.source_note,
+            "file": a.harm_table.path,
+        },
     }
 
 

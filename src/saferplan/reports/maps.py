@@ -175,3 +175,78 @@ def hotspot_map(result: HotspotResult, outline: Any, title: str, source: str) ->
     )
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}")
+
+
+def density_map(result: HotspotResult, outline: Any, title: str, source: str) -> bytes:
+    """Quartic kernel density (incidents per km²) over the area's outline."""
+    fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
+    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
+    g = result.grid
+    density = np.where(result.mask, result.density, np.nan)
+    image = ax.imshow(
+        density,
+        origin="lower",
+        cmap="YlOrRd",
+        interpolation="nearest",
+        extent=(g.x0, g.x0 + g.cols * g.cell, g.y0, g.y0 + g.rows * g.cell),
+    )
+    outline.boundary.plot(ax=ax, color="#0b0c0c", linewidth=0.5)
+    _frame(ax, outline)
+    bar = fig.colorbar(image, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
+    p = result.parameters
+    bar.set_label(
+        f"Incidents per km² (quartic kernel, bandwidth {p['bandwidth']:.0f} m)", fontsize=8
+    )
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}")
+
+
+CHANGE_COLOURS = {0: "#f7f7f7", 1: "#d73027", 2: "#fc8d59", 3: "#7f0000", 4: "#4575b4"}
+
+
+def change_map(
+    change: np.ndarray, result: HotspotResult, outline: Any, title: str, source: str
+) -> bytes:
+    """Hot spot change between two periods on the same grid (codes of CHANGE_CODES)."""
+    from saferplan.crime.hotspots import CHANGE_CODES
+
+    fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
+    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
+    g = result.grid
+    codes = sorted(CHANGE_COLOURS)
+    cmap = ListedColormap([CHANGE_COLOURS[c] for c in codes])
+    norm = BoundaryNorm([c - 0.5 for c in codes] + [codes[-1] + 0.5], cmap.N)
+    shown = np.where(result.mask, change, np.nan)
+    ax.imshow(
+        shown,
+        origin="lower",
+        cmap=cmap,
+        norm=norm,
+        interpolation="nearest",
+        extent=(g.x0, g.x0 + g.cols * g.cell, g.y0, g.y0 + g.rows * g.cell),
+    )
+    outline.boundary.plot(ax=ax, color="#0b0c0c", linewidth=0.5)
+    _frame(ax, outline)
+    handles = [
+        Patch(facecolor=CHANGE_COLOURS[c], edgecolor="#b1b4b6", label=CHANGE_CODES[c])
+        for c in codes
+    ]
+    ax.legend(
+        handles=handles,
+        title="Change in Getis-Ord Gi* hot spots",
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncols=2,
+        fontsize=8,
+        title_fontsize=8,
+        frameon=False,
+    )
+    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
+    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}")
+
+
+def _frame(ax: Any, outline: Any) -> None:
+    minx, miny, maxx, maxy = outline.total_bounds
+    pad = (maxx - minx) * 0.03
+    ax.set_xlim(minx - pad, maxx + pad)
+    ax.set_ylim(miny - pad, maxy + pad)

@@ -243,3 +243,14 @@ def key_findings(sections: list[ThemeSection]) -> list[Sentence]:
 
 def month_name(number: int) -> str:
     return MONTH_NAMES[number - 1]
+
+
+def harm_sentence(section: ThemeSection, table: Any) -> Sentence:
+    """Harm beside volume: the weighted total, its direction, and the table's coverage."""
+    h = section.harm
+    word = direction_word(h.change, rising=RISE, falling=FALL, flat=FLAT)
+    return Sentence(
+        f"Weighted by harm ({table.name}), these offences {word} from {h.harm_baseline:,.0f} to "
+        f"{h.harm_period:,.0f} harm units; the table weights {h.coverage}% of them.",
+        [Claim(section.subject.area, "harm", h.harm_baseline, h.harm_period, word)],
+    )

@@ -82,27 +82,67 @@ def section_maps(a: Assessment, s: ThemeSection) -> list[Chart]:
             for code in frame["area_code"]
         ]
         label = SOURCE_LABELS.get(s.lsoa_source or "", s.lsoa_source)
-        out.append(Chart(
-            maps.choropleth(frame, "rate", f"{s.theme.title}: rate by LSOA, {a.area}, "
-                            f"{a.period.label}", "Offences per 1,000 residents",
-                            f"Source: {label}; ONS mid-year population estimates."),
-            f"Map of {a.area}'s LSOAs shaded by the rate of {s.theme.title.lower()} per 1,000 "
-            f"residents in {a.period.label}.",
-            "Rates per 1,000 residents by lower layer super output area (about 1,500 residents "
-            "each), in five classes of roughly equal numbers of areas.",
-        ))  # fmt: skip
+        out.append(
+            Chart(
+                maps.choropleth(
+                    frame,
+                    "rate",
+                    f"{s.theme.title}: rate by LSOA, {a.area}, {a.period.label}",
+                    "Offences per 1,000 residents",
+                    f"Source: {label}; ONS mid-year population estimates.",
+                ),
+                f"Map of {a.area}'s LSOAs shaded by the rate of {s.theme.title.lower()} per 1,000 "
+                f"residents in {a.period.label}.",
+                "Rates per 1,000 residents by lower layer super output area (about 1,500 residents "
+                "each), in five classes of roughly equal numbers of areas.",
+            )
+        )
     if s.hotspots is not None:
         months = s.hotspot_months
-        when = (f"{months[0]:%B %Y}" if len(months) == 1
-                else f"{months[0]:%b %Y} to {months[-1]:%b %Y}")  # fmt: skip
-        out.append(Chart(
-            maps.hotspot_map(s.hotspots, a.outline, f"{s.theme.title}: hot spots, {a.area}, "
-                             f"{when}", "Source: police.uk street-level crime, OGL v3.0."),
-            f"Map of statistically significant hot and cold spots of {s.theme.title.lower()} "
-            f"in {a.area}, {when}.",
-            f"Getis-Ord Gi* on 100 m cells from {s.hotspots.points_used:,} located police.uk "
-            f"records; only {when} of {a.period.label} has street-level data imported.",
-        ))  # fmt: skip
+        when = (
+            f"{months[0]:%B %Y}" if len(months) == 1 else f"{months[0]:%b %Y} to {months[-1]:%b %Y}"
+        )
+        out.append(
+            Chart(
+                maps.hotspot_map(
+                    s.hotspots,
+                    a.outline,
+                    f"{s.theme.title}: hot spots, {a.area}, {when}",
+                    "Source: police.uk street-level crime, OGL v3.0.",
+                ),
+                f"Map of statistically significant hot and cold spots of {s.theme.title.lower()} "
+                f"in {a.area}, {when}.",
+                f"Getis-Ord Gi* on 100 m cells from {s.hotspots.points_used:,} located police.uk "
+                f"records; only {when} of {a.period.label} has street-level data imported.",
+            )
+        )
+        out.append(
+            Chart(
+                maps.density_map(
+                    s.hotspots,
+                    a.outline,
+                    f"{s.theme.title}: density, {a.area}, {when}",
+                    "Source: police.uk street-level crime, OGL v3.0.",
+                ),
+                f"Heat map of the density of {s.theme.title.lower()} in {a.area}, {when}.",
+                "Quartic kernel density estimate, incidents per square kilometre.",
+            )
+        )
+        if s.hotspot_change is not None:
+            b = s.hotspot_baseline_months
+            out.append(
+                Chart(
+                    maps.change_map(
+                        s.hotspot_change,
+                        s.hotspots,
+                        a.outline,
+                        f"{s.theme.title}: change in hot spots, {a.area}",
+                        "Source: police.uk street-level crime, OGL v3.0.",
+                    ),
+                    f"Map of new, persistent, intensifying and ceased hot spots in {a.area}.",
+                    f"Hot spots in {when} compared with {b[0]:%b %Y} to {b[-1]:%b %Y}.",
+                )
+            )
     return out
 
 
@@ -167,10 +207,39 @@ def context(a: Assessment, all_charts: dict[str, list[Chart]], partnership: str)
             "suppression": a.suppression.describe() if a.edition == "public" else None,
         },
         "title": f"{a.area} Strategic Assessment {a.period.label}",
+        "harm": _harm_rows(a),
+        "harm_table": a.harm_table,
         "partnership": partnership,
         "sections": sections,
         "unavailable": [{"title": t.title, "reason": why} for t, why in a.unavailable],
     }
+
+
+def _harm_rows(a: Assessment) -> list[dict[str, str]]:
+    """Volume and harm side by side: each theme's share of offences and of harm."""
+    with_harm = [s for s in a.sections if s.harm is not None and s.theme.key != "total"]
+    total = next((s for s in a.sections if s.theme.key == "total" and s.harm is not None), None)
+    if total is None or not with_harm:
+        return []
+    rows = []
+    for s in with_harm:
+        count_share = Decimal(s.subject.count_period * 100) / total.subject.count_period
+        harm_share = (
+            s.harm.harm_period * 100 / total.harm.harm_period
+            if total.harm.harm_period
+            else Decimal(0)
+        )
+        rows.append(
+            {
+                "title": s.theme.title,
+                "count": fmt(s.subject.count_period),
+                "count_share": f"{count_share:.1f}%",
+                "harm": f"{s.harm.harm_period:,.0f}",
+                "harm_share": f"{harm_share:.1f}%",
+                "coverage": f"{s.harm.coverage}%",
+            }
+        )
+    return rows
 
 
 def render_html(ctx: dict[str, Any]) -> str:

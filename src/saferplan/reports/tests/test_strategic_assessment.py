@@ -135,3 +135,33 @@ def test_maps_render_without_network(demo_warehouse) -> None:
     png = choropleth(frame, "value", "Test map", "units", "Source: test.")
     image = Image.open(BytesIO(png)).convert("L")
     assert image.size[0] > 800 and ImageStat.Stat(image).stddev[0] > 10
+
+
+def test_density_and_change_maps(demo_warehouse) -> None:
+    from io import BytesIO
+
+    import numpy as np
+    import shapely
+    from PIL import Image, ImageStat
+
+    from saferplan.crime.hotspots import Grid, find_hotspots, hotspot_change
+    from saferplan.geography.boundaries import boundaries_frame
+    from saferplan.reports.maps import change_map, density_map
+
+    outline = boundaries_frame(demo_warehouse.connect(), "borough", "Harrow")
+    minx, miny, maxx, maxy = outline.total_bounds
+    grid = Grid.covering(minx, miny, maxx, maxy, 100.0)
+    cx, cy = grid.centres()
+    mask = shapely.contains_xy(outline.union_all(), cx, cy)
+    rng = np.random.default_rng(4)
+    centre = outline.union_all().centroid
+    before = find_hotspots(rng.normal(centre.x, 800, 3000), rng.normal(centre.y, 800, 3000),
+                           grid=grid, mask=mask)  # fmt: skip
+    after = find_hotspots(rng.normal(centre.x + 1500, 800, 3000), rng.normal(centre.y, 800, 3000),
+                          grid=grid, mask=mask)  # fmt: skip
+    for png in (
+        density_map(after, outline, "Density", "Source: test."),
+        change_map(hotspot_change(before, after), after, outline, "Change", "Source: test."),
+    ):
+        image = Image.open(BytesIO(png)).convert("L")
+        assert ImageStat.Stat(image).stddev[0] > 10
