@@ -58,7 +58,8 @@ def test_action_lead_records_progress_and_the_roll_up_changes(page, live_server,
 
 @pytest.mark.parametrize("path", ["/sign-in/", "/", "/plans/{year}/", "/plans/{year}/overdue/",
                                   "/plans/{year}/by-organisation/", "/actions/{action}/",
-                                  "/actions/{action}/update/", "/audit/"])  # fmt: skip
+                                  "/actions/{action}/update/", "/audit/",
+                                  "/plans/{year}/quality/", "/plans/{year}/year-end/"])  # fmt: skip
 def test_pages_have_no_serious_accessibility_violations(a11y_page, live_server, path: str) -> None:
     page = a11y_page
     load_demo_partnership()

@@ -43,7 +43,7 @@ def demo(
             imported, skipped = load_demo(report)
             from saferplan.plans.demo import DEMO_PASSWORD, load_demo_partnership
 
-            users = load_demo_partnership()
+            users = load_demo_partnership(Warehouse().connect())
         console.print(
             f"Demo data: {imported} files imported, {skipped} already present "
             f"({len(DEMO_IMPORTS)} sets).",

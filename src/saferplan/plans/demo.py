@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -36,8 +37,12 @@ USERS = [
 ]
 
 
-def load_demo_partnership() -> list[tuple[str, str]]:
-    """Create (once) the demo partnership; return (username, roles) of the demo users."""
+def load_demo_partnership(con: Any = None) -> list[tuple[str, str]]:
+    """Create (once) the demo partnership; return (username, roles) of the demo users.
+
+    With a warehouse connection, the burglary objective also gets an outcome measure whose
+    actuals are computed from the crime data.
+    """
     partnership, _ = Partnership.objects.get_or_create(name=PARTNERSHIP)
     orgs = []
     for name, kind, aliases in ORGANISATIONS:
@@ -65,4 +70,29 @@ def load_demo_partnership() -> list[tuple[str, str]]:
             "2019/20",
             "Community Safety, Violence, Vulnerability and Exploitation Delivery Plan",
         )
+    if con is not None:
+        add_demo_measure(con, partnership)
     return out
+
+
+def add_demo_measure(con: Any, partnership: Partnership) -> None:
+    from saferplan.plans.measures import compute_actual
+    from saferplan.plans.models import Measure, Objective
+
+    objective = Objective.objects.filter(
+        priority__year__partnership=partnership, code="HV1"
+    ).first()
+    if objective is None or objective.measures.exists():
+        return
+    measure = Measure.objects.create(
+        objective=objective,
+        name="Burglaries recorded in Harrow (all burglary)",
+        direction=Measure.Direction.DOWN,
+        target="Fewer than the year before",
+        theme="burglary",
+        area="Harrow",
+    )
+    baseline = compute_actual(con, measure, "2018")
+    measure.baseline_period, measure.baseline_value = baseline.period, baseline.value
+    measure.save()
+    compute_actual(con, measure, "2019")

@@ -29,6 +29,14 @@ RAG_MEANING = {
 }
 
 
+class Disposition(models.TextChoices):
+    """What happens to an action at year end (written in the review point cell today)."""
+
+    CONTINUE = "continue", "Continue into next year"
+    COMPLETE = "complete", "Complete"
+    REMOVE = "remove", "Remove"
+
+
 class StrategyYear(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT)
     label = models.CharField(max_length=20)  # e.g. 2019/20
@@ -94,7 +102,12 @@ class Action(models.Model):
     funding_source = models.CharField(max_length=100, blank=True)
     funding_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     is_new = models.BooleanField(default=False)
-    carried_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
+    disposition = models.CharField(
+        max_length=10, choices=Disposition.choices, blank=True, help_text="year-end decision"
+    )
     version = models.PositiveIntegerField(default=1)  # optimistic locking for edits
 
     class Meta:
@@ -133,3 +146,49 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_rag_display()} update on {self.action} ({self.date:%d %b %Y})"
+
+
+class Measure(models.Model):
+    """An outcome measure an objective should move, with a baseline, target and direction.
+
+    Bound to a crime theme and area, its actuals come from the statistics engine; otherwise
+    they are typed in.
+    """
+
+    class Direction(models.TextChoices):
+        DOWN = "down", "A fall is good"
+        UP = "up", "A rise is good"
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField(max_length=300)
+    direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.DOWN)
+    baseline_period = models.CharField(max_length=30, blank=True)
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    target = models.CharField(max_length=200, blank=True, help_text='e.g. "down 10% a year"')
+    target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    theme = models.CharField(max_length=50, blank=True, help_text="crime theme key, if computed")
+    area = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def computed(self) -> bool:
+        return bool(self.theme and self.area)
+
+
+class MeasureActual(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="actuals")
+    period = models.CharField(max_length=30)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    computed = models.BooleanField(default=False)
+    provenance = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["period"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "period"], name="one_actual_a_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.value} in {self.period}"

@@ -12,5 +12,8 @@ urlpatterns = [
     path("plans/<int:year_id>/by-organisation/", views.by_organisation, name="by_organisation"),
     path("actions/<int:action_id>/", views.action_detail, name="action"),
     path("actions/<int:action_id>/update/", views.action_update, name="action_update"),
+    path("plans/<int:year_id>/quality/", views.plan_quality, name="quality"),
+    path("plans/<int:year_id>/year-end/", views.year_end, name="year_end"),
+    path("plans/<int:year_id>/progress.<str:fmt>", views.plan_export, name="export"),
     path("audit/", views.audit_log, name="audit"),
 ]

@@ -7,13 +7,17 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from saferplan.accounts import audit, permissions
 from saferplan.accounts.models import AuditEvent
-from saferplan.plans.models import Action, Rag, StrategyYear
+from saferplan.datastore.errors import SaferplanError
+from saferplan.plans import exports, yearend
+from saferplan.plans.measures import judged
+from saferplan.plans.models import Action, Disposition, Rag, StrategyYear
+from saferplan.plans.quality import quality_flags
 from saferplan.web.forms import ProgressUpdateForm
 
 RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETED, Rag.NOT_STARTED, None]
@@ -89,10 +93,16 @@ def plan(request: HttpRequest, year_id: int) -> HttpResponse:
         objectives = []
         for objective in priority.objectives.all():
             rows = [_row(a) for a in actions if a.objective_id == objective.pk]
+            measures = []
+            for m in objective.measures.all():
+                actuals = list(m.actuals.all())
+                latest = actuals[-1] if actuals else None
+                measures.append({"measure": m, "latest": latest, "judged": judged(m, latest)})
             objectives.append(
                 {
                     "objective": objective,
                     "rows": rows,
+                    "measures": measures,
                     "counts": rag_counts([r["action"] for r in rows]),
                 }
             )
@@ -103,7 +113,12 @@ def plan(request: HttpRequest, year_id: int) -> HttpResponse:
     return render(
         request,
         "web/plan.html",
-        {"year": year, "priorities": priorities, "counts": rag_counts(actions)},
+        {
+            "year": year,
+            "priorities": priorities,
+            "counts": rag_counts(actions),
+            "can_edit": permissions.can_edit_plan(request.user),
+        },
     )
 
 
@@ -208,3 +223,89 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_view_audit(request.user))
     events = AuditEvent.objects.select_related("user")[:200]
     return render(request, "web/audit.html", {"events": events})
+
+
+def plan_quality(request: HttpRequest, year_id: int) -> HttpResponse:
+    _require(permissions.can_view_plans(request.user))
+    year = get_object_or_404(StrategyYear, pk=year_id)
+    return render(request, "web/quality.html", {"year": year, "flags": quality_flags(year)})
+
+
+EXPORTS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def plan_export(request: HttpRequest, year_id: int, fmt: str) -> HttpResponse:
+    _require(permissions.can_view_plans(request.user))
+    year = get_object_or_404(StrategyYear, pk=year_id)
+    if fmt == "xlsx":
+        data = exports.to_xlsx(year)
+    elif fmt == "docx":
+        data = exports.to_docx(year)
+    elif fmt == "pdf":
+        html = render(
+            request, "web/export_print.html", {"year": year, "rows": exports.report_rows(year)}
+        ).content.decode()
+        data = exports.to_pdf(html)
+    else:
+        raise Http404
+    response = HttpResponse(data, content_type=EXPORTS[fmt])
+    name = f"progress-{year.label.replace('/', '-')}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def year_end(request: HttpRequest, year_id: int) -> HttpResponse:
+    _require(permissions.can_edit_plan(request.user))
+    year = get_object_or_404(StrategyYear, pk=year_id)
+    actions = _actions(year)
+    error = ""
+    if request.method == "POST":
+        choices = {str(c) for c in Disposition}
+        with transaction.atomic():
+            for action in actions:
+                value = request.POST.get(f"disposition-{action.pk}", "")
+                if value in choices and value != action.disposition:
+                    before = audit.snapshot(action)
+                    action.disposition = value
+                    action.save(update_fields=["disposition"])
+                    audit.record(
+                        request.user,
+                        "changed",
+                        action,
+                        before=before,
+                        summary=f"Year-end disposition of {action}: {value}",
+                    )
+        if request.POST.get("carry_over"):
+            try:
+                new = yearend.carry_over(year, request.POST.get("next_label", "").strip())
+            except SaferplanError as exc:
+                error = f"{exc.message}. {exc.hint or ''}"
+            else:
+                audit.record(request.user, "created", new, summary=f"Carried over into {new}")
+                return redirect("plan", year_id=new.pk)
+        actions = _actions(year)
+    return render(
+        request,
+        "web/year_end.html",
+        {
+            "year": year,
+            "rows": [_row(a) for a in actions],
+            "choices": Disposition.choices,
+            "undecided": sum(1 for a in actions if not a.disposition),
+            "error": error,
+            "next_label": _next_label(year.label),
+        },
+    )
+
+
+def _next_label(label: str) -> str:
+    try:
+        start = int(label[:4])
+    except ValueError:
+        return ""
+    return f"{start + 1}/{str(start + 2)[2:]}"

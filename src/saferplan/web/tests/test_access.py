@@ -23,6 +23,9 @@ PAGES = [
     ("/actions/{police_action}/", PLAN_READERS),
     ("/actions/{police_action}/update/", {"admin", "analyst", "police-lead"}),
     ("/actions/{council_action}/update/", {"admin", "analyst", "council-lead"}),
+    ("/plans/{year}/quality/", PLAN_READERS),
+    ("/plans/{year}/year-end/", {"admin", "analyst"}),
+    ("/plans/{year}/progress.xlsx", PLAN_READERS),
     ("/audit/", {"admin"}),
 ]
 
