@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "saferplan.cli.stats",
     "saferplan.cli.demo",
     "saferplan.cli.report",
+    "saferplan.cli.plans",
     "saferplan.cli.serve",
 )
 

@@ -130,3 +130,28 @@ def import_plan(
                 author=user,
             )
     return year
+
+
+def plan_text(path: str) -> str:
+    """A plan file as CSV text: CSV as it is (UTF-8, BOM or Windows-1252), Excel's first sheet."""
+    from pathlib import Path
+
+    from saferplan.datastore.sources import SourceFile, decoded_text
+
+    file = Path(path)
+    if not file.exists():
+        raise InputError(path, "no such file")
+    if file.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:  # openpyxl raises several types for a bad workbook
+            raise InputError(path, f"cannot be read as an Excel workbook ({exc})") from exc
+        out = io.StringIO()
+        writer = csv.writer(out)
+        for row in sheet.iter_rows(values_only=True):
+            writer.writerow(["" if v is None else str(v) for v in row])
+        return out.getvalue()
+    text, _ = decoded_text(SourceFile(name=path, data=file.read_bytes()))
+    return text

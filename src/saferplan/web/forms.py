@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from saferplan.accounts.models import Organisation
 from saferplan.plans.models import RAG_MEANING, Rag
 
 
@@ -27,3 +28,39 @@ class ProgressUpdateForm(forms.Form):
 
     def rag_meanings(self) -> dict[str, str]:
         return {str(k): v for k, v in RAG_MEANING.items()}
+
+
+class ActionForm(forms.Form):
+    """Editing an action (analysts and admins). ``version`` guards against lost updates."""
+
+    text = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the action"},
+    )
+    measures_targets = forms.CharField(
+        label="Measures and targets", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    review_point_text = forms.CharField(
+        label="Review point",
+        required=False,
+        max_length=200,
+        help_text='As the plan shows it, e.g. "March 2020" or "Ongoing"',
+    )
+    review_date = forms.DateField(
+        label="Review date",
+        required=False,
+        help_text="For example, 2020-03-31",
+        error_messages={"invalid": "Enter a real date, like 2020-03-31"},
+    )
+    lead_text = forms.CharField(
+        label="Lead", required=False, max_length=300, help_text="Person, role and organisation"
+    )
+    lead_organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label="Lead organisation", queryset=None, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: object, organisations: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["lead_organisation"].queryset = organisations  # type: ignore[attr-defined]

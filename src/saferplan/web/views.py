@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from saferplan.accounts import audit, permissions
-from saferplan.accounts.models import AuditEvent
+from saferplan.accounts.models import AuditEvent, Organisation
 from saferplan.datastore.errors import SaferplanError
 from saferplan.plans import exports, yearend
 from saferplan.plans.measures import judged
-from saferplan.plans.models import Action, Disposition, Rag, StrategyYear
+from saferplan.plans.models import Action, Disposition, Objective, Rag, StrategyYear
 from saferplan.plans.quality import quality_flags
-from saferplan.web.forms import ProgressUpdateForm
+from saferplan.web.forms import ActionForm, ProgressUpdateForm
 
 RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETED, Rag.NOT_STARTED, None]
 RAG_TAG: dict[str | None, str] = {
@@ -159,6 +159,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
             "row": _row(action),
             "updates": action.updates.select_related("author"),
             "can_update": permissions.can_update_action(request.user, action),
+            "can_edit": permissions.can_edit_plan(request.user),
         },
     )
 
@@ -309,3 +310,87 @@ def _next_label(label: str) -> str:
     except ValueError:
         return ""
     return f"{start + 1}/{str(start + 2)[2:]}"
+
+
+ACTION_FIELDS = [
+    "text",
+    "measures_targets",
+    "review_point_text",
+    "review_date",
+    "lead_text",
+    "lead_organisation",
+]
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(
+    request: HttpRequest, action_id: int | None = None, objective_id: int | None = None
+) -> HttpResponse:
+    """Edit an action, or add a new one to an objective (marked New Action)."""
+    _require(permissions.can_edit_plan(request.user))
+    action = get_object_or_404(Action, pk=action_id) if action_id else None
+    objective = action.objective if action else get_object_or_404(Objective, pk=objective_id)
+    organisations = Organisation.objects.filter(partnership=objective.priority.year.partnership)
+    status = 200
+    if request.method == "POST":
+        form = ActionForm(request.POST, organisations=organisations)
+        if form.is_valid():
+            with transaction.atomic():
+                if action is None:
+                    action = Action(objective=objective, is_new=True)
+                    before = None
+                else:
+                    action = Action.objects.select_for_update().get(pk=action.pk)
+                    before = audit.snapshot(action)
+                    if action.version != form.cleaned_data["version"]:
+                        form.add_error(
+                            None,
+                            "Someone else changed this action while you were "
+                            "editing it. The form now shows their version: check "
+                            "it and make your change again.",
+                        )
+                        form = ActionForm(
+                            initial={
+                                **{f: getattr(action, f) for f in ACTION_FIELDS},
+                                "version": action.version,
+                            },
+                            organisations=organisations,
+                        )
+                        form.is_bound = False
+                        return render(
+                            request,
+                            "web/action_edit.html",
+                            {
+                                "form": form,
+                                "objective": objective,
+                                "action": action,
+                                "conflict": True,
+                            },
+                            status=409,
+                        )
+                for field in ACTION_FIELDS:
+                    setattr(action, field, form.cleaned_data[field])
+                action.version = (action.version or 0) + (1 if before else 0)
+                action.save()
+                audit.record(
+                    request.user,
+                    "changed" if before else "created",
+                    action,
+                    before=before,
+                    summary=f"{'Edited' if before else 'Added'} {action}",
+                )
+            return redirect("action", action_id=action.pk)
+        status = 400
+    else:
+        initial = (
+            {**{f: getattr(action, f) for f in ACTION_FIELDS}, "version": action.version}
+            if action
+            else {"version": 0}
+        )
+        form = ActionForm(initial=initial, organisations=organisations)
+    return render(
+        request,
+        "web/action_edit.html",
+        {"form": form, "objective": objective, "action": action},
+        status=status,
+    )

@@ -53,3 +53,22 @@ def test_reimport_and_bad_files_change_nothing(tmp_path) -> None:
         import_plan(bad, "bad.csv", partnership, "2020/21")
     assert (caught.value.row, caught.value.column) == (2, "action")
     assert Action.objects.count() == 60
+
+
+def test_excel_plan_imports_like_csv(tmp_path) -> None:
+    from openpyxl import Workbook
+
+    from saferplan.plans.importing import plan_text
+
+    book = Workbook()
+    sheet = book.active
+    with open(FIXTURES / "delivery_plan_2018_19.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.reader(handle):
+            sheet.append(row)
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    partnership = Partnership.objects.create(name="Test")
+    year = import_plan(plan_text(str(path)), str(path), partnership, "2018/19")
+    with open(FIXTURES / "delivery_plan_2018_19.csv", newline="", encoding="utf-8") as handle:
+        expected = sum(1 for r in csv.DictReader(handle) if r["action"].strip())
+    assert Action.objects.filter(objective__priority__year=year).count() == expected

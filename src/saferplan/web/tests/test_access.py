@@ -24,6 +24,7 @@ PAGES = [
     ("/actions/{police_action}/update/", {"admin", "analyst", "police-lead"}),
     ("/actions/{council_action}/update/", {"admin", "analyst", "council-lead"}),
     ("/plans/{year}/quality/", PLAN_READERS),
+    ("/actions/{police_action}/edit/", {"admin", "analyst"}),
     ("/plans/{year}/year-end/", {"admin", "analyst"}),
     ("/plans/{year}/progress.xlsx", PLAN_READERS),
     ("/audit/", {"admin"}),
@@ -130,3 +131,35 @@ def test_invalid_form_shows_an_error_summary(demo) -> None:
     html = response.content.decode()
     assert "govuk-error-summary" in html and "Select a RAG rating" in html
     assert 'href="#id_text"' in html
+
+
+def test_analyst_edits_and_adds_actions_with_conflict_detection(demo) -> None:
+    action = Action.objects.get(pk=demo["police_action"])
+    form = {
+        "text": "Revised wording",
+        "measures_targets": "",
+        "review_point_text": "June 2020",
+        "review_date": "2020-06-30",
+        "lead_text": action.lead_text,
+        "lead_organisation": action.lead_organisation_id,
+        "version": action.version,
+    }
+    assert client_for("analyst").post(f"/actions/{action.pk}/edit/", form).status_code == 302
+    action.refresh_from_db()
+    assert (action.text, action.version) == ("Revised wording", 2)
+    stale = client_for("admin").post(
+        f"/actions/{action.pk}/edit/", {**form, "text": "Mine", "version": 1}
+    )
+    assert stale.status_code == 409
+    action.refresh_from_db()
+    assert action.text == "Revised wording"
+    added = client_for("analyst").post(
+        f"/objectives/{action.objective_id}/add-action/",
+        {**form, "text": "A brand new action", "version": 0},
+    )
+    assert added.status_code == 302
+    assert Action.objects.get(text="A brand new action").is_new
+    assert client_for("police-lead").post(f"/actions/{action.pk}/edit/", form).status_code == 403
+    assert (
+        client_for("board").get(f"/objectives/{action.objective_id}/add-action/").status_code == 403
+    )
