@@ -1,1 +1,1 @@
-"""youthjustice"""
+"""Youth justice performance: child-level records (pseudonymised) and the national indicators."""
