@@ -29,3 +29,14 @@ def record(
         before=before,
         after=None if action == "deleted" else snapshot(instance),
     )
+
+
+def record_view(user: Any, what: str, detail: str) -> AuditEvent:
+    """Views of child-level data are audited too: who looked, at what, when."""
+    return AuditEvent.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action="viewed",
+        model="youthjustice",
+        object_id=detail[:64],
+        summary=what[:300],
+    )

@@ -43,3 +43,8 @@ def can_update_action(user: Any, action: Any) -> bool:
 
 def can_view_audit(user: Any) -> bool:
     return Role.ADMIN in roles(user)
+
+
+def can_view_youth_justice(user: Any) -> bool:
+    """Child-level youth justice data: youth justice practitioners and admins only."""
+    return bool(roles(user) & {Role.YOUTH_JUSTICE, Role.ADMIN})

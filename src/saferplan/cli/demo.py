@@ -44,6 +44,9 @@ def demo(
             from saferplan.plans.demo import DEMO_PASSWORD, load_demo_partnership
 
             users = load_demo_partnership(Warehouse().connect())
+            from saferplan.youthjustice.demo import load_demo_youth_justice
+
+            load_demo_youth_justice()
         console.print(
             f"Demo data: {imported} files imported, {skipped} already present "
             f"({len(DEMO_IMPORTS)} sets).",

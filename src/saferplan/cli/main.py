@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "saferplan.cli.demo",
     "saferplan.cli.report",
     "saferplan.cli.plans",
+    "saferplan.cli.youthjustice",
     "saferplan.cli.serve",
 )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
@@ -29,10 +30,15 @@ class PopulationFigure:
     age_band: str
 
 
-def list_population_sets(con: duckdb.DuckDBPyConnection) -> list[tuple[str, list[int], str]]:
+def list_population_sets(
+    con: duckdb.DuckDBPyConnection, age_band: str | None = None
+) -> list[tuple[str, list[int], str]]:
+    """Population sets (name, years, source); with ``age_band``, only sets that have it."""
+    where, params = _age_filter(age_band) if age_band else ("TRUE", [])
     rows = con.execute(
         "SELECT population_set, list(DISTINCT year ORDER BY year), any_value(source) "
-        "FROM population GROUP BY population_set ORDER BY population_set"
+        f"FROM population WHERE {where} GROUP BY population_set ORDER BY population_set",
+        params,
     ).fetchall()
     return [(name, list(years), source) for name, years, source in rows]
 
@@ -42,9 +48,9 @@ def _year_order(years: list[int], year: int) -> list[int]:
 
 
 def _choose(
-    con: duckdb.DuckDBPyConnection, year: int, population_set: str | None
+    con: duckdb.DuckDBPyConnection, year: int, population_set: str | None, age_band: str
 ) -> tuple[str, int, str]:
-    sets = list_population_sets(con)
+    sets = list_population_sets(con, age_band)
     if population_set:
         sets = [s for s in sets if s[0].lower() == population_set.lower()]
         if not sets:
@@ -72,11 +78,13 @@ def _choose(
     return best[0], _year_order(best[1], year)[0], best[2]
 
 
-def _age_filter(age_band: str) -> tuple[str, list[str]]:
+def _age_filter(age_band: str) -> tuple[str, list[Any]]:
+    """Rows for an age band: stored as that band, or as the single years it spans."""
     match = re.fullmatch(r"(\d{1,2})-(\d{1,2})", age_band)
-    if match and age_band not in ("0-15", "16-29", "30-44", "45-64"):
+    if match:
         low, high = int(match.group(1)), int(match.group(2))
-        return "age_band IN ?", [[str(a) for a in range(low, high + 1)]]  # type: ignore[list-item]
+        years = [str(a) for a in range(low, high + 1)]
+        return "(age_band = ? OR age_band IN (SELECT unnest(?)))", [age_band, years]
     return "age_band = ?", [age_band]
 
 
@@ -91,7 +99,7 @@ def populations(
     sex: str = "persons",
 ) -> dict[str, PopulationFigure]:
     """Population per requested area (by name or code); areas with none are left out."""
-    set_name, used_year, source = _choose(con, year, population_set)
+    set_name, used_year, source = _choose(con, year, population_set, age_band)
     age_sql, age_params = _age_filter(age_band)
     wanted = {a.lower(): a for a in areas}
     direct = con.execute(

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "saferplan.accounts",
     "saferplan.plans",
     "saferplan.web",
+    "saferplan.youthjustice",
 ]
 
 MIDDLEWARE = [

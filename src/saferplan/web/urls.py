@@ -18,4 +18,11 @@ urlpatterns = [
     path("plans/<int:year_id>/year-end/", views.year_end, name="year_end"),
     path("plans/<int:year_id>/progress.<str:fmt>", views.plan_export, name="export"),
     path("audit/", views.audit_log, name="audit"),
+    path("youth-justice/", views.youth_justice, name="yj"),
+    path("youth-justice/tracker/", views.youth_justice_tracker, name="yj_tracker"),
+    path(
+        "youth-justice/disproportionality/",
+        views.youth_justice_disproportionality,
+        name="yj_disproportionality",
+    ),
 ]

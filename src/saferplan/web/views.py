@@ -394,3 +394,59 @@ def action_edit(
         {"form": form, "objective": objective, "action": action},
         status=status,
     )
+
+
+def _yj_period(request: HttpRequest) -> str:
+    return request.GET.get("period", "2018-19")
+
+
+def youth_justice(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_youth_justice(request.user))
+    from saferplan.crime.periods import parse_period
+    from saferplan.youthjustice import service
+
+    period = _yj_period(request)
+    error = ""
+    rows: list[Any] = []
+    try:
+        population = service.population_10_17(
+            "Harrow",
+            parse_period(period).reference_year,
+            int(request.GET.get("population", 0)) or None,
+        )
+        rows = service.indicators_for(period, population.value)
+    except SaferplanError as exc:
+        error, population = f"{exc.message}. {exc.hint or ''}", None
+    audit.record_view(request.user, "youth justice indicators", period)
+    return render(
+        request,
+        "web/yj_dashboard.html",
+        {"rows": rows, "period": period, "population": population, "error": error},
+    )
+
+
+def youth_justice_tracker(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_youth_justice(request.user))
+    from datetime import date as date_type
+
+    from saferplan.youthjustice import service
+
+    period = _yj_period(request)
+    today = date_type.fromisoformat(request.GET.get("today", date_type.today().isoformat()))
+    cohort = service.tracker(period, today)
+    audit.record_view(request.user, "live tracker (child level)", period)
+    return render(
+        request,
+        "web/yj_tracker.html",
+        {"rows": cohort.to_dict("records"), "period": period, "today": today},
+    )
+
+
+def youth_justice_disproportionality(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_view_youth_justice(request.user))
+    from saferplan.youthjustice import service
+
+    period = _yj_period(request)
+    rows = service.disproportionality_for(period)
+    audit.record_view(request.user, "disproportionality", period)
+    return render(request, "web/yj_disproportionality.html", {"rows": rows, "period": period})

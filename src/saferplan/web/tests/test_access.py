@@ -28,6 +28,9 @@ PAGES = [
     ("/plans/{year}/year-end/", {"admin", "analyst"}),
     ("/plans/{year}/progress.xlsx", PLAN_READERS),
     ("/audit/", {"admin"}),
+    ("/youth-justice/?population=20000", {"admin", "yot"}),
+    ("/youth-justice/tracker/", {"admin", "yot"}),
+    ("/youth-justice/disproportionality/", {"admin", "yot"}),
 ]
 
 

@@ -1,0 +1,143 @@
+"""``saferplan youthjustice synth|import|export|indicators``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from saferplan.cli.output import console, friendly_errors, write_stdout
+
+app = typer.Typer(help="Youth justice records and indicators.", no_args_is_help=True)
+COLUMNS = ["indicator", "period", "numerator", "denominator", "value", "unit"]
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="Folder for the CSV extract.")],
+    children: Annotated[int, typer.Option(help="Children in the cohort.")] = 400,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same cohort).")] = 1,
+) -> None:
+    """Write a synthetic cohort (no real child) in the import format."""
+    from saferplan.youthjustice.files import write_tables
+    from saferplan.youthjustice.synth import generate_cohort
+
+    cohort = generate_cohort(children=children, seed=seed)
+    write_tables(
+        {
+            "children": cohort.children,
+            "offences": cohort.offences,
+            "outcomes": cohort.outcomes,
+            "remands": cohort.remands,
+        },
+        out,
+    )
+    console.print(
+        f"[green]Wrote[/] {len(cohort.children):,} synthetic children, "
+        f"{len(cohort.offences):,} offences to {out}",
+        highlight=False,
+    )
+
+
+@app.command("import")
+def import_command(
+    folder: Annotated[Path, typer.Argument(help="Folder with the CSV files.")],
+) -> None:
+    """Import an extract (children, offences, outcomes, remands): all of it or nothing."""
+    from saferplan.site.bootstrap import setup_django
+
+    with friendly_errors():
+        setup_django()
+        from saferplan.youthjustice.store import import_extract
+
+        counts = import_extract(folder)
+    console.print(
+        "[green]Imported[/] " + ", ".join(f"{n:,} {k}" for k, n in counts.items()), highlight=False
+    )
+
+
+@app.command()
+def export(out: Annotated[Path, typer.Option(help="Folder to write the CSV files to.")]) -> None:
+    """Write the child-level tables in the format the importer reads."""
+    from saferplan.site.bootstrap import setup_django
+
+    with friendly_errors():
+        setup_django()
+        from saferplan.youthjustice.files import write_tables
+        from saferplan.youthjustice.store import tables
+
+        write_tables(tables(), out)
+    console.print(f"[green]Exported[/] to {out}", highlight=False)
+
+
+@app.command()
+def indicators(
+    period: Annotated[str, typer.Option(help="e.g. 2018-19 (financial year) or 2018.")],
+    area: Annotated[
+        str, typer.Option(help="Local authority, for the 10-17 population.")
+    ] = "Harrow",
+    population_10_17: Annotated[int | None, typer.Option(help="Override the population.")] = None,
+    format: Annotated[str, typer.Option("--format", help="csv, json or table.")] = "table",
+) -> None:
+    """The national indicators: indicator,period,numerator,denominator,value,unit."""
+    from saferplan.crime.periods import parse_period
+    from saferplan.site.bootstrap import setup_django
+
+    with friendly_errors():
+        setup_django()
+        from saferplan.youthjustice.service import indicators_for
+        from saferplan.youthjustice.service import population_10_17 as pop
+
+        population = pop(area, parse_period(period).reference_year, population_10_17)
+        rows = indicators_for(period, population.value)
+    values = [
+        [
+            r.indicator,
+            r.period,
+            r.numerator,
+            r.denominator,
+            "" if r.value is None else r.value,
+            r.unit,
+        ]
+        for r in rows
+    ]
+    if format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(values)
+        write_stdout(buffer.getvalue())
+    elif format == "json":
+        write_stdout(
+            json.dumps(
+                {
+                    "population_10_17": {
+                        "value": population.value,
+                        "source": population.description,
+                    },
+                    "rows": [dict(zip(COLUMNS, v, strict=True)) for v in values],
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    else:
+        from rich.table import Table
+
+        grid = Table(
+            title=f"Youth justice indicators, {period}",
+            caption=f"Population aged 10-17: {population.value:,} ({population.description})",
+        )
+        for c in COLUMNS:
+            grid.add_column(c)
+        for v in values:
+            grid.add_row(*[str(x) for x in v])
+        console.print(grid)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="youthjustice")

@@ -1,0 +1,51 @@
+"""The demo's youth justice service: a synthetic cohort (no real child) and a labelled
+synthetic 10-17 population, loaded once."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+DEMO_CHILDREN = 400
+DEMO_SEED = 2019
+POPULATION_SET = "Synthetic population aged 10-17 (demo only)"
+POPULATION_10_17 = 24_000  # of the order of a London borough's; synthetic, not ONS
+
+
+def load_demo_youth_justice() -> int:
+    """Import the synthetic cohort and population unless already there; children loaded."""
+    from saferplan.datastore.importing import run_import
+    from saferplan.youthjustice.files import write_tables
+    from saferplan.youthjustice.models import Child
+    from saferplan.youthjustice.store import import_extract
+    from saferplan.youthjustice.synth import generate_cohort
+
+    if Child.objects.exists():
+        return 0
+    cohort = generate_cohort(children=DEMO_CHILDREN, seed=DEMO_SEED)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_tables(
+            {
+                "children": cohort.children,
+                "offences": cohort.offences,
+                "outcomes": cohort.outcomes,
+                "remands": cohort.remands,
+            },
+            folder,
+        )
+        counts = import_extract(folder)
+        population = folder / "population_10_17.csv"
+        population.write_text(
+            "area_code,area_name,year,age_band,population\n"
+            + "".join(
+                f"E09000015,Harrow,{year},10-17,{POPULATION_10_17}\n" for year in range(2016, 2022)
+            )
+        )
+        run_import(
+            "population",
+            [population],
+            user="demo",
+            options={"name": POPULATION_SET, "source": "synthetic, for the demo only"},
+        )
+    return counts["children"]

@@ -1,0 +1,114 @@
+"""Youth justice records: import/export round trip, bad input, the CLI contract, access."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+import io
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from saferplan.accounts.models import AuditEvent
+from saferplan.datastore.errors import InputError
+from saferplan.plans.demo import load_demo_partnership
+from saferplan.youthjustice.files import write_tables
+from saferplan.youthjustice.models import Child, Outcome
+from saferplan.youthjustice.service import indicators_for
+from saferplan.youthjustice.store import import_extract, tables
+from saferplan.youthjustice.synth import generate_cohort
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def extract(tmp_path: Path) -> Path:
+    c = generate_cohort(children=120, seed=5)
+    folder = tmp_path / "extract"
+    write_tables(
+        {
+            "children": c.children,
+            "offences": c.offences,
+            "outcomes": c.outcomes,
+            "remands": c.remands,
+        },
+        folder,
+    )
+    return folder
+
+
+def test_round_trip_loses_nothing(extract: Path, tmp_path: Path) -> None:
+    counts = import_extract(extract)
+    assert counts["children"] == 120
+    out = tmp_path / "exported"
+    write_tables(tables(), out)
+    for name in ("children", "offences", "outcomes", "remands"):
+        assert filecmp.cmp(extract / f"{name}.csv", out / f"{name}.csv", shallow=False), name
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "message"),
+    [
+        ("children", "ethnicity", "Martian", "'Martian' is not one of"),
+        ("children", "date_of_birth", "31/12/2004", "'31/12/2004' is not a date"),
+        ("offences", "gravity", "9", "'9' is not a gravity score 1-8"),
+        ("offences", "child_ref", "C9999999", "no child C9999999 in children.csv"),
+        ("outcomes", "outcome_type", "hanging", "'hanging' is not a known outcome type"),
+        ("remands", "remand_type", "jail", "'jail' is not yda or la"),
+    ],
+)
+def test_bad_extracts_are_refused_whole(
+    extract: Path, table: str, column: str, value: str, message: str
+) -> None:
+    path = extract / f"{table}.csv"
+    rows = list(csv.DictReader(path.open(newline="")))
+    rows[1][column] = value
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue())
+    with pytest.raises(InputError) as caught:
+        import_extract(extract)
+    assert message in caught.value.problem
+    assert (caught.value.row, caught.value.column) == (3, column)
+    assert Child.objects.count() == 0 and Outcome.objects.count() == 0
+
+
+def test_indicator_rows_can_be_rederived(extract: Path) -> None:
+    import_extract(extract)
+    for row in indicators_for("2018-19", 20_000):
+        if row.value is not None:
+            assert row.value == round(row.numerator / row.denominator * row.scale, 2)
+    names = [r.indicator for r in indicators_for("2018-19", 20_000)]
+    assert names[:2] == ["first_time_entrants", "use_of_custody"]
+    assert "reoffending_binary_rate" in names
+
+
+YJ_URLS = ["/youth-justice/", "/youth-justice/tracker/", "/youth-justice/disproportionality/"]
+
+
+@pytest.mark.parametrize("url", YJ_URLS)
+@pytest.mark.parametrize("username", ["analyst", "police-lead", "council-lead", "board"])
+def test_roles_without_youth_justice_access_get_403(url: str, username: str) -> None:
+    load_demo_partnership()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    assert client.get(url + "?period=2018-19&population=20000").status_code == 403
+
+
+@pytest.mark.parametrize("url", YJ_URLS)
+def test_youth_justice_pages_work_and_views_are_audited(extract: Path, url: str) -> None:
+    load_demo_partnership()
+    import_extract(extract)
+    for username in ("yot", "admin"):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        response = client.get(url + "?period=2018-19&population=20000")
+        assert response.status_code == 200
+    views = AuditEvent.objects.filter(action="viewed")
+    assert views.count() == 2
+    assert {e.user.username for e in views} == {"yot", "admin"}
+    assert Client().get(url).status_code == 302  # anonymous: sign in first
