@@ -23,6 +23,7 @@ from saferplan.plans.models import Action, Objective, Priority, ProgressUpdate, 
 
 REQUIRED = ["section", "objective_code", "objective_heading", "action", "lead_raw"]
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+SUB_OBJECTIVE = re.compile(r"^([A-Z]+\d+)([a-z])$")
 RAG_WORDS = {
     "red": Rag.RED,
     "amber": Rag.AMBER,
@@ -97,8 +98,19 @@ def import_plan(
                 year=year, name=section, group=_group(section), order=len(priorities)
             )
         code = row["objective_code"].strip()
+        sub = SUB_OBJECTIVE.match(code)
+        if sub and sub.group(1) not in objectives:
+            # "HH1a", "HH1b": sub-objectives (a/b/c) of HH1, whose heading is what they share.
+            heading = row["objective_heading"].strip().split(" – To ")[0]
+            objectives[sub.group(1)] = Objective.objects.create(
+                priority=priorities[section],
+                code=sub.group(1),
+                heading=re.sub(r"(\d)[a-z]\b", r"\1", heading),
+                order=len(objectives),
+            )
         if code not in objectives:
             objectives[code] = Objective.objects.create(
+                parent=objectives[sub.group(1)] if sub else None,
                 priority=priorities[section],
                 code=code,
                 heading=row["objective_heading"].strip(),

@@ -56,6 +56,17 @@ class ActionForm(forms.Form):
     lead_text = forms.CharField(
         label="Lead", required=False, max_length=300, help_text="Person, role and organisation"
     )
+    partners = forms.CharField(label="Partners", required=False, max_length=300)
+    funding_source = forms.CharField(
+        label="Funding source", required=False, max_length=100, help_text="For example, LCPF"
+    )
+    funding_amount = forms.DecimalField(
+        label="Funding amount (£)",
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={"invalid": "Enter an amount in pounds"},
+    )
     lead_organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="Lead organisation", queryset=None, required=False
     )
@@ -64,3 +75,20 @@ class ActionForm(forms.Form):
     def __init__(self, *args: object, organisations: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["lead_organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class MeasureActualForm(forms.Form):
+    """A typed-in actual for a measure that is not computed from crime data."""
+
+    period = forms.CharField(
+        label="Period",
+        max_length=30,
+        help_text="For example, 2019/20",
+        error_messages={"required": "Enter the period"},
+    )
+    value = forms.DecimalField(
+        label="Value",
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"required": "Enter the value", "invalid": "Enter a number"},
+    )

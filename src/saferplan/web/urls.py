@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/<int:year_id>/quality/", views.plan_quality, name="quality"),
     path("plans/<int:year_id>/year-end/", views.year_end, name="year_end"),
     path("plans/<int:year_id>/progress.<str:fmt>", views.plan_export, name="export"),
+    path("measures/<int:measure_id>/actual/", views.measure_actual, name="measure_actual"),
     path("audit/", views.audit_log, name="audit"),
     path("youth-justice/", views.youth_justice, name="yj"),
     path("youth-justice/tracker/", views.youth_justice_tracker, name="yj_tracker"),

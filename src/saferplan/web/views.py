@@ -450,3 +450,41 @@ def youth_justice_disproportionality(request: HttpRequest) -> HttpResponse:
     rows = service.disproportionality_for(period)
     audit.record_view(request.user, "disproportionality", period)
     return render(request, "web/yj_disproportionality.html", {"rows": rows, "period": period})
+
+
+@require_http_methods(["GET", "POST"])
+def measure_actual(request: HttpRequest, measure_id: int) -> HttpResponse:
+    """Record a typed-in actual (computed measures refresh from the crime data instead)."""
+    from saferplan.plans.models import Measure, MeasureActual
+    from saferplan.web.forms import MeasureActualForm
+
+    _require(permissions.can_edit_plan(request.user))
+    measure = get_object_or_404(
+        Measure.objects.select_related("objective__priority"), pk=measure_id
+    )
+    if measure.computed:
+        raise PermissionDenied("This measure's actuals come from the crime data.")
+    form = MeasureActualForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actual, created = MeasureActual.objects.update_or_create(
+            measure=measure,
+            period=form.cleaned_data["period"],
+            defaults={
+                "value": form.cleaned_data["value"],
+                "computed": False,
+                "provenance": f"typed in by {request.user}",
+            },
+        )
+        audit.record(
+            request.user,
+            "created" if created else "changed",
+            actual,
+            summary=f"Actual for {measure}: {actual.value} in {actual.period}",
+        )
+        return redirect("plan", year_id=measure.objective.priority.year_id)
+    return render(
+        request,
+        "web/measure_actual.html",
+        {"measure": measure, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -22,7 +22,9 @@ def test_harrow_2019_20_plan_imports_whole() -> None:
     with open(PLAN, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert Action.objects.count() == len(rows) == 60
-    assert Objective.objects.count() == len({r["objective_code"] for r in rows})
+    codes = {r["objective_code"] for r in rows}
+    parents = {c[:-1] for c in codes if c[-1].islower()}  # HH1a, HH1b -> HH1
+    assert Objective.objects.count() == len(codes) + len(parents)
     assert set(Priority.objects.values_list("name", flat=True)) == {r["section"] for r in rows}
     first = Action.objects.get(reference="1920-HV1-01")
     assert first.review_date == date(2020, 3, 31)
@@ -72,3 +74,11 @@ def test_excel_plan_imports_like_csv(tmp_path) -> None:
     with open(FIXTURES / "delivery_plan_2018_19.csv", newline="", encoding="utf-8") as handle:
         expected = sum(1 for r in csv.DictReader(handle) if r["action"].strip())
     assert Action.objects.filter(objective__priority__year=year).count() == expected
+
+
+def test_sub_objectives_hang_under_their_objective() -> None:
+    load_demo_partnership()
+    parent = Objective.objects.get(code="HH1")
+    assert sorted(parent.sub_objectives.values_list("code", flat=True)) == ["HH1a", "HH1b"]
+    assert parent.heading.startswith("Strategic Objective 1 –")
+    assert not parent.actions.exists()

@@ -166,3 +166,39 @@ def test_analyst_edits_and_adds_actions_with_conflict_detection(demo) -> None:
     assert (
         client_for("board").get(f"/objectives/{action.objective_id}/add-action/").status_code == 403
     )
+
+
+def test_typed_in_measure_actuals(demo) -> None:
+    from saferplan.plans.models import Measure, Objective
+
+    objective = Objective.objects.get(code="HV1")
+    typed = Measure.objects.create(
+        objective=objective,
+        name="Residents who feel safe (%)",
+        direction=Measure.Direction.UP,
+        baseline_value=70,
+    )
+    computed = Measure.objects.create(
+        objective=objective, name="Burglaries", theme="burglary", area="Harrow"
+    )
+    response = client_for("analyst").post(
+        f"/measures/{typed.pk}/actual/", {"period": "2019/20", "value": "74.5"}
+    )
+    assert response.status_code == 302
+    assert typed.actuals.get().value == 74.5
+    page = client_for("board").get(f"/plans/{demo['year']}/").content.decode()
+    assert "Residents who feel safe" in page and "Better" in page
+    assert (
+        client_for("analyst")
+        .post(f"/measures/{computed.pk}/actual/", {"period": "2019", "value": "1"})
+        .status_code
+        == 403
+    )
+    assert (
+        client_for("police-lead")
+        .post(f"/measures/{typed.pk}/actual/", {"period": "x", "value": "1"})
+        .status_code
+        == 403
+    )
+    bad = client_for("analyst").post(f"/measures/{typed.pk}/actual/", {"period": "", "value": "x"})
+    assert bad.status_code == 400 and "Enter the period" in bad.content.decode()
