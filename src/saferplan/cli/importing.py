@@ -102,10 +102,11 @@ def import_command(
 
 def imports_command() -> None:
     """List every import with its provenance (file, SHA-256, rows, when and by whom)."""
-    from saferplan.datastore.models import ImportRecord
     from saferplan.site.bootstrap import setup_django
 
     setup_django()
+    from saferplan.datastore.models import ImportRecord
+
     table = Table("#", "kind", "file", "sha256", "read", "kept", "rejected", "when", "by")
     for r in ImportRecord.objects.all():
         table.add_row(

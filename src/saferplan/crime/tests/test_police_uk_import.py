@@ -195,3 +195,21 @@ def test_cli_prints_the_location_of_the_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"{path}, row 2, column 'Month': '2018-13' is not a month" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_cli_lists_imports_with_provenance(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SAFERPLAN_DATA"] = str(tmp_path / "data")
+    env["COLUMNS"] = "200"  # Rich wraps tables to the terminal width
+    run = [sys.executable, "-m", "saferplan"]
+    subprocess.run(
+        [*run, "import", "police-uk", str(HARROW)], env=env, check=True, capture_output=True
+    )
+    listing = subprocess.run(
+        [*run, "imports"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert "police-uk" in listing.stdout and "1,612" in listing.stdout
