@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from saferplan.crime.importers.police_uk import COLUMNS
+
 # Crime types with shares close to a recent year of a large urban force (ASB ~25%).
 CRIME_TYPES = {
     "Anti-social behaviour": 0.25,
@@ -38,20 +40,7 @@ OUTCOMES = [
     "Formal action is not in the public interest",
     "Action to be taken by another organisation",
 ]
-HEADER = [
-    "Crime ID",
-    "Month",
-    "Reported by",
-    "Falls within",
-    "Longitude",
-    "Latitude",
-    "Location",
-    "LSOA code",
-    "LSOA name",
-    "Crime type",
-    "Last outcome category",
-    "Context",
-]
+HEADER = COLUMNS  # the importer's own list, so the two cannot drift apart
 
 
 def write_police_uk_csv(path: Path, rows: int, seed: int = 1) -> Path:

@@ -136,26 +136,7 @@ def choropleth(areas: Any, column: str, title: str, unit: str, source: str) -> b
 
 def hotspot_map(result: HotspotResult, outline: Any, title: str, source: str) -> bytes:
     """Gi* classes on the grid, over the area's outline."""
-    fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
-    g = result.grid
-    codes = sorted(HOT_COLD)
-    cmap = ListedColormap([HOT_COLD[c] for c in codes])
-    norm = BoundaryNorm([c - 0.5 for c in codes] + [codes[-1] + 0.5], cmap.N)
-    shown = np.where(result.mask, result.gi.classes, np.nan)
-    ax.imshow(
-        shown,
-        origin="lower",
-        cmap=cmap,
-        norm=norm,
-        interpolation="nearest",
-        extent=(g.x0, g.x0 + g.cols * g.cell, g.y0, g.y0 + g.rows * g.cell),
-    )
-    outline.boundary.plot(ax=ax, color="#0b0c0c", linewidth=0.5)
-    minx, miny, maxx, maxy = outline.total_bounds
-    pad = (maxx - minx) * 0.03
-    ax.set_xlim(minx - pad, maxx + pad)
-    ax.set_ylim(miny - pad, maxy + pad)
+    fig, ax, _ = _grid_map(result, result.gi.classes, outline, **_class_colours(HOT_COLD))
     present = set(np.unique(result.gi.classes[result.mask]).tolist())
     handles = [
         Patch(facecolor=HOT_COLD[c], edgecolor="#b1b4b6", label=CLASS_CODES[c])
@@ -179,19 +160,7 @@ def hotspot_map(result: HotspotResult, outline: Any, title: str, source: str) ->
 
 def density_map(result: HotspotResult, outline: Any, title: str, source: str) -> bytes:
     """Quartic kernel density (incidents per km²) over the area's outline."""
-    fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
-    g = result.grid
-    density = np.where(result.mask, result.density, np.nan)
-    image = ax.imshow(
-        density,
-        origin="lower",
-        cmap="YlOrRd",
-        interpolation="nearest",
-        extent=(g.x0, g.x0 + g.cols * g.cell, g.y0, g.y0 + g.rows * g.cell),
-    )
-    outline.boundary.plot(ax=ax, color="#0b0c0c", linewidth=0.5)
-    _frame(ax, outline)
+    fig, ax, image = _grid_map(result, result.density, outline, cmap="YlOrRd")
     bar = fig.colorbar(image, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
     p = result.parameters
     bar.set_label(
@@ -210,23 +179,8 @@ def change_map(
     """Hot spot change between two periods on the same grid (codes of CHANGE_CODES)."""
     from saferplan.crime.hotspots import CHANGE_CODES
 
-    fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
-    g = result.grid
+    fig, ax, _ = _grid_map(result, change, outline, **_class_colours(CHANGE_COLOURS))
     codes = sorted(CHANGE_COLOURS)
-    cmap = ListedColormap([CHANGE_COLOURS[c] for c in codes])
-    norm = BoundaryNorm([c - 0.5 for c in codes] + [codes[-1] + 0.5], cmap.N)
-    shown = np.where(result.mask, change, np.nan)
-    ax.imshow(
-        shown,
-        origin="lower",
-        cmap=cmap,
-        norm=norm,
-        interpolation="nearest",
-        extent=(g.x0, g.x0 + g.cols * g.cell, g.y0, g.y0 + g.rows * g.cell),
-    )
-    outline.boundary.plot(ax=ax, color="#0b0c0c", linewidth=0.5)
-    _frame(ax, outline)
     handles = [
         Patch(facecolor=CHANGE_COLOURS[c], edgecolor="#b1b4b6", label=CHANGE_CODES[c])
         for c in codes
@@ -250,3 +204,32 @@ def _frame(ax: Any, outline: Any) -> None:
     pad = (maxx - minx) * 0.03
     ax.set_xlim(minx - pad, maxx + pad)
     ax.set_ylim(miny - pad, maxy + pad)
+
+
+def _grid_map(
+    result: HotspotResult, values: np.ndarray, outline: Any, **imshow: Any
+) -> tuple[Any, Any, Any]:
+    """A figure with ``values`` on the result's grid (cells outside the mask blank),
+    the area's outline on top, framed to the outline."""
+    fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
+    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
+    g = result.grid
+    image = ax.imshow(
+        np.where(result.mask, values, np.nan),
+        origin="lower",
+        interpolation="nearest",
+        extent=(g.x0, g.x0 + g.cols * g.cell, g.y0, g.y0 + g.rows * g.cell),
+        **imshow,
+    )
+    outline.boundary.plot(ax=ax, color="#0b0c0c", linewidth=0.5)
+    _frame(ax, outline)
+    return fig, ax, image
+
+
+def _class_colours(colours: dict[int, str]) -> dict[str, Any]:
+    codes = sorted(colours)
+    cmap = ListedColormap([colours[c] for c in codes])
+    return {
+        "cmap": cmap,
+        "norm": BoundaryNorm([c - 0.5 for c in codes] + [codes[-1] + 0.5], cmap.N),
+    }
