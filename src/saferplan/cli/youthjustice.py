@@ -61,6 +61,21 @@ def import_command(
 
 
 @app.command()
+def comparators(
+    file: Annotated[Path, typer.Argument(help="CSV indicator,area,period,value.")],
+) -> None:
+    """Import published comparator figures (YOT family, London, England and Wales)."""
+    from saferplan.site.bootstrap import setup_django
+
+    with friendly_errors():
+        setup_django()
+        from saferplan.youthjustice.comparators import import_comparators
+
+        count = import_comparators(file)
+    console.print(f"[green]Imported[/] {count:,} published figures from {file}", highlight=False)
+
+
+@app.command()
 def export(out: Annotated[Path, typer.Option(help="Folder to write the CSV files to.")]) -> None:
     """Write the child-level tables in the format the importer reads."""
     from saferplan.site.bootstrap import setup_django

@@ -417,11 +417,14 @@ def youth_justice(request: HttpRequest) -> HttpResponse:
         rows = service.indicators_for(period, population.value)
     except SaferplanError as exc:
         error, population = f"{exc.message}. {exc.hint or ''}", None
+    from saferplan.youthjustice.comparators import comparators_for
+
     audit.record_view(request.user, "youth justice indicators", period)
+    items = [{"row": r, "comparators": comparators_for(r.indicator, r.period)} for r in rows]
     return render(
         request,
         "web/yj_dashboard.html",
-        {"rows": rows, "period": period, "population": population, "error": error},
+        {"rows": items, "period": period, "population": population, "error": error},
     )
 
 

@@ -55,3 +55,23 @@ class Remand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} {self.remand_type} {self.start_date}"
+
+
+class PublishedFigure(models.Model):
+    """A published comparator figure (YOT family, London, England and Wales), as imported."""
+
+    indicator = models.CharField(max_length=60)
+    area = models.CharField(max_length=100)
+    period = models.CharField(max_length=20)  # normalised: 2018/19, 2018, Jan-Dec 2018 ...
+    value = models.DecimalField(max_digits=12, decimal_places=3)
+    source_file = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period"], name="one_published_figure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.area} {self.period}: {self.value}"

@@ -112,3 +112,29 @@ def test_youth_justice_pages_work_and_views_are_audited(extract: Path, url: str)
     assert views.count() == 2
     assert {e.user.username for e in views} == {"yot", "admin"}
     assert Client().get(url).status_code == 302  # anonymous: sign in first
+
+
+def test_published_comparators_beside_local_figures(extract: Path, tmp_path: Path) -> None:
+    from saferplan.youthjustice.comparators import comparators_for, import_comparators
+
+    path = tmp_path / "comparators.csv"
+    path.write_text(
+        "indicator,area,period,value\n"
+        "first_time_entrants,YOT family,2017-18,250\n"
+        "first_time_entrants,YOT family,2018-19,221\n"
+        "first_time_entrants,England and Wales,2018-19,238\n"
+    )
+    assert import_comparators(path) == 3
+    cells = {c.area: c for c in comparators_for("first_time_entrants", "2018/19")}
+    assert cells["YOT family"].value == 221 and cells["YOT family"].change_word == "better"
+    assert cells["England and Wales"].previous is None
+    load_demo_partnership()
+    import_extract(extract)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="yot"))
+    page = client.get("/youth-justice/?period=2018-19&population=20000").content.decode()
+    assert "YOT family: 221" in page
+    path.write_text("indicator,area,period,value\nfirst_time_entrants,London,2018-19,lots\n")
+    with pytest.raises(InputError) as caught:
+        import_comparators(path)
+    assert (caught.value.row, caught.value.column) == (2, "value")

@@ -1,0 +1,102 @@
+"""Published comparator figures beside local ones, with the direction of good.
+
+Import format: CSV ``indicator, area, period, value`` (e.g. ``first_time_entrants, YOT
+family, 2018-19, 221``). Periods are normalised the way the local indicators label them
+(``2018-19`` -> ``2018/19``), so figures line up.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+
+from saferplan.crime.importers.csvcheck import check_header
+from saferplan.datastore.errors import InputError
+from saferplan.datastore.sources import SourceFile, decoded_text
+from saferplan.youthjustice.models import PublishedFigure
+
+# Which way is good for each indicator (all of the national ones: lower is better).
+LOWER_IS_BETTER = {
+    "first_time_entrants",
+    "use_of_custody",
+    "remand_episodes_yda",
+    "remand_nights_yda",
+    "reoffending_binary_rate",
+    "reoffences_per_child",
+    "reoffences_per_reoffender",
+}
+
+
+def normalise_period(text: str) -> str:
+    text = text.strip()
+    match = re.fullmatch(r"(?:FY)?(\d{4})[-/](\d{2})", text, re.IGNORECASE)
+    if match and int(match.group(2)) == (int(match.group(1)) + 1) % 100:
+        return f"{match.group(1)}/{match.group(2)}"
+    return text
+
+
+@transaction.atomic
+def import_comparators(path: Path) -> int:
+    text, _ = decoded_text(SourceFile(str(path), path.read_bytes()))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in reader.fieldnames or []]
+    check_header(str(path), header, ["indicator", "area", "period", "value"])
+    count = 0
+    for n, raw in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        for column in ("indicator", "area", "period"):
+            if not row[column]:
+                raise InputError(str(path), f"the {column} is empty", row=n, column=column)
+        try:
+            value = Decimal(row["value"].replace(",", ""))
+        except InvalidOperation:
+            raise InputError(
+                str(path), f"'{row['value']}' is not a number", row=n, column="value"
+            ) from None
+        PublishedFigure.objects.update_or_create(
+            indicator=row["indicator"],
+            area=row["area"],
+            period=normalise_period(row["period"]),
+            defaults={"value": value, "source_file": path.name},
+        )
+        count += 1
+    if not count:
+        raise InputError(str(path), "the file has a header but no rows", row=2)
+    return count
+
+
+@dataclass(frozen=True)
+class ComparatorCell:
+    area: str
+    value: Decimal
+    previous: Decimal | None
+    change_word: str  # 'better' | 'worse' | 'same' | ''
+
+
+def comparators_for(indicator: str, period_label: str) -> list[ComparatorCell]:
+    """Published figures for the same indicator and period, with change since the last one."""
+    period = normalise_period(period_label.replace("cohort ", ""))
+    out = []
+    for figure in PublishedFigure.objects.filter(indicator=indicator, period=period).order_by(
+        "area"
+    ):
+        earlier = (
+            PublishedFigure.objects.filter(indicator=indicator, area=figure.area, period__lt=period)
+            .order_by("-period")
+            .first()
+        )
+        word = ""
+        if earlier is not None:
+            change = figure.value - earlier.value
+            lower_good = indicator in LOWER_IS_BETTER
+            word = "same" if change == 0 else ("better" if (change < 0) == lower_good else "worse")
+        out.append(
+            ComparatorCell(figure.area, figure.value, earlier.value if earlier else None, word)
+        )
+    return out
