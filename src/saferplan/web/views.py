@@ -450,9 +450,21 @@ def youth_justice_disproportionality(request: HttpRequest) -> HttpResponse:
     from saferplan.youthjustice import service
 
     period = _yj_period(request)
-    rows = service.disproportionality_for(period)
+    measure = request.GET.get("measure", "fte")
+    if measure not in service.DISPROPORTIONALITY_MEASURES:
+        raise Http404
+    rows = service.disproportionality_for(period, measure=measure)
     audit.record_view(request.user, "disproportionality", period)
-    return render(request, "web/yj_disproportionality.html", {"rows": rows, "period": period})
+    return render(
+        request,
+        "web/yj_disproportionality.html",
+        {
+            "rows": rows,
+            "period": period,
+            "measure": measure,
+            "measures": service.DISPROPORTIONALITY_MEASURES,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

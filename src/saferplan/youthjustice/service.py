@@ -10,6 +10,7 @@ import pandas as pd
 from saferplan.crime.periods import Period, add_months, parse_period
 from saferplan.datastore.errors import NotFoundError
 from saferplan.youthjustice import indicators as ind
+from saferplan.youthjustice.records import CUSTODIAL_TYPES
 from saferplan.youthjustice.store import tables
 
 
@@ -74,21 +75,50 @@ def tracker(period_text: str, today: date) -> pd.DataFrame:
     )
 
 
+DISPROPORTIONALITY_MEASURES = {
+    "fte": "First time entrants",
+    "custody": "Custodial sentences",
+    "remands": "Remands to youth detention accommodation",
+    "reoffending": "Reoffenders in the cohort",
+}
+
+
 def disproportionality_for(
-    period_text: str, population_by_group: dict[str, int] | None = None
+    period_text: str, population_by_group: dict[str, int] | None = None, measure: str = "fte"
 ) -> list[ind.RateIndex]:
-    """FTEs by ethnic group against the 10-17 population by group (when known) or the
-    children known to the service."""
+    """Children counted by ``measure`` in the period, by ethnic group, against the 10-17
+    population by group (when known) or else the children known to the service."""
+    if measure not in DISPROPORTIONALITY_MEASURES:
+        raise NotFoundError(
+            f"no disproportionality measure '{measure}'",
+            hint=f"Use one of: {', '.join(DISPROPORTIONALITY_MEASURES)}.",
+        )
     period = parse_period(period_text)
+    start, end = pd.Timestamp(period.first), pd.Timestamp(_end(period))
     t = tables()
     events = ind.proven_events(t["children"], t["outcomes"])
-    first = events.sort_values("outcome_date").drop_duplicates("child_ref")
-    first = first[
-        (first["outcome_date"] >= pd.Timestamp(period.first))
-        & (first["outcome_date"] <= pd.Timestamp(_end(period)))
-    ]
-    groups = first.merge(t["children"][["child_ref", "ethnicity"]], on="child_ref")
-    counts = groups["ethnicity"].value_counts().to_dict()
+    if measure == "fte":
+        first = events.sort_values("outcome_date").drop_duplicates("child_ref")
+        refs = first[(first["outcome_date"] >= start) & (first["outcome_date"] <= end)]["child_ref"]
+    elif measure == "custody":
+        custody = events[events["outcome_type"].isin(CUSTODIAL_TYPES)]
+        refs = custody[(custody["outcome_date"] >= start) & (custody["outcome_date"] <= end)][
+            "child_ref"
+        ]
+    elif measure == "remands":
+        remands = t["remands"]
+        remands = remands[remands["remand_type"] == "yda"]
+        refs = remands[(remands["start_date"] >= start) & (remands["start_date"] <= end)][
+            "child_ref"
+        ]
+    else:
+        cohort = ind.reoffending_cohort(
+            t["children"], t["offences"], t["outcomes"], period.first, _end(period)
+        )
+        refs = cohort[cohort["reoffences"] > 0]["child_ref"]
+    # Children, not events: a child sentenced twice counts once.
+    counted = t["children"][t["children"]["child_ref"].isin(set(refs))]
+    counts = counted["ethnicity"].value_counts().to_dict()
     population = population_by_group or t["children"]["ethnicity"].value_counts().to_dict()
     return ind.disproportionality(
         {str(k): int(v) for k, v in counts.items()}, {str(k): int(v) for k, v in population.items()}

@@ -138,3 +138,27 @@ def test_published_comparators_beside_local_figures(extract: Path, tmp_path: Pat
     with pytest.raises(InputError) as caught:
         import_comparators(path)
     assert (caught.value.row, caught.value.column) == (2, "value")
+
+
+@pytest.mark.parametrize("measure", ["fte", "custody", "remands", "reoffending"])
+def test_disproportionality_measures_count_children_once(extract: Path, measure: str) -> None:
+    from saferplan.youthjustice.service import disproportionality_for
+
+    import_extract(extract)
+    rows = disproportionality_for("2018-19", measure=measure)
+    known = sum(r.population for r in rows)
+    assert known == 120  # against the children known to the service
+    counted = [r.count for r in rows if r.count is not None]
+    assert all(0 <= c <= 120 for c in counted)
+
+
+def test_disproportionality_page_switches_measure(extract: Path) -> None:
+    load_demo_partnership()
+    import_extract(extract)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="yot"))
+    page = client.get("/youth-justice/disproportionality/?period=2018-19&measure=custody")
+    assert (
+        page.status_code == 200 and "<strong>Custodial sentences</strong>" in page.content.decode()
+    )
+    assert client.get("/youth-justice/disproportionality/?measure=nope").status_code == 404
