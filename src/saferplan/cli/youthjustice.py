@@ -28,12 +28,7 @@ def synth(
 
     cohort = generate_cohort(children=children, seed=seed)
     write_tables(
-        {
-            "children": cohort.children,
-            "offences": cohort.offences,
-            "outcomes": cohort.outcomes,
-            "remands": cohort.remands,
-        },
+        cohort.tables(),
         out,
     )
     console.print(
@@ -45,18 +40,24 @@ def synth(
 
 @app.command("import")
 def import_command(
-    folder: Annotated[Path, typer.Argument(help="Folder with the CSV files.")],
+    extract: Annotated[
+        Path, typer.Argument(help="Folder of CSV files, or an Excel workbook (.xlsx).")
+    ],
 ) -> None:
-    """Import an extract (children, offences, outcomes, remands): all of it or nothing."""
+    """Import a case management extract (see the formats in the README): all or nothing."""
     from saferplan.site.bootstrap import setup_django
 
     with friendly_errors():
         setup_django()
         from saferplan.youthjustice.store import import_extract
 
-        counts = import_extract(folder)
+        summary = import_extract(extract)
+    if summary.already_imported:
+        console.print(f"[yellow]Already imported[/] {extract}: nothing changed", highlight=False)
+        return
     console.print(
-        "[green]Imported[/] " + ", ".join(f"{n:,} {k}" for k, n in counts.items()), highlight=False
+        "[green]Imported[/] " + ", ".join(f"{n:,} {k}" for k, n in summary.counts.items() if n),
+        highlight=False,
     )
 
 

@@ -26,15 +26,10 @@ def load_demo_youth_justice() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         write_tables(
-            {
-                "children": cohort.children,
-                "offences": cohort.offences,
-                "outcomes": cohort.outcomes,
-                "remands": cohort.remands,
-            },
+            cohort.tables(),
             folder,
         )
-        counts = import_extract(folder)
+        counts = import_extract(folder, user="demo")
         population = folder / "population_10_17.csv"
         population.write_text(
             "area_code,area_name,year,age_band,population\n"

@@ -1,52 +1,217 @@
-"""Youth justice extract files: one CSV per table, UTF-8, header row, dates YYYY-MM-DD.
+"""Youth justice extract files: one table per CSV file (or per sheet of one Excel workbook).
 
-- ``children.csv``: child_ref, date_of_birth, sex, ethnicity, home_la
-- ``offences.csv``: offence_id, child_ref, offence_date, offence_type, gravity, is_breach
-- ``outcomes.csv``: outcome_id, child_ref, outcome_date, outcome_type, offence_id,
-  release_date (one row per outcome and linked offence)
-- ``remands.csv``: child_ref, start_date, end_date, remand_type
+Every file is UTF-8 (Windows-1252 is accepted), has a header row, dates YYYY-MM-DD and
+true/false flags; an empty cell means "none" or "not known". ``children``, ``offences``,
+``outcomes`` and ``remands`` must be present; the other tables are optional, so an extract
+from a case management system that does not record them still imports.
+
+=============  ===========================================================================
+children       child_ref, date_of_birth, sex, ethnicity (ONS 2021 high-level group),
+               home_la
+offences       offence_id, child_ref, offence_date, offence_type, gravity (1-8), is_breach
+outcomes       outcome_id, child_ref, outcome_date, outcome_type, offence_id, release_date
+               (one row per outcome and linked offence; release_date for custody only)
+remands        child_ref, start_date, end_date, remand_type (yda or la)
+statuses       child_ref, status (looked_after, child_protection, child_in_need,
+               early_help), start_date, end_date
+assessments    assessment_id, child_ref, assessment_date, reoffending, serious_harm,
+               safety_wellbeing (low, medium, high, very high), intervention_level
+               (standard, enhanced, intensive)
+orders         order_id, child_ref, outcome_id, order_type, start_date, end_date,
+               completed, accommodation_start, accommodation_end (suitable, unsuitable),
+               ete_hours_start, ete_hours_end (hours a week), send (none, identified,
+               ehcp), mental_health, substance_misuse (not_screened, no_need,
+               need_unmet, need_supported)
+interventions  intervention_id, child_ref, order_id, intervention_type, start_date,
+               end_date, completed
+victims        victim_ref, offence_id, contacted, rj_offered, rj_participated, satisfied
+board          meeting_date, partner, attended
+=============  ===========================================================================
 
 The export writes exactly what the import reads, so a round trip loses nothing. No Django
-here: the synthetic generator writes these files before any database exists.
+here: the synthetic generator writes these files before any database exists, and the
+checks below are pure so they are tested without one.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-COLUMNS = {
-    "children": ["child_ref", "date_of_birth", "sex", "ethnicity", "home_la"],
-    "offences": ["offence_id", "child_ref", "offence_date", "offence_type", "gravity", "is_breach"],
-    "outcomes": [
-        "outcome_id",
-        "child_ref",
-        "outcome_date",
-        "outcome_type",
-        "offence_id",
-        "release_date",
+from saferplan.datastore.errors import InputError
+from saferplan.youthjustice import records as r
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # text | date | int | bool | choice
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    low: int = 0
+    high: int = 10_000
+
+
+def _choice(name: str, choices: tuple[str, ...], required: bool = True) -> Field:
+    return Field(name, "choice", required, choices)
+
+
+_RISK = r.RISK_LEVELS
+SPEC: dict[str, list[Field]] = {
+    "children": [
+        Field("child_ref", "text"),
+        Field("date_of_birth", "date"),
+        Field("sex", "text"),
+        _choice("ethnicity", r.ETHNIC_GROUPS),
+        Field("home_la", "text"),
     ],
-    "remands": ["child_ref", "start_date", "end_date", "remand_type"],
+    "offences": [
+        Field("offence_id", "text"),
+        Field("child_ref", "text"),
+        Field("offence_date", "date"),
+        Field("offence_type", "text"),
+        Field("gravity", "int", low=1, high=8),
+        Field("is_breach", "bool"),
+    ],
+    "outcomes": [
+        Field("outcome_id", "text"),
+        Field("child_ref", "text"),
+        Field("outcome_date", "date"),
+        _choice("outcome_type", tuple(r.OUTCOME_TYPES)),
+        Field("offence_id", "text"),
+        Field("release_date", "date", required=False),
+    ],
+    "remands": [
+        Field("child_ref", "text"),
+        Field("start_date", "date"),
+        Field("end_date", "date"),
+        _choice("remand_type", ("yda", "la")),
+    ],
+    "statuses": [
+        Field("child_ref", "text"),
+        _choice("status", r.STATUS_TYPES),
+        Field("start_date", "date"),
+        Field("end_date", "date", required=False),
+    ],
+    "assessments": [
+        Field("assessment_id", "text"),
+        Field("child_ref", "text"),
+        Field("assessment_date", "date"),
+        _choice("reoffending", _RISK),
+        _choice("serious_harm", _RISK),
+        _choice("safety_wellbeing", _RISK),
+        _choice("intervention_level", r.INTERVENTION_LEVELS),
+    ],
+    "orders": [
+        Field("order_id", "text"),
+        Field("child_ref", "text"),
+        Field("outcome_id", "text", required=False),
+        _choice("order_type", tuple(r.OUTCOME_TYPES)),
+        Field("start_date", "date"),
+        Field("end_date", "date", required=False),
+        Field("completed", "bool", required=False),
+        _choice("accommodation_start", r.ACCOMMODATION, required=False),
+        _choice("accommodation_end", r.ACCOMMODATION, required=False),
+        Field("ete_hours_start", "int", required=False, high=60),
+        Field("ete_hours_end", "int", required=False, high=60),
+        _choice("send", r.SEND_LEVELS, required=False),
+        _choice("mental_health", r.NEED_LEVELS, required=False),
+        _choice("substance_misuse", r.NEED_LEVELS, required=False),
+    ],
+    "interventions": [
+        Field("intervention_id", "text"),
+        Field("child_ref", "text"),
+        Field("order_id", "text", required=False),
+        _choice("intervention_type", r.INTERVENTION_TYPES),
+        Field("start_date", "date"),
+        Field("end_date", "date", required=False),
+        Field("completed", "bool", required=False),
+    ],
+    "victims": [
+        Field("victim_ref", "text"),
+        Field("offence_id", "text"),
+        Field("contacted", "bool"),
+        Field("rj_offered", "bool"),
+        Field("rj_participated", "bool"),
+        Field("satisfied", "bool", required=False),
+    ],
+    "board": [
+        Field("meeting_date", "date"),
+        Field("partner", "text"),
+        Field("attended", "bool"),
+    ],
 }
-DATE_COLUMNS = {
-    "date_of_birth",
-    "offence_date",
-    "outcome_date",
-    "release_date",
-    "start_date",
-    "end_date",
-}
+REQUIRED_TABLES = ("children", "offences", "outcomes", "remands")
+COLUMNS = {table: [f.name for f in fields] for table, fields in SPEC.items()}
+DATE_COLUMNS = {f.name for fields in SPEC.values() for f in fields if f.kind == "date"}
+BOOL_COLUMNS = {f.name for fields in SPEC.values() for f in fields if f.kind == "bool"}
+INT_COLUMNS = {f.name for fields in SPEC.values() for f in fields if f.kind == "int"}
+TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[table]})
+
+
+def check_row(where: str, table: str, row: int, values: dict[str, str]) -> dict[str, Any]:
+    """One row's values, typed, or an InputError naming the file, row and column."""
+    out: dict[str, Any] = {}
+    for f in SPEC[table]:
+        text = values.get(f.name, "").strip()
+        if not text:
+            if f.required:
+                raise InputError(where, f"{f.name} is empty", row=row, column=f.name)
+            out[f.name] = None
+            continue
+        if f.kind == "date":
+            try:
+                out[f.name] = date.fromisoformat(text)
+            except ValueError:
+                raise InputError(
+                    where, f"'{text}' is not a date (expected YYYY-MM-DD)", row=row, column=f.name
+                ) from None
+        elif f.kind == "int":
+            number = int(text) if text.isdigit() else -1
+            if not f.low <= number <= f.high:
+                what = "a gravity score 1-8" if f.name == "gravity" else f"{f.low}-{f.high}"
+                raise InputError(where, f"'{text}' is not {what}", row=row, column=f.name)
+            out[f.name] = number
+        elif f.kind == "bool":
+            if text.lower() not in TRUE + FALSE:
+                raise InputError(where, f"'{text}' is not true or false", row=row, column=f.name)
+            out[f.name] = text.lower() in TRUE
+        elif f.kind == "choice":
+            if text not in f.choices:
+                raise InputError(
+                    where,
+                    f"'{text}' is not one of {', '.join(f.choices)}",
+                    row=row,
+                    column=f.name,
+                )
+            out[f.name] = text
+        else:
+            out[f.name] = text
+    return out
 
 
 def write_tables(frames: dict[str, pd.DataFrame], folder: Path) -> None:
-    """Write tables in the import format (dates as YYYY-MM-DD, empty for none)."""
+    """Write tables in the import format (dates YYYY-MM-DD, flags true/false, empty for
+    none). Tables not given are written with their header only."""
     folder.mkdir(parents=True, exist_ok=True)
     for table, columns in COLUMNS.items():
-        frame = frames[table][columns].copy()
-        for column in DATE_COLUMNS & set(columns):
-            frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d").fillna("")
-        if "is_breach" in frame:
-            frame["is_breach"] = frame["is_breach"].map({True: "true", False: "false"})
-        frame = frame.astype(str).sort_values(columns[:2], kind="stable")
+        frame = frames.get(table)
+        frame = (empty_table(table) if frame is None else frame)[columns].copy()
+        for column in columns:
+            if column in DATE_COLUMNS:
+                frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
+            elif column in BOOL_COLUMNS:
+                frame[column] = frame[column].map({True: "true", False: "false"})
+            elif column in INT_COLUMNS:
+                frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else str(int(v)))
+        frame = frame.astype(object).where(frame.notna(), "").astype(str)
+        frame = frame.sort_values(columns[:2], kind="stable")
         frame.to_csv(folder / f"{table}.csv", index=False)

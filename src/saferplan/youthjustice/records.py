@@ -10,6 +10,16 @@ from the database, an import, or the synthetic generator.
   (one row per outcome and linked offence; release_date only for custodial sentences)
 - remands: child_ref, start_date, end_date, remand_type ('yda' youth detention
   accommodation, 'la' local authority accommodation)
+- statuses: child_ref, status, start_date, end_date (children's services involvement)
+- assessments: assessment_id, child_ref, assessment_date, reoffending, serious_harm,
+  safety_wellbeing, intervention_level (AssetPlus ratings)
+- orders: order_id, child_ref, outcome_id, order_type, start_date, end_date, completed,
+  and the child's circumstances at the start and end (accommodation, ETE hours, SEND,
+  mental health, substance misuse), as the YJB key performance indicators record them
+- interventions: intervention_id, child_ref, order_id, intervention_type, start_date,
+  end_date, completed
+- victims: victim_ref, offence_id, contacted, rj_offered, rj_participated, satisfied
+- board: meeting_date, partner, attended (management board attendance)
 """
 
 from __future__ import annotations
@@ -50,3 +60,37 @@ CUSTODIAL_TYPES = frozenset(k for k, o in OUTCOME_TYPES.items() if o.custodial)
 ETHNIC_GROUPS = ("Asian", "Black", "Mixed", "White", "Other", "Not known")
 RISK_LEVELS = ("low", "medium", "high", "very high")
 INTERVENTION_LEVELS = ("standard", "enhanced", "intensive")
+
+# Out-of-court disposals the service delivers (KPI: out-of-court disposal completion).
+OUT_OF_COURT_TYPES = frozenset(
+    ("community_resolution", "triage", "youth_caution", "youth_conditional_caution")
+)
+# Children's services involvement, most to least intensive (KPI: wider services).
+STATUS_TYPES = ("looked_after", "child_protection", "child_in_need", "early_help")
+STATUS_LABELS = {
+    "looked_after": "Looked after",
+    "child_protection": "Child protection plan",
+    "child_in_need": "Child in need",
+    "early_help": "Early help",
+}
+ACCOMMODATION = ("suitable", "unsuitable")
+SEND_LEVELS = ("none", "identified", "ehcp")  # ehcp: a formal plan (EHCP)
+# Mental health and substance misuse: screened? need? receiving support for it?
+NEED_LEVELS = ("not_screened", "no_need", "need_unmet", "need_supported")
+INTERVENTION_TYPES = (
+    "offending_behaviour",
+    "victim_awareness",
+    "restorative_justice",
+    "mental_health",
+    "substance_misuse",
+    "ete_support",
+    "parenting",
+    "weapons_awareness",
+    "mentoring",
+)
+# Serious violence (YJB KPI): drugs, robbery or violence against the person, gravity 5+.
+SERIOUS_VIOLENCE_TYPES = frozenset(("Violence against the person", "Robbery", "Drugs"))
+SERIOUS_VIOLENCE_GRAVITY = 5
+# Suitable ETE (YJB KPI): hours a week, by whether the child is of statutory school age.
+SUITABLE_ETE_HOURS_SCHOOL_AGE = 25
+SUITABLE_ETE_HOURS_ABOVE_SCHOOL_AGE = 16

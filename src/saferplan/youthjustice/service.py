@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +11,7 @@ import pandas as pd
 from saferplan.crime.periods import Period, add_months, parse_period
 from saferplan.datastore.errors import NotFoundError
 from saferplan.youthjustice import indicators as ind
+from saferplan.youthjustice import kpis
 from saferplan.youthjustice.records import CUSTODIAL_TYPES
 from saferplan.youthjustice.store import tables
 
@@ -41,12 +43,14 @@ def _end(period: Period) -> date:
     return date.fromordinal(add_months(period.last, 1).toordinal() - 1)
 
 
-def indicators_for(period_text: str, population: int) -> list[ind.Indicator]:
+def national_indicators_for(
+    period_text: str, population: int, t: dict[str, pd.DataFrame] | None = None
+) -> list[ind.Indicator]:
     """FTE, custody and remands in the period; proven reoffending of its four quarterly
     cohorts (a 12-month period) or of its single cohort."""
     period = parse_period(period_text)
     start, end = period.first, _end(period)
-    t = tables()
+    t = tables() if t is None else t
     events = ind.proven_events(t["children"], t["outcomes"])
     rows = [
         ind.first_time_entrants(
@@ -65,6 +69,61 @@ def indicators_for(period_text: str, population: int) -> list[ind.Indicator]:
     ]
     rows += ind.reoffending(cohorts, f"cohort {period.label}")
     return rows
+
+
+def kpis_for(
+    period_text: str, population: int, t: dict[str, pd.DataFrame] | None = None
+) -> list[ind.Indicator]:
+    """The YJB key performance indicators for orders that ended in the period."""
+    period = parse_period(period_text)
+    t = tables() if t is None else t
+    return kpis.kpis(t, period.first, _end(period), period.label, population)
+
+
+def indicators_for(period_text: str, population: int) -> list[ind.Indicator]:
+    """Every indicator: the national ones, then the key performance indicators."""
+    t = tables()
+    return national_indicators_for(period_text, population, t) + kpis_for(
+        period_text, population, t
+    )
+
+
+def profile_for(period_text: str) -> list[kpis.ProfileRow]:
+    period = parse_period(period_text)
+    return kpis.profile(tables(), period.first, _end(period))
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    label: str
+    value: float | None
+
+
+def trends_for(
+    period_text: str, population_for: Callable[[int], int], years: int = 5
+) -> dict[str, list[TrendPoint]]:
+    """The national indicators over ``years`` periods ending with this one (same span)."""
+    period = parse_period(period_text)
+    t = tables()
+    out: dict[str, list[TrendPoint]] = {}
+    for back in range(years - 1, -1, -1):
+        earlier = period.shifted_years(-back)
+        text = _period_text(earlier)
+        rows = national_indicators_for(text, population_for(earlier.reference_year), t)
+        for row in rows:
+            out.setdefault(row.indicator, []).append(TrendPoint(earlier.label, row.value))
+    return out
+
+
+def _period_text(period: Period) -> str:
+    """Text that :func:`parse_period` reads back as ``period``."""
+    if period.kind == "financial-year":
+        return f"{period.first.year}-{str(period.first.year + 1)[2:]}"
+    if period.kind == "calendar-year":
+        return str(period.first.year)
+    if period.kind == "12-months":
+        return f"12m-{period.last:%Y-%m}"
+    return f"{period.first:%Y-%m}..{period.last:%Y-%m}"
 
 
 def tracker(period_text: str, today: date) -> pd.DataFrame:

@@ -1,24 +1,21 @@
-"""Moving youth justice records between CSV files, the database and indicator tables.
+"""Moving youth justice records between extract files, the database and indicator tables.
 
-The file formats are in ``files.py``.
-
-File formats (one CSV per table, UTF-8, header row; dates YYYY-MM-DD):
-
-- ``children.csv``: child_ref, date_of_birth, sex, ethnicity, home_la
-- ``offences.csv``: offence_id, child_ref, offence_date, offence_type, gravity, is_breach
-- ``outcomes.csv``: outcome_id, child_ref, outcome_date, outcome_type, offence_id,
-  release_date (one row per outcome and linked offence)
-- ``remands.csv``: child_ref, start_date, end_date, remand_type
-
-The export writes exactly what the import reads, so a round trip loses nothing.
+The file formats are in ``files.py``. An extract is a folder of CSV files or one Excel
+workbook with a sheet per table. It is imported whole or (on any error) not at all, with
+one provenance record naming every file and its SHA-256; the same extract imported twice
+changes nothing.
 """
 
 from __future__ import annotations
 
 import csv
+import getpass
+import hashlib
 import io
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from django.db import transaction
@@ -26,163 +23,398 @@ from django.db import transaction
 from saferplan.crime.importers.csvcheck import check_header
 from saferplan.datastore.errors import InputError
 from saferplan.datastore.sources import SourceFile, decoded_text
-from saferplan.youthjustice.files import COLUMNS, DATE_COLUMNS
-from saferplan.youthjustice.models import Child, Offence, Outcome, Remand
-from saferplan.youthjustice.records import ETHNIC_GROUPS, OUTCOME_TYPES
+from saferplan.youthjustice.files import COLUMNS, DATE_COLUMNS, REQUIRED_TABLES, check_row
+from saferplan.youthjustice.models import (
+    Assessment,
+    BoardAttendance,
+    Child,
+    ChildStatus,
+    Intervention,
+    Offence,
+    Order,
+    Outcome,
+    Remand,
+    VictimContact,
+)
+
+IMPORT_KIND = "youth-justice"
 
 
-def _read(folder: Path, table: str) -> list[tuple[int, dict[str, str]]]:
-    path = folder / f"{table}.csv"
-    if not path.exists():
-        raise InputError(str(path), "missing: a youth justice extract needs this file")
-    text, _ = decoded_text(SourceFile(str(path), path.read_bytes()))
+@dataclass
+class RawTable:
+    where: str  # the file (and sheet) named in errors
+    rows: list[tuple[int, dict[str, str]]]
+    sha256: str = ""
+
+
+@dataclass
+class ImportSummary:
+    counts: dict[str, int] = field(default_factory=dict)
+    already_imported: bool = False
+
+    def __getitem__(self, table: str) -> int:
+        return self.counts[table]
+
+
+def _read_csv_file(path: Path, table: str) -> RawTable:
+    data = path.read_bytes()
+    text, _ = decoded_text(SourceFile(str(path), data))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     check_header(str(path), [h.strip() for h in reader.fieldnames or []], COLUMNS[table])
-    return [
+    rows = [
         (n, {k.strip(): (v or "").strip() for k, v in row.items() if k})
         for n, row in enumerate(reader, start=2)
     ]
+    return RawTable(str(path), rows, hashlib.sha256(data).hexdigest())
 
 
-def _date(path: str, row: int, column: str, value: str) -> date:
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_workbook(path: Path) -> dict[str, RawTable]:
+    from openpyxl import load_workbook
+
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        shown = "the date is empty" if not value else f"'{value}' is not a date"
-        raise InputError(path, f"{shown} (expected YYYY-MM-DD)", row=row, column=column) from None
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several kinds for a file that is not xlsx
+        raise InputError(str(path), f"cannot be read as an Excel workbook ({exc})") from None
+    out: dict[str, RawTable] = {}
+    for table in COLUMNS:
+        if table not in book.sheetnames:
+            continue
+        where = f"{path} [sheet {table}]"
+        rows = book[table].iter_rows(values_only=True)
+        header = [_cell(h) for h in next(rows, ())]
+        check_header(where, header, COLUMNS[table])
+        body = []
+        for n, values in enumerate(rows, start=2):
+            cells = [_cell(v) for v in values]
+            if any(cells):
+                body.append((n, {h: c for h, c in zip(header, cells, strict=False) if h}))
+        out[table] = RawTable(where, body, digest)
+    book.close()
+    return out
 
 
-def _optional_date(path: str, row: int, column: str, value: str) -> date | None:
-    return _date(path, row, column, value) if value else None
-
-
-@transaction.atomic
-def import_extract(folder: Path) -> dict[str, int]:
-    """Import a case management extract: every file and row, or (on any error) nothing."""
-    rows = {table: _read(folder, table) for table in COLUMNS}
-    children: dict[str, Child] = {}
-    where = str(folder / "children.csv")
-    for n, r in rows["children"]:
-        if r["ethnicity"] not in ETHNIC_GROUPS:
-            raise InputError(
-                where,
-                f"'{r['ethnicity']}' is not one of {', '.join(ETHNIC_GROUPS)}",
-                row=n,
-                column="ethnicity",
-            )
-        if r["child_ref"] in children or Child.objects.filter(reference=r["child_ref"]).exists():
-            raise InputError(
-                where,
-                f"child {r['child_ref']} appears twice or is already imported",
-                row=n,
-                column="child_ref",
-            )
-        children[r["child_ref"]] = Child(
-            reference=r["child_ref"],
-            sex=r["sex"],
-            ethnicity=r["ethnicity"],
-            home_la=r["home_la"],
-            date_of_birth=_date(where, n, "date_of_birth", r["date_of_birth"]),
+def read_extract(path: Path) -> dict[str, RawTable]:
+    """Every table of the extract, as text rows with their line (or sheet row) numbers."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if not path.is_file():
+            raise InputError(str(path), "no such workbook")
+        tables = _read_workbook(path)
+    elif path.is_dir():
+        tables = {
+            table: _read_csv_file(path / f"{table}.csv", table)
+            for table in COLUMNS
+            if (path / f"{table}.csv").exists()
+        }
+    else:
+        raise InputError(
+            str(path), "not a folder of CSV files or an Excel workbook (.xlsx)", hint=None
         )
-    Child.objects.bulk_create(children.values())
-    by_ref = {c.reference: c for c in Child.objects.filter(reference__in=children)}
+    for table in REQUIRED_TABLES:
+        if table not in tables:
+            where = f"{path} [sheet {table}]" if path.is_file() else str(path / f"{table}.csv")
+            raise InputError(where, "missing: a youth justice extract needs this table")
+    return tables
 
-    def child(path: str, n: int, ref: str) -> Child:
-        if ref not in by_ref:
-            raise InputError(path, f"no child {ref} in children.csv", row=n, column="child_ref")
-        return by_ref[ref]
 
-    where = str(folder / "offences.csv")
-    offences = []
-    for n, r in rows["offences"]:
-        try:
-            gravity = int(r["gravity"])
-        except ValueError:
-            gravity = 0
-        if not 1 <= gravity <= 8:
-            raise InputError(
-                where, f"'{r['gravity']}' is not a gravity score 1-8", row=n, column="gravity"
-            )
-        offences.append(
-            Offence(
-                child=child(where, n, r["child_ref"]),
-                external_id=r["offence_id"],
-                offence_date=_date(where, n, "offence_date", r["offence_date"]),
-                offence_type=r["offence_type"],
-                gravity=gravity,
-                is_breach=r["is_breach"].lower() in ("true", "1", "yes"),
-            )
-        )
-    Offence.objects.bulk_create(offences)
-    offence_ids = dict(
-        Offence.objects.filter(child__in=by_ref.values()).values_list("external_id", "pk")
-    )
-    where = str(folder / "outcomes.csv")
-    outcomes: dict[str, Outcome] = {}
-    links: list[tuple[str, int]] = []
-    for n, r in rows["outcomes"]:
-        if r["outcome_type"] not in OUTCOME_TYPES:
-            raise InputError(
-                where,
-                f"'{r['outcome_type']}' is not a known outcome type",
-                row=n,
-                column="outcome_type",
-                hint=f"Use one of: {', '.join(OUTCOME_TYPES)}.",
-            )
-        if r["offence_id"] not in offence_ids:
-            raise InputError(
-                where, f"no offence {r['offence_id']} in offences.csv", row=n, column="offence_id"
-            )
-        if r["outcome_id"] not in outcomes:
-            outcomes[r["outcome_id"]] = Outcome(
-                child=child(where, n, r["child_ref"]),
-                external_id=r["outcome_id"],
-                outcome_date=_date(where, n, "outcome_date", r["outcome_date"]),
-                outcome_type=r["outcome_type"],
-                release_date=_optional_date(where, n, "release_date", r["release_date"]),
-            )
-        links.append((r["outcome_id"], offence_ids[r["offence_id"]]))
-    Outcome.objects.bulk_create(outcomes.values())
-    outcome_pk = dict(
-        Outcome.objects.filter(external_id__in=outcomes).values_list("external_id", "pk")
-    )
-    Outcome.offences.through.objects.bulk_create(
-        [Outcome.offences.through(outcome_id=outcome_pk[o], offence_id=f) for o, f in links]
-    )
-    where = str(folder / "remands.csv")
-    remands = []
-    for n, r in rows["remands"]:
-        if r["remand_type"] not in ("yda", "la"):
-            raise InputError(
-                where, f"'{r['remand_type']}' is not yda or la", row=n, column="remand_type"
-            )
-        remands.append(
-            Remand(
-                child=child(where, n, r["child_ref"]),
-                remand_type=r["remand_type"],
-                start_date=_date(where, n, "start_date", r["start_date"]),
-                end_date=_date(where, n, "end_date", r["end_date"]),
-            )
-        )
-    Remand.objects.bulk_create(remands)
+def _check(raw: dict[str, RawTable]) -> dict[str, list[tuple[int, dict[str, Any]]]]:
     return {
-        "children": len(children),
-        "offences": len(offences),
-        "outcomes": len(outcomes),
-        "remands": len(remands),
+        table: [(n, check_row(t.where, table, n, row)) for n, row in t.rows]
+        for table, t in raw.items()
     }
 
 
-def tables() -> dict[str, pd.DataFrame]:
-    """The database's records as the indicator functions' tables."""
-    children = pd.DataFrame(
-        list(
-            Child.objects.values_list("reference", "date_of_birth", "sex", "ethnicity", "home_la")
-        ),
-        columns=COLUMNS["children"],
+def _extract_digest(raw: dict[str, RawTable]) -> str:
+    joined = "\n".join(f"{table}:{raw[table].sha256}" for table in sorted(raw))
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+@transaction.atomic
+def import_extract(path: Path, user: str | None = None) -> ImportSummary:
+    """Import a case management extract: every table and row, or (on any error) nothing."""
+    from saferplan.datastore.models import ImportRecord
+
+    started = datetime.now(UTC)
+    raw = read_extract(path)
+    digest = _extract_digest(raw)
+    if ImportRecord.objects.filter(kind=IMPORT_KIND, sha256=digest).exists():
+        return ImportSummary({t: 0 for t in raw}, already_imported=True)
+    rows = _check(raw)
+    counts = _store(raw, rows)
+    ImportRecord.objects.create(
+        kind=IMPORT_KIND,
+        file_name=str(path),
+        sha256=digest,
+        size_bytes=sum(f.stat().st_size for f in _files(path)),
+        encoding="utf-8",
+        rows_read=sum(len(t.rows) for t in raw.values()),
+        rows_kept=sum(counts.values()),
+        notes={"tables": {t: {"file": raw[t].where, "sha256": raw[t].sha256} for t in raw}},
+        imported_by=user or _os_user(),
+        started_at=started,
+        finished_at=datetime.now(UTC),
     )
-    offences = pd.DataFrame(
-        list(
+    return ImportSummary(counts)
+
+
+def _files(path: Path) -> list[Path]:
+    return [path] if path.is_file() else [path / f"{t}.csv" for t in COLUMNS]
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class _Refs:
+    """Look-ups from the extract's own identifiers to the rows just created."""
+
+    def __init__(self, raw: dict[str, RawTable]) -> None:
+        self.raw = raw
+        self.children: dict[str, Child] = {}
+        self.offences: dict[str, int] = {}
+        self.outcomes: dict[str, int] = {}
+        self.orders: dict[str, int] = {}
+
+    def child(self, table: str, n: int, ref: str) -> Child:
+        if ref not in self.children:
+            raise InputError(
+                self.raw[table].where, f"no child {ref} in children.csv", row=n, column="child_ref"
+            )
+        return self.children[ref]
+
+    def pk(self, table: str, n: int, column: str, ref: str | None, source: str) -> int | None:
+        found = getattr(self, source)
+        if ref is None:
+            return None
+        if ref not in found:
+            raise InputError(
+                self.raw[table].where,
+                f"no {column.removesuffix('_id')} {ref} in {source}.csv",
+                row=n,
+                column=column,
+            )
+        return int(found[ref])
+
+
+def _store(
+    raw: dict[str, RawTable], rows: dict[str, list[tuple[int, dict[str, Any]]]]
+) -> dict[str, int]:
+    refs = _Refs(raw)
+    counts: dict[str, int] = {}
+    where = raw["children"].where
+    children: dict[str, Child] = {}
+    for n, r in rows["children"]:
+        ref = r["child_ref"]
+        if ref in children or Child.objects.filter(reference=ref).exists():
+            raise InputError(
+                where,
+                f"child {ref} appears twice or is already imported",
+                row=n,
+                column="child_ref",
+            )
+        children[ref] = Child(
+            reference=ref,
+            date_of_birth=r["date_of_birth"],
+            sex=r["sex"],
+            ethnicity=r["ethnicity"],
+            home_la=r["home_la"],
+        )
+    Child.objects.bulk_create(children.values())
+    refs.children = {c.reference: c for c in Child.objects.filter(reference__in=children)}
+    counts["children"] = len(children)
+
+    offences = [
+        Offence(
+            child=refs.child("offences", n, r["child_ref"]),
+            external_id=r["offence_id"],
+            offence_date=r["offence_date"],
+            offence_type=r["offence_type"],
+            gravity=r["gravity"],
+            is_breach=r["is_breach"],
+        )
+        for n, r in rows["offences"]
+    ]
+    _unique("offences", raw, rows["offences"], "offence_id", Offence)
+    Offence.objects.bulk_create(offences)
+    refs.offences = dict(
+        Offence.objects.filter(child__in=refs.children.values()).values_list("external_id", "pk")
+    )
+    counts["offences"] = len(offences)
+
+    outcomes: dict[str, Outcome] = {}
+    links: list[tuple[str, int]] = []
+    for n, r in rows["outcomes"]:
+        offence = refs.pk("outcomes", n, "offence_id", r["offence_id"], "offences")
+        assert offence is not None
+        if r["outcome_id"] not in outcomes:
+            if Outcome.objects.filter(external_id=r["outcome_id"]).exists():
+                raise InputError(
+                    raw["outcomes"].where,
+                    f"outcome {r['outcome_id']} is already imported",
+                    row=n,
+                    column="outcome_id",
+                )
+            outcomes[r["outcome_id"]] = Outcome(
+                child=refs.child("outcomes", n, r["child_ref"]),
+                external_id=r["outcome_id"],
+                outcome_date=r["outcome_date"],
+                outcome_type=r["outcome_type"],
+                release_date=r["release_date"],
+            )
+        links.append((r["outcome_id"], offence))
+    Outcome.objects.bulk_create(outcomes.values())
+    refs.outcomes = dict(
+        Outcome.objects.filter(external_id__in=outcomes).values_list("external_id", "pk")
+    )
+    Outcome.offences.through.objects.bulk_create(
+        [Outcome.offences.through(outcome_id=refs.outcomes[o], offence_id=f) for o, f in links]
+    )
+    counts["outcomes"] = len(outcomes)
+
+    Remand.objects.bulk_create(
+        Remand(
+            child=refs.child("remands", n, r["child_ref"]),
+            start_date=r["start_date"],
+            end_date=r["end_date"],
+            remand_type=r["remand_type"],
+        )
+        for n, r in rows["remands"]
+    )
+    counts["remands"] = len(rows["remands"])
+
+    def optional(table: str) -> list[tuple[int, dict[str, Any]]]:
+        return rows.get(table, [])
+
+    ChildStatus.objects.bulk_create(
+        ChildStatus(
+            child=refs.child("statuses", n, r["child_ref"]),
+            status=r["status"],
+            start_date=r["start_date"],
+            end_date=r["end_date"],
+        )
+        for n, r in optional("statuses")
+    )
+    _unique("assessments", raw, optional("assessments"), "assessment_id", Assessment)
+    Assessment.objects.bulk_create(
+        Assessment(
+            child=refs.child("assessments", n, r["child_ref"]),
+            external_id=r["assessment_id"],
+            **{k: r[k] for k in COLUMNS["assessments"][2:]},
+        )
+        for n, r in optional("assessments")
+    )
+    _unique("orders", raw, optional("orders"), "order_id", Order)
+    Order.objects.bulk_create(
+        Order(
+            child=refs.child("orders", n, r["child_ref"]),
+            external_id=r["order_id"],
+            outcome_id=refs.pk("orders", n, "outcome_id", r["outcome_id"], "outcomes"),
+            **{k: "" if r[k] is None and k in _TEXT_CHOICES else r[k] for k in _ORDER_FIELDS},
+        )
+        for n, r in optional("orders")
+    )
+    refs.orders = dict(
+        Order.objects.filter(child__in=refs.children.values()).values_list("external_id", "pk")
+    )
+    _unique("interventions", raw, optional("interventions"), "intervention_id", Intervention)
+    Intervention.objects.bulk_create(
+        Intervention(
+            child=refs.child("interventions", n, r["child_ref"]),
+            external_id=r["intervention_id"],
+            order_id=refs.pk("interventions", n, "order_id", r["order_id"], "orders"),
+            intervention_type=r["intervention_type"],
+            start_date=r["start_date"],
+            end_date=r["end_date"],
+            completed=r["completed"],
+        )
+        for n, r in optional("interventions")
+    )
+    _unique("victims", raw, optional("victims"), "victim_ref", VictimContact)
+    VictimContact.objects.bulk_create(
+        VictimContact(
+            external_id=r["victim_ref"],
+            offence_id=refs.pk("victims", n, "offence_id", r["offence_id"], "offences"),
+            **{k: r[k] for k in ("contacted", "rj_offered", "rj_participated", "satisfied")},
+        )
+        for n, r in optional("victims")
+    )
+    for _, r in optional("board"):
+        BoardAttendance.objects.update_or_create(
+            meeting_date=r["meeting_date"],
+            partner=r["partner"],
+            defaults={"attended": r["attended"]},
+        )
+    for table in ("statuses", "assessments", "orders", "interventions", "victims", "board"):
+        counts[table] = len(optional(table))
+    return counts
+
+
+_ORDER_FIELDS = COLUMNS["orders"][3:]
+_TEXT_CHOICES = {
+    "accommodation_start",
+    "accommodation_end",
+    "send",
+    "mental_health",
+    "substance_misuse",
+}
+
+
+def _unique(
+    table: str,
+    raw: dict[str, RawTable],
+    rows: list[tuple[int, dict[str, Any]]],
+    column: str,
+    model: Any,
+) -> None:
+    """Identifiers are unique within the extract and across earlier imports."""
+    seen: set[str] = set()
+    for n, r in rows:
+        if r[column] in seen:
+            raise InputError(raw[table].where, f"{r[column]} appears twice", row=n, column=column)
+        seen.add(r[column])
+    existing = set(model.objects.filter(external_id__in=seen).values_list("external_id", flat=True))
+    for n, r in rows:
+        if r[column] in existing:
+            raise InputError(
+                raw[table].where, f"{r[column]} is already imported", row=n, column=column
+            )
+
+
+def _frame(table: str, values: Any) -> pd.DataFrame:
+    frame = pd.DataFrame(list(values), columns=COLUMNS[table])
+    for column in DATE_COLUMNS & set(frame.columns):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    """The database's records as the indicator functions' tables (see ``records.py``)."""
+    order_fields = [f"{k}" for k in _ORDER_FIELDS]
+    out = {
+        "children": _frame(
+            "children",
+            Child.objects.values_list("reference", "date_of_birth", "sex", "ethnicity", "home_la"),
+        ),
+        "offences": _frame(
+            "offences",
             Offence.objects.values_list(
                 "external_id",
                 "child__reference",
@@ -190,12 +422,10 @@ def tables() -> dict[str, pd.DataFrame]:
                 "offence_type",
                 "gravity",
                 "is_breach",
-            )
+            ),
         ),
-        columns=COLUMNS["offences"],
-    )
-    outcomes = pd.DataFrame(
-        list(
+        "outcomes": _frame(
+            "outcomes",
             Outcome.offences.through.objects.values_list(
                 "outcome__external_id",
                 "outcome__child__reference",
@@ -203,17 +433,56 @@ def tables() -> dict[str, pd.DataFrame]:
                 "outcome__outcome_type",
                 "offence__external_id",
                 "outcome__release_date",
-            )
+            ),
         ),
-        columns=COLUMNS["outcomes"],
-    )
-    remands = pd.DataFrame(
-        list(
-            Remand.objects.values_list("child__reference", "start_date", "end_date", "remand_type")
+        "remands": _frame(
+            "remands",
+            Remand.objects.values_list("child__reference", "start_date", "end_date", "remand_type"),
         ),
-        columns=COLUMNS["remands"],
-    )
-    for frame in (children, offences, outcomes, remands):
-        for column in DATE_COLUMNS & set(frame.columns):
-            frame[column] = pd.to_datetime(frame[column])
-    return {"children": children, "offences": offences, "outcomes": outcomes, "remands": remands}
+        "statuses": _frame(
+            "statuses",
+            ChildStatus.objects.values_list("child__reference", "status", "start_date", "end_date"),
+        ),
+        "assessments": _frame(
+            "assessments",
+            Assessment.objects.values_list(
+                "external_id", "child__reference", *COLUMNS["assessments"][2:]
+            ),
+        ),
+        "orders": _frame(
+            "orders",
+            Order.objects.values_list(
+                "external_id", "child__reference", "outcome__external_id", *order_fields
+            ),
+        ),
+        "interventions": _frame(
+            "interventions",
+            Intervention.objects.values_list(
+                "external_id",
+                "child__reference",
+                "order__external_id",
+                "intervention_type",
+                "start_date",
+                "end_date",
+                "completed",
+            ),
+        ),
+        "victims": _frame(
+            "victims",
+            VictimContact.objects.values_list(
+                "external_id",
+                "offence__external_id",
+                "contacted",
+                "rj_offered",
+                "rj_participated",
+                "satisfied",
+            ),
+        ),
+        "board": _frame(
+            "board", BoardAttendance.objects.values_list("meeting_date", "partner", "attended")
+        ),
+    }
+    orders = out["orders"]
+    for column in _TEXT_CHOICES:
+        orders[column] = orders[column].replace("", None)
+    return out

@@ -8,13 +8,18 @@ several outcomes on one day. Vectorised, so a million offences take seconds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from saferplan.youthjustice.records import ETHNIC_GROUPS
+from saferplan.youthjustice.records import (
+    ETHNIC_GROUPS,
+    INTERVENTION_TYPES,
+    OUTCOME_TYPES,
+    RISK_LEVELS,
+)
 
 # offence type -> (share of offences, typical gravity score)
 OFFENCE_TYPES = {
@@ -38,6 +43,15 @@ class Cohort:
     offences: pd.DataFrame
     outcomes: pd.DataFrame
     remands: pd.DataFrame
+    statuses: pd.DataFrame = field(default_factory=pd.DataFrame)
+    assessments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    orders: pd.DataFrame = field(default_factory=pd.DataFrame)
+    interventions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    victims: pd.DataFrame = field(default_factory=pd.DataFrame)
+    board: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def generate_cohort(
@@ -170,4 +184,233 @@ def generate_cohort(
             "remand_type": rng.choice(["yda", "la"], int(remanded.sum()), p=[0.6, 0.4]),
         }
     )
-    return Cohort(kids, offences, outcomes, remands)
+    window_end = t0 + pd.Timedelta(days=span)
+    orders = _orders(rng, kids, outcomes, window_end)
+    return Cohort(
+        kids,
+        offences,
+        outcomes,
+        remands,
+        statuses=_statuses(rng, kids, window_end),
+        assessments=_assessments(rng, orders),
+        orders=orders,
+        interventions=_interventions(rng, orders, window_end),
+        victims=_victims(rng, offences),
+        board=_board(rng, t0, window_end),
+    )
+
+
+# Supervision length in days (low, high) by outcome; fines and discharges are unsupervised.
+ORDER_DAYS = {
+    "community_resolution": (42, 90),
+    "triage": (42, 120),
+    "youth_caution": (60, 120),
+    "youth_conditional_caution": (90, 180),
+    "referral_order": (90, 365),
+    "reparation_order": (60, 120),
+    "yro": (180, 540),
+    "yro_iss": (180, 365),
+    "dto": (90, 180),  # the licence after release
+    "s250": (180, 365),
+}
+TIER_SCORE = {"pre-court": 0.0, "first-tier": 1.0, "community": 2.0, "custody": 3.0}
+
+
+def _pick(rng: np.random.Generator, values: tuple[str, ...], shares: tuple[float, ...], n: int):
+    return rng.choice(np.array(values, dtype=object), n, p=np.array(shares) / sum(shares))
+
+
+def _orders(
+    rng: np.random.Generator, kids: pd.DataFrame, outcomes: pd.DataFrame, window_end: pd.Timestamp
+) -> pd.DataFrame:
+    """One supervised order per outcome, with circumstances at its start and end."""
+    o = outcomes.drop_duplicates("outcome_id")
+    o = o[o["outcome_type"].isin(list(ORDER_DAYS))].reset_index(drop=True)
+    n = len(o)
+    low = o["outcome_type"].map(lambda t: ORDER_DAYS[t][0]).to_numpy()
+    high = o["outcome_type"].map(lambda t: ORDER_DAYS[t][1]).to_numpy()
+    length = pd.to_timedelta(rng.integers(low, high + 1), unit="D")
+    start = pd.to_datetime(o["outcome_date"])
+    supervised_from = pd.to_datetime(o["release_date"]).fillna(start)
+    end = (supervised_from + length).where(supervised_from + length < window_end)
+    closed = end.notna().to_numpy()
+    tier = o["outcome_type"].map(lambda t: TIER_SCORE[OUTCOME_TYPES[t].tier]).to_numpy()
+    dob = pd.to_datetime(o["child_ref"].map(kids.set_index("child_ref")["date_of_birth"]))
+    school_age = ((start - dob).dt.days / 365.25 < 16).to_numpy()
+
+    suitable_start = rng.random(n) < 0.92 - 0.04 * tier
+    suitable_end = np.where(suitable_start, rng.random(n) < 0.97, rng.random(n) < 0.55)
+    full = np.where(school_age, 25, 30)
+    hours_start = np.select(
+        [rng.random(n) < 0.62 - 0.08 * tier, rng.random(n) < 0.5],
+        [full, np.where(school_age, 15, 10)],
+        default=0,
+    )
+    improved = (hours_start < np.where(school_age, 25, 16)) & (rng.random(n) < 0.35)
+    hours_end = np.where(improved, full, hours_start)
+    send_by_child = dict(
+        zip(
+            kids["child_ref"],
+            _pick(rng, ("none", "identified", "ehcp"), (65, 22, 13), len(kids)),
+            strict=True,
+        )
+    )
+    needs = ("not_screened", "no_need", "need_unmet", "need_supported")
+
+    def when_closed(values: np.ndarray) -> np.ndarray:
+        return np.where(closed, values, None)
+
+    return pd.DataFrame(
+        {
+            "order_id": [f"R{i:07d}" for i in range(1, n + 1)],
+            "child_ref": o["child_ref"].to_numpy(),
+            "outcome_id": o["outcome_id"].astype(str).to_numpy(),
+            "order_type": o["outcome_type"].to_numpy(),
+            "start_date": start.to_numpy(),
+            "end_date": end.to_numpy(),
+            "completed": when_closed(rng.random(n) < 0.9 - 0.05 * tier),
+            "accommodation_start": np.where(suitable_start, "suitable", "unsuitable"),
+            "accommodation_end": when_closed(np.where(suitable_end, "suitable", "unsuitable")),
+            "ete_hours_start": hours_start,
+            "ete_hours_end": when_closed(hours_end),
+            "send": o["child_ref"].map(send_by_child).to_numpy(),
+            "mental_health": _pick(rng, needs, (8, 47, 12, 33), n),
+            "substance_misuse": _pick(rng, needs, (8, 57, 10, 25), n),
+        }
+    )
+
+
+def _assessments(rng: np.random.Generator, orders: pd.DataFrame) -> pd.DataFrame:
+    """An AssetPlus assessment early in every order but a community resolution or triage."""
+    o = orders[~orders["order_type"].isin(["community_resolution", "triage"])]
+    n = len(o)
+    tier = o["order_type"].map(lambda t: TIER_SCORE[OUTCOME_TYPES[t].tier]).to_numpy()
+
+    def rating(spread: float) -> np.ndarray:
+        score = np.clip(np.round(tier * 0.8 + rng.normal(0, spread, n)), 0, 3).astype(int)
+        return np.array(RISK_LEVELS, dtype=object)[score]
+
+    reoffending = rating(0.9)
+    level = np.where(
+        reoffending == "low",
+        "standard",
+        np.where(reoffending == "medium", "enhanced", "intensive"),
+    )
+    return pd.DataFrame(
+        {
+            "assessment_id": [f"A{i:07d}" for i in range(1, n + 1)],
+            "child_ref": o["child_ref"].to_numpy(),
+            "assessment_date": (
+                pd.to_datetime(o["start_date"]) + pd.to_timedelta(rng.integers(5, 25, n), unit="D")
+            ).to_numpy(),
+            "reoffending": reoffending,
+            "serious_harm": rating(1.0),
+            "safety_wellbeing": rating(1.1),
+            "intervention_level": level,
+        }
+    )
+
+
+def _statuses(
+    rng: np.random.Generator, kids: pd.DataFrame, window_end: pd.Timestamp
+) -> pd.DataFrame:
+    frames = []
+    for status, share in (
+        ("looked_after", 0.12),
+        ("child_protection", 0.10),
+        ("child_in_need", 0.25),
+        ("early_help", 0.20),
+    ):
+        chosen = kids[rng.random(len(kids)) < share]
+        k = len(chosen)
+        start = pd.to_datetime(chosen["date_of_birth"]) + pd.to_timedelta(
+            rng.integers(10 * 365, 16 * 365, k), unit="D"
+        )
+        start = start.where(start < window_end, window_end - pd.Timedelta(days=30))
+        end = start + pd.to_timedelta(rng.integers(120, 1500, k), unit="D")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "child_ref": chosen["child_ref"].to_numpy(),
+                    "status": status,
+                    "start_date": start.to_numpy(),
+                    "end_date": end.where(end < window_end).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _interventions(
+    rng: np.random.Generator, orders: pd.DataFrame, window_end: pd.Timestamp
+) -> pd.DataFrame:
+    per_order = 1 + rng.poisson(1.2, len(orders))
+    o = orders.loc[orders.index.repeat(per_order)].reset_index(drop=True)
+    n = len(o)
+    kind = _pick(rng, INTERVENTION_TYPES, (30, 14, 8, 12, 9, 10, 6, 6, 5), n)
+    kind = np.where(o["mental_health"] == "need_supported", "mental_health", kind)
+    start = pd.to_datetime(o["start_date"]) + pd.to_timedelta(rng.integers(0, 40, n), unit="D")
+    end = start + pd.to_timedelta(rng.integers(14, 90, n), unit="D")
+    finished = (end < window_end).to_numpy()
+    return pd.DataFrame(
+        {
+            "intervention_id": [f"I{i:07d}" for i in range(1, n + 1)],
+            "child_ref": o["child_ref"].to_numpy(),
+            "order_id": o["order_id"].to_numpy(),
+            "intervention_type": kind,
+            "start_date": start.to_numpy(),
+            "end_date": end.where(finished).to_numpy(),
+            "completed": np.where(finished, rng.random(n) < 0.8, None),
+        }
+    )
+
+
+PERSON_VICTIM_TYPES = (
+    "Violence against the person",
+    "Robbery",
+    "Burglary",
+    "Theft and handling",
+    "Criminal damage",
+    "Sexual offences",
+)
+
+
+def _victims(rng: np.random.Generator, offences: pd.DataFrame) -> pd.DataFrame:
+    o = offences[offences["offence_type"].isin(PERSON_VICTIM_TYPES) & ~offences["is_breach"]]
+    o = o[rng.random(len(o)) < 0.9]
+    n = len(o)
+    contacted = rng.random(n) < 0.85
+    offered = contacted & (rng.random(n) < 0.6)
+    took_part = offered & (rng.random(n) < 0.35)
+    return pd.DataFrame(
+        {
+            "victim_ref": [f"V{i:07d}" for i in range(1, n + 1)],
+            "offence_id": o["offence_id"].astype(str).to_numpy(),
+            "contacted": contacted,
+            "rj_offered": offered,
+            "rj_participated": took_part,
+            "satisfied": np.where(took_part, rng.random(n) < 0.85, None),
+        }
+    )
+
+
+BOARD_PARTNERS = {
+    "Police": 0.92,
+    "Probation": 0.85,
+    "Health": 0.7,
+    "Education": 0.8,
+    "Children's social care": 0.95,
+    "Community safety": 0.88,
+}
+
+
+def _board(rng: np.random.Generator, t0: pd.Timestamp, window_end: pd.Timestamp) -> pd.DataFrame:
+    meetings = pd.date_range(t0 + pd.Timedelta(days=20), window_end, freq="3MS") + pd.Timedelta(
+        days=14
+    )
+    rows = [
+        (day, partner, bool(rng.random() < share))
+        for day in meetings
+        for partner, share in BOARD_PARTNERS.items()
+    ]
+    return pd.DataFrame(rows, columns=["meeting_date", "partner", "attended"])

@@ -14,7 +14,7 @@ from django.test import Client
 from saferplan.accounts.models import AuditEvent
 from saferplan.datastore.errors import InputError
 from saferplan.plans.demo import load_demo_partnership
-from saferplan.youthjustice.files import write_tables
+from saferplan.youthjustice.files import COLUMNS, write_tables
 from saferplan.youthjustice.models import Child, Outcome
 from saferplan.youthjustice.service import indicators_for
 from saferplan.youthjustice.store import import_extract, tables
@@ -28,12 +28,7 @@ def extract(tmp_path: Path) -> Path:
     c = generate_cohort(children=120, seed=5)
     folder = tmp_path / "extract"
     write_tables(
-        {
-            "children": c.children,
-            "offences": c.offences,
-            "outcomes": c.outcomes,
-            "remands": c.remands,
-        },
+        c.tables(),
         folder,
     )
     return folder
@@ -44,7 +39,7 @@ def test_round_trip_loses_nothing(extract: Path, tmp_path: Path) -> None:
     assert counts["children"] == 120
     out = tmp_path / "exported"
     write_tables(tables(), out)
-    for name in ("children", "offences", "outcomes", "remands"):
+    for name in COLUMNS:
         assert filecmp.cmp(extract / f"{name}.csv", out / f"{name}.csv", shallow=False), name
 
 
@@ -55,8 +50,16 @@ def test_round_trip_loses_nothing(extract: Path, tmp_path: Path) -> None:
         ("children", "date_of_birth", "31/12/2004", "'31/12/2004' is not a date"),
         ("offences", "gravity", "9", "'9' is not a gravity score 1-8"),
         ("offences", "child_ref", "C9999999", "no child C9999999 in children.csv"),
-        ("outcomes", "outcome_type", "hanging", "'hanging' is not a known outcome type"),
-        ("remands", "remand_type", "jail", "'jail' is not yda or la"),
+        ("outcomes", "outcome_type", "hanging", "'hanging' is not one of community_resolution"),
+        ("remands", "remand_type", "jail", "'jail' is not one of yda, la"),
+        ("statuses", "status", "adopted", "'adopted' is not one of looked_after"),
+        ("assessments", "reoffending", "extreme", "'extreme' is not one of low, medium"),
+        ("orders", "ete_hours_end", "lots", "'lots' is not 0-60"),
+        ("orders", "order_type", "", "order_type is empty"),
+        ("interventions", "order_id", "R9999999", "no order R9999999 in orders.csv"),
+        ("victims", "contacted", "maybe", "'maybe' is not true or false"),
+        ("victims", "offence_id", "99999", "no offence 99999 in offences.csv"),
+        ("board", "meeting_date", "next week", "'next week' is not a date"),
     ],
 )
 def test_bad_extracts_are_refused_whole(
