@@ -33,9 +33,14 @@ def record(
 
 def record_view(user: Any, what: str, detail: str) -> AuditEvent:
     """Views of child-level data are audited too: who looked, at what, when."""
+    return record_access(user, "viewed", what, detail)
+
+
+def record_access(user: Any, action: str, what: str, detail: str) -> AuditEvent:
+    """A view or download of youth justice data: who, what (``action``), when."""
     return AuditEvent.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
-        action="viewed",
+        action=action,
         model="youthjustice",
         object_id=detail[:64],
         summary=what[:300],

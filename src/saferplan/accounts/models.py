@@ -68,7 +68,7 @@ class AuditEvent(models.Model):
 
     when = models.DateTimeField(auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
-    action = models.CharField(max_length=20)  # created | changed | deleted | viewed
+    action = models.CharField(max_length=20)  # created | changed | deleted | viewed | exported
     model = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
     summary = models.CharField(max_length=300)

@@ -75,3 +75,25 @@ def rolling_chart(title: str, rolling: list[tuple[date, int]], source: str = SOU
     ax.grid(axis="y", color="#dddddd")
     ax.spines[["top", "right"]].set_visible(False)
     return _finish(fig, source)
+
+
+def trend_chart(
+    title: str, points: list[tuple[str, float | None]], unit: str, source: str
+) -> bytes:
+    """A small line chart of one indicator over periods; gaps where there is no figure."""
+    fig, ax = plt.subplots(figsize=(4.6, 2.6), layout="constrained")
+    fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93))  # type: ignore[union-attr, call-arg]
+    labels = [label for label, _ in points]
+    values = [float("nan") if v is None else v for _, v in points]
+    ax.plot(labels, values, marker="o", color=DARK_BLUE, lw=2)
+    for x, v in zip(labels, values, strict=True):
+        if v == v:  # not NaN
+            ax.annotate(f"{v:,.1f}", (x, v), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize=7, color=GREY)  # fmt: skip
+    ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
+    ax.set_ylabel(unit, fontsize=8)
+    ax.set_ylim(bottom=0, top=max([v for v in values if v == v] or [0]) * 1.25 or 1)
+    ax.tick_params(labelsize=7)
+    ax.grid(axis="y", color="#dddddd")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _finish(fig, source)

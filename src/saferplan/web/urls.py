@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from saferplan.web import views
+from saferplan.web import views, yj_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,11 +19,12 @@ urlpatterns = [
     path("plans/<int:year_id>/progress.<str:fmt>", views.plan_export, name="export"),
     path("measures/<int:measure_id>/actual/", views.measure_actual, name="measure_actual"),
     path("audit/", views.audit_log, name="audit"),
-    path("youth-justice/", views.youth_justice, name="yj"),
-    path("youth-justice/tracker/", views.youth_justice_tracker, name="yj_tracker"),
+    path("youth-justice/", yj_views.dashboard, name="yj"),
+    path("youth-justice/tracker/", yj_views.tracker, name="yj_tracker"),
     path(
         "youth-justice/disproportionality/",
-        views.youth_justice_disproportionality,
+        yj_views.disproportionality,
         name="yj_disproportionality",
     ),
+    path("youth-justice/profile/", yj_views.profile, name="yj_profile"),
 ]

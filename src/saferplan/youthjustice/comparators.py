@@ -76,11 +76,13 @@ class ComparatorCell:
     area: str
     value: Decimal
     previous: Decimal | None
-    change_word: str  # 'better' | 'worse' | 'same' | ''
+    change_word: str  # 'better' | 'worse' | 'same' | 'up' | 'down' (no direction) | ''
 
 
 def comparators_for(indicator: str, period_label: str) -> list[ComparatorCell]:
     """Published figures for the same indicator and period, with change since the last one."""
+    from saferplan.youthjustice.kpis import direction
+
     period = normalise_period(period_label.replace("cohort ", ""))
     out = []
     for figure in PublishedFigure.objects.filter(indicator=indicator, period=period).order_by(
@@ -92,11 +94,73 @@ def comparators_for(indicator: str, period_label: str) -> list[ComparatorCell]:
             .first()
         )
         word = ""
+        good = direction(indicator)
         if earlier is not None:
             change = figure.value - earlier.value
-            lower_good = indicator in LOWER_IS_BETTER
-            word = "same" if change == 0 else ("better" if (change < 0) == lower_good else "worse")
+            if change == 0:
+                word = "same"
+            elif good:
+                word = "better" if (change < 0) == (good == "lower") else "worse"
+            else:
+                word = "up" if change > 0 else "down"
         out.append(
             ComparatorCell(figure.area, figure.value, earlier.value if earlier else None, word)
         )
     return out
+
+
+POPULATION_COLUMNS = ["area", "year", "ethnic_group", "population"]
+
+
+@transaction.atomic
+def import_population_by_ethnicity(path: Path) -> int:
+    """Children aged 10-17 by ethnic group (CSV ``area, year, ethnic_group, population``,
+    e.g. from the 2021 census), replacing figures for the same area, year and group."""
+    from saferplan.youthjustice.models import PopulationByEthnicity
+    from saferplan.youthjustice.records import ETHNIC_GROUPS
+
+    text, _ = decoded_text(SourceFile(str(path), path.read_bytes()))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    check_header(str(path), [h.strip() for h in reader.fieldnames or []], POPULATION_COLUMNS)
+    count = 0
+    for n, raw in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        if not row["area"]:
+            raise InputError(str(path), "the area is empty", row=n, column="area")
+        if row["ethnic_group"] not in ETHNIC_GROUPS:
+            raise InputError(
+                str(path),
+                f"'{row['ethnic_group']}' is not one of {', '.join(ETHNIC_GROUPS)}",
+                row=n,
+                column="ethnic_group",
+            )
+        for column in ("year", "population"):
+            if not row[column].replace(",", "").isdigit():
+                raise InputError(
+                    str(path), f"'{row[column]}' is not a whole number", row=n, column=column
+                )
+        PopulationByEthnicity.objects.update_or_create(
+            area=row["area"],
+            year=int(row["year"]),
+            ethnic_group=row["ethnic_group"],
+            defaults={
+                "population": int(row["population"].replace(",", "")),
+                "source_file": path.name,
+            },
+        )
+        count += 1
+    if not count:
+        raise InputError(str(path), "the file has a header but no rows", row=2)
+    return count
+
+
+def population_by_ethnicity(area: str, year: int) -> tuple[int, dict[str, int]] | None:
+    """The 10-17 population by ethnic group for the year nearest ``year``: (year, figures)."""
+    from saferplan.youthjustice.models import PopulationByEthnicity
+
+    years = set(PopulationByEthnicity.objects.filter(area=area).values_list("year", flat=True))
+    if not years:
+        return None
+    nearest = min(years, key=lambda y: (abs(y - year), -y))
+    figures = PopulationByEthnicity.objects.filter(area=area, year=nearest)
+    return nearest, {f.ethnic_group: f.population for f in figures}

@@ -74,17 +74,6 @@ KPI_LABELS = {
     "kpi_victims_offered_rj": "Victims contacted: offered restorative justice",
     "kpi_victims_took_part_rj": "Victims offered restorative justice: took part",
 }
-# Which way is good: True when a higher figure is better.
-HIGHER_IS_BETTER = {
-    key: key
-    not in {
-        "kpi_serious_violence",
-        "kpi_mental_health_need",
-        "kpi_substance_misuse_need",
-        "kpi_send_identified",
-    }
-    for key in KPI_LABELS
-}
 # Needs identified and children known to other services are context, not targets.
 NO_DIRECTION = {
     "kpi_mental_health_need",
@@ -96,6 +85,17 @@ NO_DIRECTION = {
     "kpi_wider_services_child_in_need",
     "kpi_wider_services_early_help",
 }
+
+
+def direction(indicator: str) -> str:
+    """Which way is good for an indicator: 'lower', 'higher' or '' (context only)."""
+    from saferplan.youthjustice.comparators import LOWER_IS_BETTER
+
+    if indicator in LOWER_IS_BETTER or indicator == "kpi_serious_violence":
+        return "lower"
+    if indicator in NO_DIRECTION or indicator not in KPI_LABELS:
+        return ""
+    return "higher"
 
 
 def _between(values: pd.Series, start: date, end: date) -> pd.Series:

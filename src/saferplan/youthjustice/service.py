@@ -142,11 +142,23 @@ DISPROPORTIONALITY_MEASURES = {
 }
 
 
+@dataclass(frozen=True)
+class Disproportionality:
+    rows: list[ind.RateIndex]
+    denominator: str  # what the population shares are of
+
+
 def disproportionality_for(
-    period_text: str, population_by_group: dict[str, int] | None = None, measure: str = "fte"
-) -> list[ind.RateIndex]:
+    period_text: str,
+    population_by_group: dict[str, int] | None = None,
+    measure: str = "fte",
+    area: str = "Harrow",
+) -> Disproportionality:
     """Children counted by ``measure`` in the period, by ethnic group, against the 10-17
-    population by group (when known) or else the children known to the service."""
+    population by group (given, or imported for ``area``), or else the children known to
+    the service."""
+    from saferplan.youthjustice.comparators import population_by_ethnicity
+
     if measure not in DISPROPORTIONALITY_MEASURES:
         raise NotFoundError(
             f"no disproportionality measure '{measure}'",
@@ -178,7 +190,18 @@ def disproportionality_for(
     # Children, not events: a child sentenced twice counts once.
     counted = t["children"][t["children"]["child_ref"].isin(set(refs))]
     counts = counted["ethnicity"].value_counts().to_dict()
-    population = population_by_group or t["children"]["ethnicity"].value_counts().to_dict()
-    return ind.disproportionality(
+    if population_by_group is not None:
+        population, denominator = population_by_group, "the population given"
+    elif found := population_by_ethnicity(area, period.reference_year):
+        year, population = found
+        denominator = f"{area}'s population aged 10-17 by ethnic group ({year})"
+    else:
+        population = t["children"]["ethnicity"].value_counts().to_dict()
+        denominator = (
+            "the children known to the service (no population by ethnic group imported: "
+            "saferplan youthjustice population-by-ethnicity FILE)"
+        )
+    rows = ind.disproportionality(
         {str(k): int(v) for k, v in counts.items()}, {str(k): int(v) for k, v in population.items()}
     )
+    return Disproportionality(rows, denominator)

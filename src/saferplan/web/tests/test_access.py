@@ -31,6 +31,8 @@ PAGES = [
     ("/youth-justice/?population=20000", {"admin", "yot"}),
     ("/youth-justice/tracker/", {"admin", "yot"}),
     ("/youth-justice/disproportionality/", {"admin", "yot"}),
+    ("/youth-justice/profile/", {"admin", "yot"}),
+    ("/youth-justice/tracker/?format=xlsx", {"admin", "yot"}),
 ]
 
 

@@ -147,7 +147,7 @@ def records() -> dict[str, pd.DataFrame]:
                     "need_unmet",
                 ),
             ],
-        ),  # fmt: skip
+        ),
         "interventions": frame("interventions", []),
         "victims": frame(
             "victims",

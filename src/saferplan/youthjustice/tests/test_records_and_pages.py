@@ -90,16 +90,55 @@ def test_indicator_rows_can_be_rederived(extract: Path) -> None:
     assert "reoffending_binary_rate" in names
 
 
-YJ_URLS = ["/youth-justice/", "/youth-justice/tracker/", "/youth-justice/disproportionality/"]
+def _youth_justice_urls() -> list[str]:
+    """Every youth justice page in the URLconf, so a new one cannot escape these tests."""
+    from saferplan.web.urls import urlpatterns
+
+    return ["/" + str(p.pattern) for p in urlpatterns if str(p.pattern).startswith("youth-justice")]
 
 
-@pytest.mark.parametrize("url", YJ_URLS)
+YJ_URLS = _youth_justice_urls()
+YJ_DOWNLOADS = [f"{url}?format={fmt}" for url in YJ_URLS for fmt in ("csv", "xlsx")]
+
+
+def test_every_youth_justice_page_is_covered() -> None:
+    assert len(YJ_URLS) == 4 and "/youth-justice/profile/" in YJ_URLS
+
+
+@pytest.mark.parametrize("url", YJ_URLS + YJ_DOWNLOADS)
 @pytest.mark.parametrize("username", ["analyst", "police-lead", "council-lead", "board"])
 def test_roles_without_youth_justice_access_get_403(url: str, username: str) -> None:
     load_demo_partnership()
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
-    assert client.get(url + "?period=2018-19&population=20000").status_code == 403
+    joiner = "&" if "?" in url else "?"
+    assert client.get(url + joiner + "period=2018-19&population=20000").status_code == 403
+    assert not AuditEvent.objects.filter(action__in=["viewed", "exported"]).exists()
+
+
+@pytest.mark.parametrize("url", YJ_URLS)
+def test_downloads_match_the_page_and_are_audited(extract: Path, url: str) -> None:
+    from openpyxl import load_workbook
+
+    load_demo_partnership()
+    import_extract(extract)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="yot"))
+    query = "period=2018-19&population=20000"
+    got = client.get(f"{url}?{query}&format=csv")
+    assert got.status_code == 200 and got["Content-Type"].startswith("text/csv")
+    assert "attachment" in got["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert len(rows) > 1
+    book = load_workbook(io.BytesIO(client.get(f"{url}?{query}&format=xlsx").content))
+    sheet_rows = [
+        ["" if v is None else str(v) for v in row]
+        for row in book.worksheets[0].iter_rows(values_only=True)
+    ]
+    assert sheet_rows[0] == rows[0] and len(sheet_rows) == len(rows)
+    exports = AuditEvent.objects.filter(action="exported", user__username="yot")
+    assert exports.count() == 2
+    assert client.get(f"{url}?{query}&format=pdf").status_code == 404
 
 
 @pytest.mark.parametrize("url", YJ_URLS)
@@ -148,7 +187,9 @@ def test_disproportionality_measures_count_children_once(extract: Path, measure:
     from saferplan.youthjustice.service import disproportionality_for
 
     import_extract(extract)
-    rows = disproportionality_for("2018-19", measure=measure)
+    result = disproportionality_for("2018-19", measure=measure)
+    assert result.denominator.startswith("the children known to the service")
+    rows = result.rows
     known = sum(r.population for r in rows)
     assert known == 120  # against the children known to the service
     counted = [r.count for r in rows if r.count is not None]
