@@ -26,6 +26,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from saferplan.youthjustice import indicators as ind
+    from saferplan.youthjustice import kpis
     from saferplan.youthjustice.synth import generate_cohort
     from saferplan.youthjustice.tests.test_indicators import simple_cohort
 
@@ -33,7 +34,8 @@ def main() -> None:
     c = generate_cohort(args.children, seed=1, offences_per_child=args.offences_per_child)
     print(
         f"generated {len(c.children):,} children, {len(c.offences):,} offences, "
-        f"{len(c.outcomes):,} outcome rows in {time.perf_counter() - t:.1f} s"
+        f"{len(c.outcomes):,} outcome rows, {len(c.orders):,} orders, "
+        f"{len(c.victims):,} victims in {time.perf_counter() - t:.1f} s"
     )
     start, end = date(2018, 4, 1), date(2019, 3, 31)
     timings = {}
@@ -51,8 +53,10 @@ def main() -> None:
     ind.remands(c.remands, start, end, "2018-19")
     timings["remands"] = time.perf_counter() - t
     t = time.perf_counter()
+    # As the service does: index events and proven offences prepared once for four cohorts.
+    prepared = ind.prepare(c.children, c.offences, c.outcomes, events)
     cohorts = [
-        ind.reoffending_cohort(c.children, c.offences, c.outcomes, a, b)
+        ind.reoffending_cohort(c.children, c.offences, c.outcomes, a, b, prepared)
         for a, b in ind.quarters(date(2017, 4, 1))
     ]
     ind.reoffending(cohorts, "2017-18")
@@ -64,6 +68,13 @@ def main() -> None:
         {g: 1_000_000 for g in c.children["ethnicity"].unique()},
     )
     timings["disproportionality"] = time.perf_counter() - t
+    tables = c.tables()
+    t = time.perf_counter()
+    kpis.kpis(tables, start, end, "2018-19", 250_000)
+    timings["YJB key performance indicators"] = time.perf_counter() - t
+    t = time.perf_counter()
+    kpis.profile(tables, start, end)
+    timings["cohort profile"] = time.perf_counter() - t
     total = sum(timings.values())
     for name, seconds in timings.items():
         print(f"  {name:<36} {seconds * 1000:9.1f} ms")

@@ -155,5 +155,55 @@ def indicators(
         console.print(grid)
 
 
+@app.command("population-by-ethnicity")
+def population_by_ethnicity(
+    file: Annotated[Path, typer.Argument(help="CSV area,year,ethnic_group,population.")],
+) -> None:
+    """Import children aged 10-17 by ethnic group, the denominator for disproportionality."""
+    from saferplan.site.bootstrap import setup_django
+
+    with friendly_errors():
+        setup_django()
+        from saferplan.youthjustice.comparators import import_population_by_ethnicity
+
+        count = import_population_by_ethnicity(file)
+    console.print(f"[green]Imported[/] {count:,} population figures from {file}", highlight=False)
+
+
+@app.command()
+def profile(
+    period: Annotated[str, typer.Option(help="e.g. 2018-19 (financial year) or 2018.")],
+    format: Annotated[str, typer.Option("--format", help="csv or table.")] = "table",
+) -> None:
+    """The caseload's profile: risk ratings, intervention levels, offences, NEET, services."""
+    from saferplan.site.bootstrap import setup_django
+
+    with friendly_errors():
+        setup_django()
+        from saferplan.youthjustice.service import profile_for
+
+        rows = profile_for(period)
+    values = [
+        [r.dimension, r.category, r.count, "" if r.percent is None else f"{r.percent:.1f}"]
+        for r in rows
+    ]
+    headers = ["dimension", "category", "count", "percent"]
+    if format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(values)
+        write_stdout(buffer.getvalue())
+        return
+    from rich.table import Table
+
+    grid = Table(title=f"Cohort profile: children with an order open in {period}")
+    for h in headers:
+        grid.add_column(h)
+    for v in values:
+        grid.add_row(*[str(x) for x in v])
+    console.print(grid)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="youthjustice")

@@ -15,10 +15,12 @@ POPULATION_10_17 = 24_000  # of the order of a London borough's; synthetic, not 
 def load_demo_youth_justice() -> int:
     """Import the synthetic cohort and population unless already there; children loaded."""
     from saferplan.datastore.importing import run_import
+    from saferplan.youthjustice.comparators import import_population_by_ethnicity
     from saferplan.youthjustice.files import write_tables
     from saferplan.youthjustice.models import Child
+    from saferplan.youthjustice.records import ETHNIC_GROUPS
     from saferplan.youthjustice.store import import_extract
-    from saferplan.youthjustice.synth import generate_cohort
+    from saferplan.youthjustice.synth import ETHNIC_SHARES, generate_cohort
 
     if Child.objects.exists():
         return 0
@@ -43,4 +45,13 @@ def load_demo_youth_justice() -> int:
             user="demo",
             options={"name": POPULATION_SET, "source": "synthetic, for the demo only"},
         )
+        by_group = folder / "population_10_17_by_ethnicity.csv"
+        by_group.write_text(
+            "area,year,ethnic_group,population\n"
+            + "".join(
+                f"Harrow,2021,{group},{round(POPULATION_10_17 * share)}\n"
+                for group, share in zip(ETHNIC_GROUPS, ETHNIC_SHARES, strict=True)
+            )
+        )
+        import_population_by_ethnicity(by_group)
     return counts["children"]

@@ -28,9 +28,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from saferplan.youthjustice.records import CUSTODIAL_TYPES, PROVEN_TYPES
 
@@ -51,6 +54,16 @@ def _ratio(
 ) -> Indicator:
     value = None if denominator == 0 else round(numerator / denominator * scale, 2)
     return Indicator(key, period, numerator, denominator, value, unit, scale)
+
+
+def member(values: pd.Series, allowed: Any) -> pd.Series:
+    """``values.isin(allowed)``, computed by Arrow: pandas' own is slow on large string sets."""
+    allowed_array = pa.array(pd.Series(list(allowed) if isinstance(allowed, set) else allowed))
+    left = pa.array(values)
+    if left.type != allowed_array.type:
+        left, allowed_array = left.cast(pa.string()), allowed_array.cast(pa.string())
+    hits = pc.is_in(left, value_set=allowed_array).to_numpy(zero_copy_only=False)
+    return pd.Series(hits, index=values.index)
 
 
 def age_at(dob: pd.Series, when: pd.Series) -> pd.Series:

@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from saferplan.youthjustice.indicators import Indicator, _ratio, age_at
+from saferplan.youthjustice.indicators import Indicator, _ratio, age_at, member
 from saferplan.youthjustice.records import (
     INTERVENTION_LEVELS,
     OUT_OF_COURT_TYPES,
@@ -189,11 +189,12 @@ def kpis(
 
     known = _known_to_services(closed, tables["statuses"])
     rows.append(_share("kpi_wider_services", label, known.any(axis=1)))
-    for status in STATUS_TYPES:
-        rows.append(_share(f"kpi_wider_services_{status}", label, known[status]))
+    for service in STATUS_TYPES:
+        rows.append(_share(f"kpi_wider_services_{service}", label, known[service]))
 
-    rows.append(serious_violence(tables, start, end, label, population_10_17))
-    rows += victims(tables, start, end, label)
+    proven = first_proof(tables)
+    rows.append(serious_violence(tables, start, end, label, population_10_17, proven))
+    rows += victims(tables, start, end, label, proven)
     return rows
 
 
@@ -208,19 +209,27 @@ def _known_to_services(closed: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataF
     return hits.reindex(closed["order_id"], fill_value=False).set_axis(closed.index)
 
 
-def _first_proof(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def first_proof(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Each proven offence with the date of its first caution or conviction."""
     outcomes = tables["outcomes"]
     proven = outcomes[outcomes["outcome_type"].isin(PROVEN_TYPES)]
     first = proven.groupby("offence_id", as_index=False)["outcome_date"].min()
-    offences = tables["offences"].astype({"offence_id": str})
-    return offences.merge(first.astype({"offence_id": str}), on="offence_id")
+    offences = tables["offences"]
+    if first["offence_id"].dtype != offences["offence_id"].dtype:
+        first["offence_id"] = first["offence_id"].astype(offences["offence_id"].dtype)
+    return offences.merge(first, on="offence_id")
 
 
 def serious_violence(
-    tables: dict[str, pd.DataFrame], start: date, end: date, label: str, population_10_17: int
+    tables: dict[str, pd.DataFrame],
+    start: date,
+    end: date,
+    label: str,
+    population_10_17: int,
+    proven: pd.DataFrame | None = None,
 ) -> Indicator:
-    proven = _first_proof(tables)
+    """``proven``: :func:`first_proof` of the same tables, if already computed."""
+    proven = first_proof(tables) if proven is None else proven
     sv = proven[
         proven["offence_type"].isin(SERIOUS_VIOLENCE_TYPES)
         & (proven["gravity"].astype(int) >= SERIOUS_VIOLENCE_GRAVITY)
@@ -231,11 +240,17 @@ def serious_violence(
     )
 
 
-def victims(tables: dict[str, pd.DataFrame], start: date, end: date, label: str) -> list[Indicator]:
-    proven = _first_proof(tables)
-    in_period = proven[_between(proven["outcome_date"], start, end)]["offence_id"]
-    v = tables["victims"].astype({"offence_id": str})
-    v = v[v["offence_id"].isin(set(in_period))]
+def victims(
+    tables: dict[str, pd.DataFrame],
+    start: date,
+    end: date,
+    label: str,
+    proven: pd.DataFrame | None = None,
+) -> list[Indicator]:
+    proven = first_proof(tables) if proven is None else proven
+    in_period = proven.loc[_between(proven["outcome_date"], start, end), "offence_id"]
+    v = tables["victims"]
+    v = v[member(v["offence_id"], in_period).to_numpy()]
     contacted = v["contacted"].astype(bool)
     offered = v["rj_offered"].astype(bool)
     return [
@@ -265,14 +280,14 @@ def caseload(tables: dict[str, pd.DataFrame], start: date, end: date) -> pd.Seri
     """Children with an order open at any time in the period."""
     orders = tables["orders"]
     open_in_period = _overlaps(orders["start_date"], orders["end_date"], start, end)
-    return pd.Series(sorted(set(orders.loc[open_in_period, "child_ref"])), dtype=object)
+    return pd.Series(orders.loc[open_in_period, "child_ref"].unique())
 
 
 def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[ProfileRow]:
     """The caseload in the period: each child's latest assessment (ratings and intervention
     level), offence types of offences in the period, NEET at 16-17, and children known to
     children's services. Percentages are of the children with the item recorded."""
-    refs = set(caseload(tables, start, end))
+    refs = caseload(tables, start, end)
     rows: list[ProfileRow] = []
 
     def add(dimension: str, counts: pd.Series, order: list[str] | None = None) -> None:
@@ -282,7 +297,9 @@ def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Pro
             rows.append(ProfileRow(dimension, category, n, n / total * 100 if total else None))
 
     a = tables["assessments"]
-    a = a[a["child_ref"].isin(refs) & (pd.to_datetime(a["assessment_date"]) <= pd.Timestamp(end))]
+    a = a[
+        member(a["child_ref"], refs) & (pd.to_datetime(a["assessment_date"]) <= pd.Timestamp(end))
+    ]
     latest = a.sort_values(["assessment_date", "assessment_id"]).drop_duplicates(
         "child_ref", keep="last"
     )
@@ -292,14 +309,15 @@ def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Pro
 
     offences = tables["offences"]
     in_period = offences[
-        offences["child_ref"].isin(refs) & _between(offences["offence_date"], start, end)
+        member(offences["child_ref"], refs) & _between(offences["offence_date"], start, end)
     ]
     add("Offence type (offences in the period)", in_period["offence_type"].value_counts())
 
-    orders = tables["orders"].merge(
+    orders = tables["orders"]
+    orders = orders[member(orders["child_ref"], refs) & orders["ete_hours_start"].notna()]
+    orders = orders[["child_ref", "start_date", "ete_hours_start"]].merge(
         tables["children"][["child_ref", "date_of_birth"]], on="child_ref"
     )
-    orders = orders[orders["child_ref"].isin(refs) & orders["ete_hours_start"].notna()]
     orders = orders.sort_values("start_date").drop_duplicates("child_ref", keep="last")
     older = orders[age_at(orders["date_of_birth"], orders["start_date"]) >= 16]
     neet = pd.to_numeric(older["ete_hours_start"]) == 0
@@ -310,7 +328,7 @@ def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Pro
 
     statuses = tables["statuses"]
     active = statuses[
-        statuses["child_ref"].isin(refs)
+        member(statuses["child_ref"], refs)
         & _overlaps(statuses["start_date"], statuses["end_date"], start, end)
     ]
     known = active.groupby("status")["child_ref"].nunique()
@@ -318,7 +336,10 @@ def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Pro
         n = int(known.get(status, 0))
         rows.append(
             ProfileRow(
-                "Known to children's services", status, n, n / len(refs) * 100 if refs else None
+                "Known to children's services",
+                status,
+                n,
+                n / len(refs) * 100 if len(refs) else None,
             )
         )
     any_known = active["child_ref"].nunique()
@@ -327,7 +348,7 @@ def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Pro
             "Known to children's services",
             "any",
             any_known,
-            any_known / len(refs) * 100 if refs else None,
+            any_known / len(refs) * 100 if len(refs) else None,
         )
     )
     return rows

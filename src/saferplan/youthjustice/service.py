@@ -196,7 +196,7 @@ def disproportionality_for(
         year, population = found
         denominator = f"{area}'s population aged 10-17 by ethnic group ({year})"
     else:
-        population = t["children"]["ethnicity"].value_counts().to_dict()
+        population = {str(k): int(v) for k, v in t["children"]["ethnicity"].value_counts().items()}
         denominator = (
             "the children known to the service (no population by ethnic group imported: "
             "saferplan youthjustice population-by-ethnicity FILE)"

@@ -173,7 +173,9 @@ def import_extract(path: Path, user: str | None = None) -> ImportSummary:
 
 
 def _files(path: Path) -> list[Path]:
-    return [path] if path.is_file() else [path / f"{t}.csv" for t in COLUMNS]
+    if path.is_file():
+        return [path]
+    return [path / f"{t}.csv" for t in COLUMNS if (path / f"{t}.csv").exists()]
 
 
 def _os_user() -> str:
@@ -199,6 +201,11 @@ class _Refs:
                 self.raw[table].where, f"no child {ref} in children.csv", row=n, column="child_ref"
             )
         return self.children[ref]
+
+    def required_pk(self, table: str, n: int, column: str, ref: str, source: str) -> int:
+        found = self.pk(table, n, column, ref, source)
+        assert found is not None
+        return found
 
     def pk(self, table: str, n: int, column: str, ref: str | None, source: str) -> int | None:
         found = getattr(self, source)
@@ -262,8 +269,7 @@ def _store(
     outcomes: dict[str, Outcome] = {}
     links: list[tuple[str, int]] = []
     for n, r in rows["outcomes"]:
-        offence = refs.pk("outcomes", n, "offence_id", r["offence_id"], "offences")
-        assert offence is not None
+        offence = refs.required_pk("outcomes", n, "offence_id", r["offence_id"], "offences")
         if r["outcome_id"] not in outcomes:
             if Outcome.objects.filter(external_id=r["outcome_id"]).exists():
                 raise InputError(
@@ -351,7 +357,7 @@ def _store(
     VictimContact.objects.bulk_create(
         VictimContact(
             external_id=r["victim_ref"],
-            offence_id=refs.pk("victims", n, "offence_id", r["offence_id"], "offences"),
+            offence_id=refs.required_pk("victims", n, "offence_id", r["offence_id"], "offences"),
             **{k: r[k] for k in ("contacted", "rj_offered", "rj_participated", "satisfied")},
         )
         for n, r in optional("victims")

@@ -216,6 +216,13 @@ ORDER_DAYS = {
 TIER_SCORE = {"pre-court": 0.0, "first-tier": 1.0, "community": 2.0, "custody": 3.0}
 
 
+def _none_unless(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` where ``mask`` holds, None (not recorded) elsewhere."""
+    out = np.asarray(values, dtype=object).copy()
+    out[~np.asarray(mask, dtype=bool)] = None
+    return out
+
+
 def _pick(rng: np.random.Generator, values: tuple[str, ...], shares: tuple[float, ...], n: int):
     return rng.choice(np.array(values, dtype=object), n, p=np.array(shares) / sum(shares))
 
@@ -258,7 +265,7 @@ def _orders(
     needs = ("not_screened", "no_need", "need_unmet", "need_supported")
 
     def when_closed(values: np.ndarray) -> np.ndarray:
-        return np.where(closed, values, None)
+        return _none_unless(closed, values)
 
     return pd.DataFrame(
         {
@@ -360,7 +367,7 @@ def _interventions(
             "intervention_type": kind,
             "start_date": start.to_numpy(),
             "end_date": end.where(finished).to_numpy(),
-            "completed": np.where(finished, rng.random(n) < 0.8, None),
+            "completed": _none_unless(finished, rng.random(n) < 0.8),
         }
     )
 
@@ -385,11 +392,11 @@ def _victims(rng: np.random.Generator, offences: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "victim_ref": [f"V{i:07d}" for i in range(1, n + 1)],
-            "offence_id": o["offence_id"].astype(str).to_numpy(),
+            "offence_id": o["offence_id"].to_numpy(),
             "contacted": contacted,
             "rj_offered": offered,
             "rj_participated": took_part,
-            "satisfied": np.where(took_part, rng.random(n) < 0.85, None),
+            "satisfied": _none_unless(took_part, rng.random(n) < 0.85),
         }
     )
 

@@ -206,3 +206,120 @@ def test_disproportionality_page_switches_measure(extract: Path) -> None:
         page.status_code == 200 and "<strong>Custodial sentences</strong>" in page.content.decode()
     )
     assert client.get("/youth-justice/disproportionality/?measure=nope").status_code == 404
+
+
+def test_same_extract_twice_changes_nothing_and_is_recorded(extract: Path) -> None:
+    from saferplan.datastore.models import ImportRecord
+
+    first = import_extract(extract, user="tester")
+    again = import_extract(extract, user="tester")
+    assert not first.already_imported and again.already_imported
+    assert Child.objects.count() == 120
+    record = ImportRecord.objects.get(kind="youth-justice")
+    assert record.imported_by == "tester" and len(record.sha256) == 64
+    assert set(record.notes["tables"]) == set(COLUMNS)
+    assert record.rows_read == sum(len(list(csv.reader((extract / f"{t}.csv").open()))) - 1
+                                   for t in COLUMNS)  # fmt: skip
+
+
+def test_optional_tables_may_be_absent(extract: Path) -> None:
+    for table in ("statuses", "assessments", "orders", "interventions", "victims", "board"):
+        (extract / f"{table}.csv").unlink()
+    summary = import_extract(extract)
+    assert summary["children"] == 120 and summary["orders"] == 0
+    (extract / "remands.csv").unlink()
+    with pytest.raises(InputError, match="missing"):
+        import_extract(extract)
+
+
+def test_excel_workbook_extract_imports_like_the_csv_files(extract: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for table in COLUMNS:
+        sheet = book.create_sheet(table)
+        for row in csv.reader((extract / f"{table}.csv").open(newline="")):
+            # Excel users type numbers and dates as such: store them typed, not as text.
+            sheet.append([int(v) if v.isdigit() else v for v in row])
+    workbook = tmp_path / "extract.xlsx"
+    book.save(workbook)
+    summary = import_extract(workbook)
+    assert summary["children"] == 120
+    out = tmp_path / "exported"
+    write_tables(tables(), out)
+    for name in COLUMNS:
+        assert filecmp.cmp(extract / f"{name}.csv", out / f"{name}.csv", shallow=False), name
+
+
+def test_bad_workbook_cell_is_named_by_sheet_row_and_column(extract: Path, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for table in COLUMNS:
+        sheet = book.create_sheet(table)
+        for row in csv.reader((extract / f"{table}.csv").open(newline="")):
+            sheet.append(row)
+    book["offences"]["E3"] = 12  # gravity of the second offence
+    workbook = tmp_path / "extract.xlsx"
+    book.save(workbook)
+    with pytest.raises(InputError) as caught:
+        import_extract(workbook)
+    assert "[sheet offences]" in caught.value.file
+    assert (caught.value.row, caught.value.column) == (3, "gravity")
+    assert Child.objects.count() == 0
+
+
+def test_dashboard_shows_trends_kpis_and_profile(extract: Path) -> None:
+    load_demo_partnership()
+    import_extract(extract)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="yot"))
+    page = client.get("/youth-justice/?period=2019-20&population=20000").content.decode()
+    assert page.count('src="data:image/png;base64,') == 4
+    assert "First time entrants, per 100,000 aged 10-17: 2015/16" in page  # chart alt text
+    assert "Suitable ETE, end of order" in page and "Management board attendance" in page
+    profile = client.get("/youth-justice/profile/?period=2019-20").content.decode()
+    assert "Likelihood of reoffending" in profile and "Known to children&#x27;s services" in profile
+
+
+def test_population_by_ethnicity_becomes_the_denominator(extract: Path, tmp_path: Path) -> None:
+    from saferplan.youthjustice.comparators import import_population_by_ethnicity
+    from saferplan.youthjustice.service import disproportionality_for
+
+    import_extract(extract)
+    path = tmp_path / "population.csv"
+    path.write_text(
+        "area,year,ethnic_group,population\n"
+        "Harrow,2021,White,9000\nHarrow,2021,Black,3000\nHarrow,2021,Asian,7000\n"
+    )
+    assert import_population_by_ethnicity(path) == 3
+    result = disproportionality_for("2018-19", area="Harrow")
+    assert "Harrow's population aged 10-17 by ethnic group (2021)" in result.denominator
+    assert {r.group: r.population for r in result.rows} == {
+        "White": 9000, "Black": 3000, "Asian": 7000
+    }  # fmt: skip
+    path.write_text("area,year,ethnic_group,population\nHarrow,2021,Martian,5\n")
+    with pytest.raises(InputError) as caught:
+        import_population_by_ethnicity(path)
+    assert (caught.value.row, caught.value.column) == (2, "ethnic_group")
+
+
+def test_cli_profile_and_population_commands(extract: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from saferplan.cli.main import app
+
+    import_extract(extract)
+    runner = CliRunner()
+    out = runner.invoke(app, ["youthjustice", "profile", "--period", "2018-19", "--format", "csv"])
+    assert out.exit_code == 0, out.output
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    risk = [r for r in rows if r["dimension"] == "Likelihood of reoffending"]
+    assert [r["category"] for r in risk] == ["low", "medium", "high", "very high"]
+    assert abs(sum(float(r["percent"]) for r in risk) - 100) < 0.5
+    path = tmp_path / "population.csv"
+    path.write_text("area,year,ethnic_group,population\nHarrow,2021,White,9000\n")
+    out = runner.invoke(app, ["youthjustice", "population-by-ethnicity", str(path)])
+    assert out.exit_code == 0 and "Imported 1 population figures" in out.output
