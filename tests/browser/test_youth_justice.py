@@ -1,0 +1,54 @@
+"""Youth justice pages in a real browser: the dashboard's trend charts render, the period
+form works, downloads are offered, and every page passes axe-core's serious rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from saferplan.plans.demo import load_demo_partnership
+from saferplan.youthjustice.files import write_tables
+from saferplan.youthjustice.store import import_extract
+from saferplan.youthjustice.synth import generate_cohort
+from tests.browser.test_web_app import serious_violations, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> None:
+    load_demo_partnership()
+    write_tables(generate_cohort(children=200, seed=3).tables(), tmp_path / "extract")
+    import_extract(tmp_path / "extract")
+
+
+def test_dashboard_charts_render_and_the_period_can_be_changed(
+    page, live_server, artifacts, service
+) -> None:
+    sign_in(page, live_server.url, "yot")
+    page.goto(f"{live_server.url}/youth-justice/?period=2019-20&population=20000")
+    images = page.locator(".app-chart img")
+    assert images.count() == 4
+    for i in range(4):
+        assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
+    page.screenshot(path=str(artifacts / "youth-justice-dashboard.png"), full_page=True)
+    page.get_by_label("Period").fill("2018-19")
+    page.get_by_role("button", name="Show").click()
+    assert "2018/19" in page.locator("h1").inner_text() or "2018-19" in page.url
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/youth-justice/?population=20000", "/youth-justice/tracker/",
+     "/youth-justice/disproportionality/", "/youth-justice/profile/"],
+)  # fmt: skip
+def test_youth_justice_pages_have_no_serious_accessibility_violations(
+    a11y_page, live_server, service, path: str
+) -> None:
+    sign_in(a11y_page, live_server.url, "yot")
+    a11y_page.goto(live_server.url + path)
+    assert serious_violations(a11y_page) == []
