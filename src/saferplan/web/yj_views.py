@@ -192,7 +192,14 @@ def tracker(request: HttpRequest) -> HttpResponse:
         return download
     audit.record_view(request.user, "live tracker (child level)", period)
     return render(
-        request, "web/yj_tracker.html", {"rows": records, "period": period, "today": today}
+        request,
+        "web/yj_tracker.html",
+        {
+            "rows": records,
+            "months": service.tracker_by_month(period, today),
+            "period": period,
+            "today": today,
+        },
     )
 
 

@@ -206,18 +206,24 @@ def reoffending_cohort(
     ages = age_at(index["date_of_birth"], index["index_date"])
     index = index[(ages >= 10) & (ages <= 17)][["child_ref", "index_date"]]
 
-    joined = p.candidates.merge(index, on="child_ref")
-    follow_end = joined["index_date"] + pd.DateOffset(years=1)
-    proven_by = joined["index_date"] + pd.DateOffset(months=18)
-    counted = joined[
-        (joined["offence_date"] > joined["index_date"])
-        & (joined["offence_date"] <= follow_end)
-        & (joined["proven_date"] <= proven_by)
-    ]
+    counted = counted_reoffences(p, index)
     per_child = counted.groupby("child_ref").size().rename("reoffences")
     index = index.merge(per_child, on="child_ref", how="left")
     index["reoffences"] = index["reoffences"].fillna(0).astype(int)
     return index[["child_ref", "index_date", "reoffences"]]
+
+
+def counted_reoffences(p: _Prepared, index: pd.DataFrame) -> pd.DataFrame:
+    """The reoffences that count for each child of ``index`` (child_ref, index_date): one
+    row per offence committed in the 12 months after the index date and proven within 18."""
+    joined = p.candidates.merge(index, on="child_ref")
+    follow_end = joined["index_date"] + pd.DateOffset(years=1)
+    proven_by = joined["index_date"] + pd.DateOffset(months=18)
+    return joined[
+        (joined["offence_date"] > joined["index_date"])
+        & (joined["offence_date"] <= follow_end)
+        & (joined["proven_date"] <= proven_by)
+    ]
 
 
 def reoffending(cohorts: list[pd.DataFrame], label: str) -> list[Indicator]:
@@ -242,6 +248,15 @@ def quarters(start: date) -> list[tuple[date, date]]:
     return out
 
 
+def _as_at(outcomes: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Only what was known on ``today``: outcomes given by then, releases that happened."""
+    when = pd.Timestamp(today)
+    known = outcomes[pd.to_datetime(outcomes["outcome_date"]) <= when].copy()
+    release = pd.to_datetime(known["release_date"])
+    known["release_date"] = release.where(release <= when)
+    return known
+
+
 def live_tracker(
     children: pd.DataFrame,
     offences: pd.DataFrame,
@@ -250,13 +265,59 @@ def live_tracker(
     end: date,
     today: date,
 ) -> pd.DataFrame:
-    """Current cohort followed so far: who is counted and whether they have reoffended yet."""
-    cohort = reoffending_cohort(children, offences, outcomes, start, end)
+    """A cohort followed as far as ``today``, before national figures exist: who is counted
+    (index event by today) and how many reoffences have been proven by today."""
+    cohort = reoffending_cohort(children, offences, _as_at(outcomes, today), start, end)
     followed = (pd.Timestamp(today) - cohort["index_date"]).dt.days.clip(lower=0)
     cohort["days_followed"] = followed.clip(upper=365)
     cohort["follow_up_complete"] = followed >= 365 + 183
     cohort["reoffended_so_far"] = cohort["reoffences"] > 0
     return cohort
+
+
+@dataclass(frozen=True)
+class TrackerMonth:
+    month_end: date
+    cohort_so_far: int  # children whose index event has happened by the month's end
+    reoffenders_so_far: int  # of them, children with a counted reoffence proven by then
+    reoffences_so_far: int
+
+    @property
+    def rate_so_far(self) -> float | None:
+        if not self.cohort_so_far:
+            return None
+        return round(self.reoffenders_so_far / self.cohort_so_far * 100, 2)
+
+
+def tracker_by_month(
+    children: pd.DataFrame,
+    offences: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    start: date,
+    end: date,
+    today: date,
+) -> list[TrackerMonth]:
+    """The live tracker month by month: at each month's end from the cohort's first month
+    until ``today`` (or until follow-up ends), the cohort and its reoffending so far."""
+    known = _as_at(outcomes, today)
+    p = prepare(children, offences, known)
+    cohort = reoffending_cohort(children, offences, known, start, end, p)
+    counted = counted_reoffences(p, cohort[["child_ref", "index_date"]])
+    first_proven = counted.groupby("child_ref")["proven_date"].min()
+    last = min(pd.Timestamp(today), pd.Timestamp(end) + pd.DateOffset(months=18))
+    months = []
+    month_end = pd.Timestamp(start) + pd.offsets.MonthEnd(0)
+    while month_end <= last:
+        months.append(
+            TrackerMonth(
+                month_end.date(),
+                int((cohort["index_date"] <= month_end).sum()),
+                int((first_proven <= month_end).sum()),
+                int((counted["proven_date"] <= month_end).sum()),
+            )
+        )
+        month_end = month_end + pd.offsets.MonthEnd(1)
+    return months
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,14 @@ def tracker(period_text: str, today: date) -> pd.DataFrame:
     )
 
 
+def tracker_by_month(period_text: str, today: date) -> list[ind.TrackerMonth]:
+    period = parse_period(period_text)
+    t = tables()
+    return ind.tracker_by_month(
+        t["children"], t["offences"], t["outcomes"], period.first, _end(period), today
+    )
+
+
 DISPROPORTIONALITY_MEASURES = {
     "fte": "First time entrants",
     "custody": "Custodial sentences",

@@ -226,3 +226,54 @@ def test_vectorised_indicators_equal_the_simple_ones(
     assert cohort_of(kids, offs, outs, start, end) == simple_cohort(kids, offs, outs, start, end)
     fte = ind.first_time_entrants(kids, outs, start, end, 1000, "p")
     assert fte.numerator == simple_fte(kids, outs, start, end)
+
+
+def _tracker_case():  # type: ignore[no-untyped-def]
+    return tables(
+        [("A", D(2003, 1, 1)), ("B", D(2002, 6, 1)), ("C", D(2003, 3, 1))],
+        [
+            (1, "A", D(2018, 3, 1), False),
+            (2, "A", D(2018, 5, 10), False),
+            (3, "A", D(2018, 7, 1), False),
+            (4, "B", D(2018, 5, 1), False),
+            (5, "C", D(2018, 5, 1), False),
+        ],
+        [
+            (10, "A", D(2018, 4, 10), "youth_caution", 1, None),
+            (11, "A", D(2018, 6, 20), "referral_order", 2, None),
+            (12, "A", D(2018, 9, 15), "yro", 3, None),
+            (13, "B", D(2018, 5, 20), "dto", 4, D(2018, 8, 1)),
+            (14, "C", D(2018, 6, 5), "youth_caution", 5, None),
+        ],
+    )
+
+
+def test_live_tracker_counts_only_what_was_known_on_the_day() -> None:
+    kids, offs, outs = _tracker_case()
+    q1 = (D(2018, 4, 1), D(2018, 6, 30))
+    # A's index is 10 April; on 31 August only the June conviction is known, not September's.
+    early = ind.live_tracker(kids, offs, outs, *q1, D(2018, 8, 31)).set_index("child_ref")
+    late = ind.live_tracker(kids, offs, outs, *q1, D(2018, 12, 31)).set_index("child_ref")
+    assert early["reoffences"].to_dict() == {"A": 1, "C": 0}
+    assert late["reoffences"].to_dict() == {"A": 2, "C": 0}
+    assert early.loc["A", "days_followed"] == 143 and not early.loc["A", "follow_up_complete"]
+    # B's custody release (1 August) is the index: not yet on 15 July, counted by 31 August.
+    q2 = (D(2018, 7, 1), D(2018, 9, 30))
+    assert "B" not in set(ind.live_tracker(kids, offs, outs, *q2, D(2018, 7, 15))["child_ref"])
+    assert "B" in set(ind.live_tracker(kids, offs, outs, *q2, D(2018, 8, 31))["child_ref"])
+
+
+def test_tracker_month_by_month() -> None:
+    kids, offs, outs = _tracker_case()
+    months = ind.tracker_by_month(kids, offs, outs, D(2018, 4, 1), D(2018, 6, 30), D(2018, 10, 5))
+    got = [(m.month_end, m.cohort_so_far, m.reoffenders_so_far, m.reoffences_so_far)
+           for m in months]  # fmt: skip
+    assert got == [
+        (D(2018, 4, 30), 1, 0, 0),  # A cautioned 10 April
+        (D(2018, 5, 31), 1, 0, 0),
+        (D(2018, 6, 30), 2, 1, 1),  # C cautioned 5 June; A's May offence proven 20 June
+        (D(2018, 7, 31), 2, 1, 1),
+        (D(2018, 8, 31), 2, 1, 1),
+        (D(2018, 9, 30), 2, 1, 2),  # A's July offence proven 15 September
+    ]  # October is not over on the 5th
+    assert months[2].rate_so_far == 50.0
