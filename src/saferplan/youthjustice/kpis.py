@@ -40,6 +40,7 @@ import pandas as pd
 from saferplan.youthjustice.indicators import Indicator, _ratio, age_at, member
 from saferplan.youthjustice.records import (
     INTERVENTION_LEVELS,
+    INTERVENTION_TYPES,
     OUT_OF_COURT_TYPES,
     PROVEN_TYPES,
     RISK_LEVELS,
@@ -264,7 +265,7 @@ def victims(
 class ProfileRow:
     dimension: str
     category: str
-    count: int  # children, or offences for offence types
+    count: int  # children; offences or interventions where the dimension says so
     percent: float | None
 
 
@@ -285,10 +286,12 @@ def caseload(tables: dict[str, pd.DataFrame], start: date, end: date) -> pd.Seri
 
 def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[ProfileRow]:
     """The caseload in the period: each child's latest assessment (ratings and intervention
-    level), offence types of offences in the period, NEET at 16-17, and children known to
-    children's services. Percentages are of the children with the item recorded."""
+    level), offence types of offences in the period, NEET at 16-17, interventions started in
+    the period, and children known to children's services. Percentages are of the children
+    (or offences, or interventions) with the item recorded."""
     refs = caseload(tables, start, end)
     rows: list[ProfileRow] = []
+    # Offences and interventions are counted as such; every other count is of children.
 
     def add(dimension: str, counts: pd.Series, order: list[str] | None = None) -> None:
         total = int(counts.sum())
@@ -324,6 +327,16 @@ def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Pro
     add(
         "NEET at 16-17 (latest order's start)",
         pd.Series({"NEET": int(neet.sum()), "In ETE": int((~neet).sum())}),
+    )
+
+    interventions = tables["interventions"]
+    started = interventions[
+        member(interventions["child_ref"], refs) & _between(interventions["start_date"], start, end)
+    ]
+    add(
+        "Interventions started in the period",
+        started["intervention_type"].value_counts(),
+        [t for t in INTERVENTION_TYPES if t in set(started["intervention_type"])],
     )
 
     statuses = tables["statuses"]

@@ -148,7 +148,14 @@ def records() -> dict[str, pd.DataFrame]:
                 ),
             ],
         ),
-        "interventions": frame("interventions", []),
+        "interventions": frame(
+            "interventions",
+            [
+                ("I1", "A", "O1", "offending_behaviour", D(2018, 5, 1), n, n),
+                ("I2", "B", "O2", "mentoring", D(2018, 2, 1), D(2018, 3, 1), True),
+                ("I3", "C", "O3", "parenting", D(2018, 4, 15), D(2018, 5, 15), False),
+            ],
+        ),
         "victims": frame(
             "victims",
             [
@@ -245,6 +252,12 @@ def test_profile_uses_each_childs_latest_assessment_in_the_caseload() -> None:
     # ETE; A is 15.
     assert by[("NEET at 16-17 (latest order's start)", "NEET")].count == 1
     assert by[("NEET at 16-17 (latest order's start)", "In ETE")].count == 1
+    # Interventions started in the year: I1 and I3 (I2 started in February 2018).
+    started = [r for r in rows if r.dimension == "Interventions started in the period"]
+    assert [(r.category, r.count, r.percent) for r in started] == [
+        ("offending_behaviour", 1, 50.0),
+        ("parenting", 1, 50.0),
+    ]
     # Known in the year: C early help (from July 2018), B child in need (from Feb 2019);
     # A's looked-after spell ended in February 2018.
     assert by[("Known to children's services", "any")].count == 2
