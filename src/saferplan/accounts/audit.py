@@ -8,12 +8,16 @@ from django.forms.models import model_to_dict
 
 from saferplan.accounts.models import AuditEvent
 
+# Never copied into the audit trail, even hashed.
+SECRET_FIELDS = frozenset({"password"})
+
 
 def snapshot(instance: Any) -> dict[str, Any]:
     data = model_to_dict(instance)
     return {
         k: (str(v) if not isinstance(v, (int, float, bool, str, type(None), list, dict)) else v)
         for k, v in data.items()
+        if k not in SECRET_FIELDS
     }
 
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "saferplan.cli.plans",
     "saferplan.cli.youthjustice",
     "saferplan.cli.serve",
+    "saferplan.cli.accounts",
 )
 
 for _module in COMMAND_MODULES:

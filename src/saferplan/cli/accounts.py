@@ -1,0 +1,118 @@
+"""``saferplan accounts``: set up a real partnership's organisations and users."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from saferplan.cli.output import console, friendly_errors
+
+app = typer.Typer(help="Partnership, organisations and users (roles).", no_args_is_help=True)
+ROLE_HELP = "admin, analyst, action_lead, board or youth_justice; repeat for several."
+
+
+def _setup() -> None:
+    from saferplan.site.bootstrap import setup_django
+
+    setup_django()
+
+
+@app.command()
+def partnership(name: Annotated[str, typer.Argument(help="e.g. 'Safer Harrow'.")]) -> None:
+    """Create the partnership (once)."""
+    with friendly_errors():
+        _setup()
+        from saferplan.accounts.management import add_partnership
+
+        _, created = add_partnership(name)
+    console.print(f"[green]Created[/] {name}" if created else f"{name} already exists")
+
+
+@app.command()
+def organisation(
+    name: Annotated[str, typer.Argument(help="e.g. 'Metropolitan Police Service'.")],
+    kind: Annotated[str, typer.Option(help="council, police, probation, health, ...")],
+    aliases: Annotated[str, typer.Option(help="Words naming it in imported plans.")] = "",
+    partnership: Annotated[str | None, typer.Option(help="If there is more than one.")] = None,
+) -> None:
+    """Add a partner organisation."""
+    with friendly_errors():
+        _setup()
+        from saferplan.accounts.management import add_organisation
+
+        _, created = add_organisation(name, kind, partnership, aliases)
+    console.print(f"[green]Added[/] {name}" if created else f"{name} already exists")
+
+
+@app.command()
+def user(
+    username: Annotated[str, typer.Argument()],
+    organisation: Annotated[str, typer.Option(help="The user's organisation.")],
+    role: Annotated[list[str], typer.Option(help=ROLE_HELP)],
+    name: Annotated[str, typer.Option(help="Full name.")] = "",
+    email: Annotated[str, typer.Option()] = "",
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input (for scripts).")
+    ] = False,
+    partnership: Annotated[str | None, typer.Option(help="If there is more than one.")] = None,
+) -> None:
+    """Add a user to an organisation with roles; the password is asked for, never echoed."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with friendly_errors():
+        _setup()
+        from saferplan.accounts.management import add_user
+
+        add_user(username, organisation, role, password, name, email, partnership)
+    console.print(f"[green]Added[/] {username} ({organisation}: {', '.join(role)})")
+
+
+@app.command()
+def roles(
+    username: Annotated[str, typer.Argument()],
+    role: Annotated[list[str], typer.Option(help=ROLE_HELP)],
+) -> None:
+    """Replace a user's roles."""
+    with friendly_errors():
+        _setup()
+        from saferplan.accounts.management import set_roles
+
+        now = set_roles(username, role)
+    console.print(f"{username}: {', '.join(now)}")
+
+
+@app.command()
+def deactivate(username: Annotated[str, typer.Argument()]) -> None:
+    """Stop a user signing in (kept, so the audit trail still names them)."""
+    with friendly_errors():
+        _setup()
+        from saferplan.accounts.management import set_active
+
+        set_active(username, False)
+    console.print(f"{username} can no longer sign in")
+
+
+@app.command("list")
+def list_command() -> None:
+    """Every user with their organisation and roles."""
+    from rich.table import Table
+
+    with friendly_errors():
+        _setup()
+        from saferplan.accounts.management import list_users
+
+        rows = list_users()
+    grid = Table(title="Users")
+    for column in ("Username", "Name", "Organisation", "Roles", "Active"):
+        grid.add_column(column)
+    for r in rows:
+        grid.add_row(r.username, r.name, r.organisation, r.roles, "yes" if r.active else "no")
+    console.print(grid)
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="accounts")
