@@ -7,7 +7,7 @@ imports in seconds; the exact line of a bad value is only looked up when there i
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, ClassVar
 
@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from saferplan.crime.importers import csvcheck
+from saferplan.datastore import arrays
 from saferplan.datastore.errors import InputError
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register
 from saferplan.datastore.sources import UTF8_BOM, SourceFile, is_blank
@@ -84,7 +85,7 @@ class PoliceUkImporter:
         text_for_errors = _LazyText(data)
         out = _convert(name, table, text_for_errors)
         notes: dict[str, Any] = {
-            "months": sorted({str(m)[:7] for m in pc.unique(out["month"]).to_pylist()})
+            "months": sorted(_values(table["Month"]))  # distinct, each checked YYYY-MM
         }
         if extra:
             notes["ignored_columns"] = extra
@@ -138,32 +139,40 @@ def _as_windows_1252(data: bytes) -> bytes:
     return bytes(data).decode("cp1252", errors="replace").encode("utf-8")
 
 
+# Columns with few distinct values are read as Arrow dictionaries: each distinct value is
+# checked once, and the Parquet writer stores the dictionaries without hashing every row.
+_FREE_TEXT = {"Crime ID", "Longitude", "Latitude"}
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+
+
 def _read(name: str, data: bytes, header: list[str]) -> pa.Table:
     read = pacsv.ReadOptions(use_threads=True, block_size=8 << 20)
     parse = pacsv.ParseOptions(newlines_in_values=False)
     convert = pacsv.ConvertOptions(
-        column_types={c: pa.string() for c in header},
+        column_types={
+            c: _DICTIONARY if c in COLUMNS and c not in _FREE_TEXT else pa.string() for c in header
+        },
         strings_can_be_null=True,
         null_values=[""],
         quoted_strings_can_be_null=True,
         include_columns=COLUMNS,
     )
     try:
-        return pacsv.read_csv(pa.py_buffer(data), read, parse, convert)
+        table = pacsv.read_csv(pa.py_buffer(data), read, parse, convert)
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc):
             raise _NotUtf8 from exc
         text = _decode(data)
         csvcheck.find_ragged_record(name, text, len(header))
         raise InputError(name, f"the file cannot be read as CSV ({exc})") from exc
+    # One dictionary per column rather than one per block, in order of first appearance.
+    return table.unify_dictionaries()
 
 
 def _first_bad(mask: pa.Array | pa.ChunkedArray) -> int | None:
     """Index of the first true value of ``mask`` (nulls count as false)."""
-    filled = pc.fill_null(mask, False)
-    if not pc.any(filled).as_py():
-        return None
-    return int(pc.index(filled, True).as_py())
+    hits = pc.indices_nonzero(mask)
+    return int(hits[0].as_py()) if len(hits) else None
 
 
 def _fail(
@@ -173,41 +182,46 @@ def _fail(
     raise InputError(name, message, row=row, column=column, hint=hint)
 
 
-def _first_equal(column: pa.ChunkedArray, value: Any) -> int:
-    mask = pc.is_null(column) if value is None else pc.equal(column, value)
-    index = _first_bad(mask)
-    assert index is not None
-    return index
+def _values(column: pa.ChunkedArray) -> list[str]:
+    """The distinct values of a dictionary column (its nulls aside)."""
+    return column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
+
+
+def _first_row_with(column: pa.ChunkedArray, bad: Callable[[str | None], bool]) -> int | None:
+    """The first row of a dictionary column whose value is ``bad``; each value is tested once."""
+    codes = [i for i, value in enumerate(_values(column)) if bad(value)]
+    empty = column.null_count > 0 and bad(None)
+    if not codes and not empty:
+        return None
+    value_set = arrays.int32s(codes)
+    masks = []
+    for chunk in column.chunks:
+        mask = pc.is_in(chunk.indices, value_set=value_set)
+        masks.append(pc.or_(mask, pc.is_null(chunk)) if empty else mask)
+    return _first_bad(pa.chunked_array(masks, pa.bool_()))
 
 
 def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
-    # Low-cardinality columns are checked once per distinct value, not once per row.
+    # Low-cardinality columns are dictionaries: checked once per distinct value, not per row;
+    # a bad value is reported on the first row that holds any bad value.
     month = table["Month"]
-    month_values = pc.unique(month).to_pylist()
-    for value in month_values:
-        if value is None or not csvcheck.MONTH_RE.match(value):
-            shown = "the month is empty" if value is None else f"'{value}' is not a month"
-            _fail(
-                name, text, _first_equal(month, value), "Month",
-                f"{shown} (expected YYYY-MM, e.g. 2018-06)",
-            )  # fmt: skip
-    first_days = pa.array([date(int(v[:4]), int(v[5:7]), 1) for v in month_values], pa.date32())
-    months = pc.take(first_days, pc.index_in(month, pa.array(month_values, pa.string())))
+    bad = _first_row_with(month, lambda v: v is None or not csvcheck.MONTH_RE.match(v))
+    if bad is not None:
+        value = month[bad].as_py()
+        shown = "the month is empty" if value is None else f"'{value}' is not a month"
+        _fail(name, text, bad, "Month", f"{shown} (expected YYYY-MM, e.g. 2018-06)")
 
-    crime_type = table["Crime type"]
-    for value in pc.unique(crime_type).to_pylist():
-        if value is None or not value.strip():
-            _fail(
-                name, text, _first_equal(crime_type, value), "Crime type", "the crime type is empty"
-            )
+    bad = _first_row_with(table["Crime type"], lambda v: v is None or not v.strip())
+    if bad is not None:
+        _fail(name, text, bad, "Crime type", "the crime type is empty")
 
     lsoa = table["LSOA code"]
-    for value in pc.unique(lsoa).to_pylist():
-        if value is not None and not LSOA_RE.match(value):
-            _fail(
-                name, text, _first_equal(lsoa, value), "LSOA code",
-                f"'{value}' is not an LSOA code (e.g. E01002112)",
-            )  # fmt: skip
+    bad = _first_row_with(lsoa, lambda v: v is not None and not LSOA_RE.match(v))
+    if bad is not None:
+        _fail(
+            name, text, bad, "LSOA code",
+            f"'{lsoa[bad].as_py()}' is not an LSOA code (e.g. E01002112)",
+        )  # fmt: skip
 
     coords = {}
     for column, (low, high) in (("Longitude", LON_RANGE), ("Latitude", LAT_RANGE)):
@@ -238,9 +252,48 @@ def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
             _fail(name, text, bad, missing, "one coordinate is given without the other")
 
     columns: dict[str, Any] = {target: table[src] for src, target in TARGET.items()}
-    columns["month"] = months
+    columns["month"], columns["partition_key"] = _month_and_partition(
+        table["Month"], table["Falls within"]
+    )
     columns["longitude"] = coords["Longitude"]
     columns["latitude"] = coords["Latitude"]
-    force = pc.fill_null(table["Falls within"], "")
-    columns["partition_key"] = pc.binary_join_element_wise("police-uk", force, month, "|")
     return pa.table(columns)
+
+
+def _month_and_partition(
+    month: pa.ChunkedArray, force: pa.ChunkedArray
+) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
+    """Each row's month (first day) and partition key ``police-uk|<force>|<YYYY-MM>``.
+
+    Both are looked up from the distinct months and (force, month) pairs, not built per row.
+    A row without a force has the key ``police-uk||<YYYY-MM>``.
+    """
+    months = _values(month)  # every one valid: checked before
+    forces = _values(force)
+    epoch = date(1970, 1, 1).toordinal()
+    first_days = arrays.int32s(
+        [date(int(m[:4]), int(m[5:7]), 1).toordinal() - epoch for m in months], pa.date32()
+    )
+    # Pair code: force code (the force's count for no force) times the months, plus month.
+    no_force, width = arrays.int32_scalar(len(forces)), arrays.int32_scalar(len(months))
+    batches = pa.table({"force": force, "month": month}).to_batches()
+    pairs = [
+        pc.add(pc.multiply(pc.coalesce(b["force"].indices, no_force), width), b["month"].indices)
+        for b in batches
+    ]
+    used = sorted(pc.unique(pa.chunked_array(pairs, pa.int32())).to_pylist())
+    position = [0] * ((len(forces) + 1) * len(months))
+    for i, pair in enumerate(used):
+        position[pair] = i
+    names = [*forces, ""]
+    keys = arrays.strings(
+        [f"police-uk|{names[p // len(months)]}|{months[p % len(months)]}" for p in used]
+    )
+    lookup = arrays.int32s(position)
+    return (
+        pa.chunked_array([pc.take(first_days, b["month"].indices) for b in batches], pa.date32()),
+        pa.chunked_array(
+            [pa.DictionaryArray.from_arrays(pc.take(lookup, p), keys) for p in pairs],
+            _DICTIONARY,
+        ),
+    )

@@ -213,3 +213,52 @@ def test_cli_lists_imports_with_provenance(tmp_path: Path) -> None:
         text=True,
     )
     assert "police-uk" in listing.stdout and "1,612" in listing.stdout
+
+
+def test_partition_keys_and_the_stored_schema(warehouse, import_into, tmp_path) -> None:
+    import pyarrow.parquet as pq
+
+    from saferplan.datastore.tables import TABLES
+
+    kent = GOOD.replace("2018-06", "2018-07").replace("Metropolitan Police Service", "Kent Police")
+    no_force = GOOD.replace("Service,Metropolitan Police Service", "Service,")
+    text = f"{HEADER}\n{GOOD}\n{kent}\n{no_force}\n{GOOD}\n"
+    (record,) = import_into("police-uk", write(tmp_path / "p-street.csv", text)).imported
+    (entry,) = warehouse.entries()
+    assert entry.partitions == [
+        "police-uk|Kent Police|2018-07",
+        "police-uk|Metropolitan Police Service|2018-06",
+        "police-uk||2018-06",
+    ]
+    assert record.notes["months"] == ["2018-06", "2018-07"]
+    stored = pq.read_table(warehouse.root / entry.file)
+    assert stored.schema.remove_metadata() == TABLES["police_uk_records"].schema
+    assert stored["partition_key"].to_pylist() == [
+        "police-uk|Metropolitan Police Service|2018-06",
+        "police-uk|Kent Police|2018-07",
+        "police-uk||2018-06",
+        "police-uk|Metropolitan Police Service|2018-06",
+    ]
+    assert [str(m) for m in stored["month"].to_pylist()] == [
+        "2018-06-01", "2018-07-01", "2018-06-01", "2018-06-01"
+    ]  # fmt: skip
+
+
+def test_cli_import_does_not_load_pandas(tmp_path: Path) -> None:
+    # pyarrow loads pandas (~0.1 s) on its first conversion of a Python value.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SAFERPLAN_DATA"] = str(tmp_path / "data")
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['saferplan', 'import', 'police-uk', {str(HARROW)!r}]\n"
+        "try:\n"
+        "    runpy.run_module('saferplan', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('pandas loaded' if 'pandas' in sys.modules else 'no pandas')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert "Imported" in result.stdout
+    assert result.stdout.strip().endswith("no pandas")
