@@ -10,7 +10,7 @@ import typer
 from rich.progress import DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from saferplan.cli.output import console, friendly_errors
+from saferplan.cli.output import console, exiting_soon, friendly_errors
 
 
 def _input_size(paths: list[Path]) -> int:
@@ -55,6 +55,20 @@ def import_command(
     ] = None,
 ) -> None:
     """Import data files into the warehouse: all of them, or, on any error, none."""
+    with exiting_soon():
+        _import(kind, files, name, year, level, crs, category, source)
+
+
+def _import(
+    kind: str,
+    files: list[Path],
+    name: str | None,
+    year: int | None,
+    level: str | None,
+    crs: str | None,
+    category: str | None,
+    source: str | None,
+) -> None:
     from saferplan.datastore.importing import run_import
     from saferplan.site.bootstrap import setup_django
 
@@ -70,8 +84,15 @@ def import_command(
         }.items()
         if v is not None
     }
-    with friendly_errors():
+
+    def prepare() -> None:
+        # Run by run_import in a worker thread while it reads the files.
         setup_django()
+        from django.db import connections
+
+        connections.close_all()  # this thread's only: the import uses the main thread's
+
+    with friendly_errors():
         columns = (*Progress.get_default_columns()[:-1], DownloadColumn(), TimeRemainingColumn())
         with Progress(
             *columns,
@@ -81,7 +102,11 @@ def import_command(
         ) as bar:
             task = bar.add_task(f"Importing {kind}", total=_input_size(files) or None)
             outcome = run_import(
-                kind, files, options=options, progress=lambda n: bar.advance(task, n)
+                kind,
+                files,
+                options=options,
+                progress=lambda n: bar.advance(task, n),
+                prepare=prepare,
             )
     for record in outcome.imported:
         console.print(
