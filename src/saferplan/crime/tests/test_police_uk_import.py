@@ -262,3 +262,33 @@ def test_cli_import_does_not_load_pandas(tmp_path: Path) -> None:
     )
     assert "Imported" in result.stdout
     assert result.stdout.strip().endswith("no pandas")
+
+
+def test_a_file_read_in_pieces_gives_the_same_table_and_errors(
+    warehouse, import_into, tmp_path, monkeypatch
+) -> None:
+    from saferplan.crime.importers import police_uk
+
+    monkeypatch.setattr(police_uk, "PIECES_FROM_BYTES", 1)
+    monkeypatch.setattr(police_uk.os, "cpu_count", lambda: 3)
+    rows = [GOOD.replace("abc123", f"id{i}") if i % 3 else ASB for i in range(300)]
+    text = "\ufeff" + "\r\n".join([HEADER, *rows]) + "\r\n"
+    raw = text.encode("utf-8")
+    header = HEADER.split(",")
+    pieces = police_uk._read_in_pieces(raw, 3, header)
+    assert pieces is not None and pieces.equals(police_uk._read("x", raw[3:], header))
+    quoted = raw.replace(b"On or near Kerry Court", b'"On or near Kerry Court"')
+    assert police_uk._read_in_pieces(quoted, 3, header) is None
+
+    bad = [*rows[:250], GOOD.replace("2018-06", "2018-13"), *rows[250:]]
+    path = write(tmp_path / "late-street.csv", "\n".join([HEADER, *bad]) + "\n")
+    with pytest.raises(InputError) as caught:
+        import_into("police-uk", path)
+    assert (caught.value.row, caught.value.column) == (252, "Month")
+    ragged = [*rows[:280], GOOD + ",extra", *rows[280:]]
+    path = write(tmp_path / "ragged-street.csv", "\n".join([HEADER, *ragged]) + "\n")
+    with pytest.raises(InputError, match="13 fields but the header has 12") as caught:
+        import_into("police-uk", path)
+    assert caught.value.row == 282
+    (record,) = import_into("police-uk", write(tmp_path / "ok-street.csv", text)).imported
+    assert record.rows_kept == 300 and _rows(warehouse) == 300
