@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import DownloadColumn, Progress, TimeRemainingColumn
-from rich.table import Table
 
 from saferplan.cli.output import console, exiting_soon, friendly_errors
 
@@ -21,6 +21,23 @@ def _input_size(paths: list[Path]) -> int:
         elif path.exists():
             total += path.stat().st_size
     return total
+
+
+@contextmanager
+def _progress_bar(kind: str, files: list[Path]) -> Iterator[Callable[[int], None]]:
+    """A progress bar, advanced by input bytes, on a terminal or with SAFERPLAN_PROGRESS set.
+
+    Elsewhere (scripts, pipes) there is none, and Rich's progress module is not even loaded.
+    """
+    if not console.is_terminal and not os.environ.get("SAFERPLAN_PROGRESS"):
+        yield lambda n: None
+        return
+    from rich.progress import DownloadColumn, Progress, TimeRemainingColumn
+
+    columns = (*Progress.get_default_columns()[:-1], DownloadColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(f"Importing {kind}", total=_input_size(files) or None)
+        yield lambda n: bar.advance(task, n)
 
 
 def import_command(
@@ -95,22 +112,8 @@ def _import(
 
         connections.close_all()  # this thread's only: the import uses the main thread's
 
-    with friendly_errors():
-        columns = (*Progress.get_default_columns()[:-1], DownloadColumn(), TimeRemainingColumn())
-        with Progress(
-            *columns,
-            console=console,
-            transient=True,
-            disable=not console.is_terminal and not os.environ.get("SAFERPLAN_PROGRESS"),
-        ) as bar:
-            task = bar.add_task(f"Importing {kind}", total=_input_size(files) or None)
-            outcome = run_import(
-                kind,
-                files,
-                options=options,
-                progress=lambda n: bar.advance(task, n),
-                prepare=prepare,
-            )
+    with friendly_errors(), _progress_bar(kind, files) as progress:
+        outcome = run_import(kind, files, options=options, progress=progress, prepare=prepare)
     for record in outcome.imported:
         console.print(
             f"[green]Imported[/] {record.file_name}: {record.rows_kept:,} rows kept "
@@ -133,6 +136,8 @@ def imports_command() -> None:
     from saferplan.site.bootstrap import setup_django
 
     setup_django()
+    from rich.table import Table
+
     from saferplan.datastore.models import ImportRecord
 
     table = Table("#", "kind", "file", "sha256", "read", "kept", "rejected", "when", "by")
