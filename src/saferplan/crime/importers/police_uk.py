@@ -150,6 +150,7 @@ def _as_windows_1252(data: bytes) -> bytes:
 # checked once, and the Parquet writer stores the dictionaries without hashing every row.
 _FREE_TEXT = {"Crime ID", "Longitude", "Latitude"}
 _DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+_COORDINATES = ("Longitude", "Latitude")
 
 
 def _convert_options(header: list[str]) -> pacsv.ConvertOptions:
@@ -205,7 +206,7 @@ def _read_in_pieces(raw: bytes | mmap.mmap, start: int, header: list[str]) -> pa
     cuts.append(size)
     view = memoryview(raw)
 
-    def read(i: int) -> pa.Table | None:
+    def read(i: int) -> tuple[pa.Table, dict[str, Any]] | None:
         begin, end = cuts[i], cuts[i + 1]
         if raw.find(b'"', begin, end) >= 0:
             return None
@@ -214,16 +215,32 @@ def _read_in_pieces(raw: bytes | mmap.mmap, start: int, header: list[str]) -> pa
             use_threads=False, block_size=_BLOCK, column_names=header if i else None
         )
         try:
-            return pacsv.read_csv(
+            table = pacsv.read_csv(
                 pa.py_buffer(view[begin:end]), options, _PARSE, _convert_options(header)
             )
         except pa.ArrowInvalid:
             return None
+        # Coordinates are converted here, on this thread; _convert checks what fails.
+        numbers: dict[str, Any] = {}
+        for column in _COORDINATES:
+            try:
+                numbers[column] = pc.cast(table[column], pa.float64())
+            except pa.ArrowInvalid:
+                numbers[column] = None
+        return table, numbers
 
     with ThreadPoolExecutor(max_workers=pieces) as pool:
-        tables = list(pool.map(read, range(pieces)))
-    if any(t is None for t in tables):
+        results = [r for r in pool.map(read, range(pieces)) if r is not None]
+    if len(results) < pieces:
         return None
+    tables = [table for table, _ in results]
+    for column in _COORDINATES:
+        converted = [numbers[column] for _, numbers in results]
+        if all(c is not None for c in converted):
+            position = tables[0].schema.get_field_index(column)
+            tables = [
+                t.set_column(position, column, c) for t, c in zip(tables, converted, strict=True)
+            ]
     return pa.concat_tables(tables).unify_dictionaries()
 
 
@@ -282,10 +299,10 @@ def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
         )  # fmt: skip
 
     coords = {}
-    for column, (low, high) in (("Longitude", LON_RANGE), ("Latitude", LAT_RANGE)):
+    for column, (low, high) in zip(_COORDINATES, (LON_RANGE, LAT_RANGE), strict=True):
         raw = table[column]
         try:
-            values = pc.cast(raw, pa.float64())
+            values = raw if raw.type == pa.float64() else pc.cast(raw, pa.float64())
         except pa.ArrowInvalid:
             bad = _first_bad(pc.invert(pc.match_substring_regex(raw, NUMBER_PATTERN)))
             if bad is None:
