@@ -192,8 +192,8 @@ def _read_in_pieces(raw: bytes | mmap.mmap, start: int, header: list[str]) -> pa
     Line ends are record ends only when no value is quoted: a file with a quote character,
     or one Arrow cannot read, is left to ``_read`` (same table, same errors).
     """
-    pieces = os.cpu_count() or 1
     size = len(raw)
+    pieces = min(os.cpu_count() or 1, size // _BLOCK)  # a block or more each
     body = raw.find(b"\n", start) + 1  # after the header
     if pieces < 2 or size < PIECES_FROM_BYTES or body == 0:
         return None

@@ -273,6 +273,7 @@ def test_a_file_read_in_pieces_gives_the_same_table_and_errors(
     from saferplan.crime.importers import police_uk
 
     monkeypatch.setattr(police_uk, "PIECES_FROM_BYTES", 1)
+    monkeypatch.setattr(police_uk, "_BLOCK", 4096)
     monkeypatch.setattr(police_uk.os, "cpu_count", lambda: 3)
     rows = [GOOD.replace("abc123", f"id{i}") if i % 3 else ASB for i in range(300)]
     text = "\ufeff" + "\r\n".join([HEADER, *rows]) + "\r\n"
