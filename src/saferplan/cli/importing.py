@@ -89,6 +89,9 @@ def _import(
     # An import does no linear algebra, but numpy (loaded by pyarrow) starts OpenBLAS's
     # threads, which spin for ~0.08 s of the CPU time the parse needs.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from saferplan.datastore.sources import read_ahead
+
+    read_ahead(files)  # the files are hashed while pyarrow and Django load
     from saferplan.datastore.importing import run_import
     from saferplan.site.bootstrap import setup_django
 
