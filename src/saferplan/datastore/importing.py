@@ -94,52 +94,32 @@ def run_import(
     user: str | None = None,
     progress: ProgressCallback | None = None,
     warehouse: Warehouse | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> ImportOutcome:
     """Import every file under ``paths`` as ``kind``: all of them, or (on any error) none.
 
     A file whose content (SHA-256) was imported before as the same kind is skipped, so
-    running the same import twice changes nothing. Requires Django to be set up.
+    running the same import twice changes nothing. Requires Django to be set up, or
+    ``prepare`` to set it up: it then runs in a worker thread while the first file is hashed
+    and parsed (a command's start-up overlaps the work), and the database is only used once
+    it has returned. Should both fail, its error is the one raised, as if it had run first.
     """
+    user = user or _os_user()
+    with ThreadPoolExecutor(max_workers=2) as workers:
+        ready = workers.submit(prepare or (lambda: None))
+        try:
+            outcome, parsed = _parse_all(kind, paths, options, progress, workers, ready.result)
+            ready.result()
+        except BaseException:
+            ready.result()
+            raise
+    wh = warehouse or Warehouse()
+    if not parsed:
+        return outcome
+
     from django.db import transaction
 
     from saferplan.datastore.models import ImportRecord
-
-    registry = importers()
-    if kind not in registry:
-        raise SaferplanError(
-            f"unknown import kind '{kind}'", hint=f"Choose one of: {', '.join(registry)}."
-        )
-    importer = registry[kind]()
-    options = options or {}
-    user = user or _os_user()
-    report = progress or (lambda n: None)
-    wh = warehouse or Warehouse()
-    outcome = ImportOutcome()
-
-    parsed: list[tuple[SourceFile, ParsedSource, datetime, datetime]] = []
-    seen: set[str] = set()
-    with ThreadPoolExecutor(max_workers=1) as hasher:
-        for source in expand_sources(paths, importer.suffixes):
-            # Hashing a large file takes as long as parsing it and releases the GIL, so the
-            # two run side by side; a file found to be imported already is then dropped.
-            digest_job = hasher.submit(lambda s=source: s.sha256)  # type: ignore[misc]
-            early: ParsedSource | None = None
-            started = datetime.now(UTC)
-            if source.size >= CONCURRENT_HASH_BYTES:
-                early = importer.parse(source, options, report)
-            digest = digest_job.result()
-            earlier = ImportRecord.objects.filter(kind=kind, sha256=digest).first()
-            if earlier is not None or digest in seen:
-                outcome.skipped.append((source.display_name, earlier))
-                if early is None:
-                    report(source.size)
-                continue
-            seen.add(digest)
-            result = early or importer.parse(source, options, report)
-            parsed.append((source, result, started, datetime.now(UTC)))
-
-    if not parsed:
-        return outcome
 
     with wh.lock():
         publication = wh.begin()
@@ -177,6 +157,50 @@ def run_import(
         finally:
             publication.cleanup()
     return outcome
+
+
+def _parse_all(
+    kind: str,
+    paths: Iterable[Path | str],
+    options: Mapping[str, Any] | None,
+    progress: ProgressCallback | None,
+    workers: ThreadPoolExecutor,
+    wait_ready: Callable[[], object],
+) -> tuple[ImportOutcome, list[tuple[SourceFile, ParsedSource, datetime, datetime]]]:
+    """Hash and parse every file not imported before (``wait_ready`` before any query)."""
+    registry = importers()
+    if kind not in registry:
+        raise SaferplanError(
+            f"unknown import kind '{kind}'", hint=f"Choose one of: {', '.join(registry)}."
+        )
+    importer = registry[kind]()
+    options = options or {}
+    report = progress or (lambda n: None)
+    outcome = ImportOutcome()
+    parsed: list[tuple[SourceFile, ParsedSource, datetime, datetime]] = []
+    seen: set[str] = set()
+    for source in expand_sources(paths, importer.suffixes):
+        # Hashing a large file takes as long as parsing it and releases the GIL, so the
+        # two run side by side; a file found to be imported already is then dropped.
+        digest_job = workers.submit(lambda s=source: s.sha256)  # type: ignore[misc]
+        early: ParsedSource | None = None
+        started = datetime.now(UTC)
+        if source.size >= CONCURRENT_HASH_BYTES:
+            early = importer.parse(source, options, report)
+        digest = digest_job.result()
+        wait_ready()
+        from saferplan.datastore.models import ImportRecord
+
+        earlier = ImportRecord.objects.filter(kind=kind, sha256=digest).first()
+        if earlier is not None or digest in seen:
+            outcome.skipped.append((source.display_name, earlier))
+            if early is None:
+                report(source.size)
+            continue
+        seen.add(digest)
+        result = early or importer.parse(source, options, report)
+        parsed.append((source, result, started, datetime.now(UTC)))
+    return outcome, parsed
 
 
 def _os_user() -> str:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import mmap
+import threading
 import zipfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -26,9 +28,13 @@ class SourceFile:
     name: str
     data: bytes | mmap.mmap = field(repr=False)  # large files are memory-mapped, not copied
     container: str | None = None
+    # The digest, when read_ahead started computing it before the import began.
+    digest_ahead: Future[str] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def sha256(self) -> str:
+        if self.digest_ahead is not None:
+            return self.digest_ahead.result()
         return hashlib.sha256(self.data).hexdigest()
 
     @property
@@ -68,10 +74,42 @@ def expand_sources(
         elif path.suffix.lower() == ".zip" and ".zip" not in suffixes:
             yield from _zip_members(path, suffixes)
         else:
-            yield SourceFile(name=str(path), data=_file_bytes(path))
+            ahead = _AHEAD.pop(str(path), None)
+            yield ahead or SourceFile(name=str(path), data=_file_bytes(path))
 
 
 MAP_THRESHOLD = 16 << 20
+
+_AHEAD: dict[str, SourceFile] = {}
+
+
+def read_ahead(paths: Iterable[Path | str]) -> None:
+    """Map the large files among ``paths`` and start hashing each on a background thread.
+
+    For a command about to import them: hashing releases the GIL, so it runs while the
+    command is still loading its libraries; expand_sources then yields these very sources
+    (the same bytes, their digest computed or on its way). Folders and archives are left.
+    """
+    for raw in paths:
+        path = Path(raw)
+        try:
+            if not path.is_file() or path.suffix.lower() == ".zip":
+                continue
+            if path.stat().st_size < MAP_THRESHOLD:
+                continue
+            data = _file_bytes(path)
+        except OSError:
+            continue  # expand_sources reports it, as for any file
+        digest: Future[str] = Future()
+
+        def compute(data: bytes | mmap.mmap = data, digest: Future[str] = digest) -> None:
+            try:
+                digest.set_result(hashlib.sha256(data).hexdigest())
+            except BaseException as exc:  # handed to whoever asks for the digest
+                digest.set_exception(exc)
+
+        threading.Thread(target=compute, name="sha256", daemon=True).start()
+        _AHEAD[str(path)] = SourceFile(name=str(path), data=data, digest_ahead=digest)
 
 
 def _file_bytes(path: Path) -> bytes | mmap.mmap:

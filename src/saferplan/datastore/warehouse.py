@@ -19,16 +19,19 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from saferplan import config
+from saferplan.datastore import arrays
 from saferplan.datastore.errors import SaferplanError
 from saferplan.datastore.tables import TABLES
+
+if TYPE_CHECKING:
+    import duckdb
 
 CATALOG_VERSION = 1
 _DUCKDB_TYPES = {
@@ -91,6 +94,8 @@ class Warehouse:
         ``<table>_all`` holds every imported row; ``<table>`` keeps, for each partition key,
         only the rows of the newest import covering it.
         """
+        import duckdb  # not at module level: an import never queries, and it costs ~25 ms
+
         con = duckdb.connect(":memory:")
         entries = self.entries()
         for name, spec in TABLES.items():
@@ -142,9 +147,10 @@ class Warehouse:
         for part in staged:
             spec = TABLES[part.table]
             data = part.data.append_column(
-                "import_id", pa.array([import_id] * part.data.num_rows, pa.int64())
+                "import_id", arrays.constant_int64(import_id, part.data.num_rows)
             )
-            data = data.select(spec.schema.names).cast(spec.schema)
+            data = data.select(spec.schema.names)
+            data = data.cast(_storage_schema(spec.schema, data.schema))
             dictionary = [
                 f.name
                 for f in spec.schema
@@ -163,7 +169,17 @@ class Warehouse:
             path, _, chunk, dictionary = job
             path.parent.mkdir(parents=True, exist_ok=True)
             pq.write_table(
-                chunk, path, compression="zstd", compression_level=1, use_dictionary=dictionary
+                chunk,
+                path,
+                compression="zstd",
+                compression_level=1,
+                use_dictionary=dictionary,
+                # Statistics are gathered per batch of values: fewer, larger batches cost
+                # less (a dictionary column's are computed from its referenced values).
+                write_batch_size=64 << 10,
+                # The Parquet schema alone reads back as the table's schema; a stored Arrow
+                # schema would make dictionary-encoded input read back as dictionaries.
+                store_schema=False,
             )
 
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
@@ -230,6 +246,24 @@ class Publication:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _storage_schema(schema: pa.Schema, data: pa.Schema) -> pa.Schema:
+    """``schema``, but string columns an importer gave as dictionaries stay dictionaries.
+
+    The Parquet writer stores an Arrow dictionary as it is, where plain strings would be
+    hashed value by value, and the file's column type (string) is the same either way.
+    """
+    fields = []
+    for f in schema:
+        given = data.field(f.name).type
+        keep = (
+            pa.types.is_string(f.type)
+            and pa.types.is_dictionary(given)
+            and pa.types.is_string(given.value_type)
+        )
+        fields.append(f.with_type(pa.dictionary(given.index_type, f.type)) if keep else f)
+    return pa.schema(fields, metadata=schema.metadata)
 
 
 def _sql_string(value: str) -> str:

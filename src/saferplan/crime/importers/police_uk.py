@@ -6,8 +6,11 @@ imports in seconds; the exact line of a bad value is only looked up when there i
 
 from __future__ import annotations
 
+import mmap
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any, ClassVar
 
@@ -16,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from saferplan.crime.importers import csvcheck
+from saferplan.datastore import arrays
 from saferplan.datastore.errors import InputError
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register
 from saferplan.datastore.sources import UTF8_BOM, SourceFile, is_blank
@@ -49,6 +53,8 @@ TARGET = {
 # Generous bounds for England, Wales, Scotland and Northern Ireland.
 LON_RANGE = (-8.7, 1.9)
 LAT_RANGE = (49.8, 61.0)
+# Files at least this large are read in pieces, one per core (see _read_in_pieces).
+PIECES_FROM_BYTES = 16 << 20
 NUMBER_PATTERN = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
 LSOA_RE = re.compile(r"^[EW]01\d{6}$")
 
@@ -70,7 +76,9 @@ class PoliceUkImporter:
         csvcheck.check_header(name, header, COLUMNS)
         extra = [c for c in header if c not in COLUMNS]
         try:
-            table = _read(name, data, header)
+            table = _read_in_pieces(source.data, source.size - len(data), header)
+            if table is None:
+                table = _read(name, data, header)
         except _NotUtf8:
             # Arrow checks UTF-8 as it parses; only a file that fails is re-read as cp1252.
             data, encoding = _as_windows_1252(data), "windows-1252"
@@ -84,7 +92,7 @@ class PoliceUkImporter:
         text_for_errors = _LazyText(data)
         out = _convert(name, table, text_for_errors)
         notes: dict[str, Any] = {
-            "months": sorted({str(m)[:7] for m in pc.unique(out["month"]).to_pylist()})
+            "months": sorted(_values(table["Month"]))  # distinct, each checked YYYY-MM
         }
         if extra:
             notes["ignored_columns"] = extra
@@ -138,32 +146,108 @@ def _as_windows_1252(data: bytes) -> bytes:
     return bytes(data).decode("cp1252", errors="replace").encode("utf-8")
 
 
-def _read(name: str, data: bytes, header: list[str]) -> pa.Table:
-    read = pacsv.ReadOptions(use_threads=True, block_size=8 << 20)
-    parse = pacsv.ParseOptions(newlines_in_values=False)
-    convert = pacsv.ConvertOptions(
-        column_types={c: pa.string() for c in header},
+# Columns with few distinct values are read as Arrow dictionaries: each distinct value is
+# checked once, and the Parquet writer stores the dictionaries without hashing every row.
+_FREE_TEXT = {"Crime ID", "Longitude", "Latitude"}
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
+_COORDINATES = ("Longitude", "Latitude")
+
+
+def _convert_options(header: list[str]) -> pacsv.ConvertOptions:
+    return pacsv.ConvertOptions(
+        column_types={
+            c: _DICTIONARY if c in COLUMNS and c not in _FREE_TEXT else pa.string() for c in header
+        },
         strings_can_be_null=True,
         null_values=[""],
         quoted_strings_can_be_null=True,
         include_columns=COLUMNS,
     )
+
+
+_PARSE = pacsv.ParseOptions(newlines_in_values=False)
+_BLOCK = 8 << 20
+
+
+def _read(name: str, data: bytes, header: list[str]) -> pa.Table:
+    read = pacsv.ReadOptions(use_threads=True, block_size=_BLOCK)
     try:
-        return pacsv.read_csv(pa.py_buffer(data), read, parse, convert)
+        table = pacsv.read_csv(pa.py_buffer(data), read, _PARSE, _convert_options(header))
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc):
             raise _NotUtf8 from exc
         text = _decode(data)
         csvcheck.find_ragged_record(name, text, len(header))
         raise InputError(name, f"the file cannot be read as CSV ({exc})") from exc
+    # One dictionary per column rather than one per block, in order of first appearance.
+    return table.unify_dictionaries()
+
+
+def _read_in_pieces(raw: bytes | mmap.mmap, start: int, header: list[str]) -> pa.Table | None:
+    """A large file read as one piece per core, each on its own thread; None if it cannot be.
+
+    Arrow's multi-threaded reader parses blocks well ahead of converting them, so it holds
+    twice the memory of single-threaded readers, and fresh memory costs a process page
+    faults and zeroing as it is touched (about as much as the parse, for two million rows).
+    Line ends are record ends only when no value is quoted: a file with a quote character,
+    or one Arrow cannot read, is left to ``_read`` (same table, same errors).
+    """
+    size = len(raw)
+    pieces = min(os.cpu_count() or 1, size // _BLOCK)  # a block or more each
+    body = raw.find(b"\n", start) + 1  # after the header
+    if pieces < 2 or size < PIECES_FROM_BYTES or body == 0:
+        return None
+    cuts = [start]
+    for i in range(1, pieces):
+        cut = raw.find(b"\n", body + (size - body) * i // pieces) + 1
+        if not cuts[-1] < cut < size:
+            return None
+        cuts.append(cut)
+    cuts.append(size)
+    view = memoryview(raw)
+
+    def read(i: int) -> tuple[pa.Table, dict[str, Any]] | None:
+        begin, end = cuts[i], cuts[i + 1]
+        if raw.find(b'"', begin, end) >= 0:
+            return None
+        # The first piece starts with the header; the others take its names.
+        options = pacsv.ReadOptions(
+            use_threads=False, block_size=_BLOCK, column_names=header if i else None
+        )
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(view[begin:end]), options, _PARSE, _convert_options(header)
+            )
+        except pa.ArrowInvalid:
+            return None
+        # Coordinates are converted here, on this thread; _convert checks what fails.
+        numbers: dict[str, Any] = {}
+        for column in _COORDINATES:
+            try:
+                numbers[column] = pc.cast(table[column], pa.float64())
+            except pa.ArrowInvalid:
+                numbers[column] = None
+        return table, numbers
+
+    with ThreadPoolExecutor(max_workers=pieces) as pool:
+        results = [r for r in pool.map(read, range(pieces)) if r is not None]
+    if len(results) < pieces:
+        return None
+    tables = [table for table, _ in results]
+    for column in _COORDINATES:
+        converted = [numbers[column] for _, numbers in results]
+        if all(c is not None for c in converted):
+            position = tables[0].schema.get_field_index(column)
+            tables = [
+                t.set_column(position, column, c) for t, c in zip(tables, converted, strict=True)
+            ]
+    return pa.concat_tables(tables).unify_dictionaries()
 
 
 def _first_bad(mask: pa.Array | pa.ChunkedArray) -> int | None:
     """Index of the first true value of ``mask`` (nulls count as false)."""
-    filled = pc.fill_null(mask, False)
-    if not pc.any(filled).as_py():
-        return None
-    return int(pc.index(filled, True).as_py())
+    hits = pc.indices_nonzero(mask)
+    return int(hits[0].as_py()) if len(hits) else None
 
 
 def _fail(
@@ -173,47 +257,52 @@ def _fail(
     raise InputError(name, message, row=row, column=column, hint=hint)
 
 
-def _first_equal(column: pa.ChunkedArray, value: Any) -> int:
-    mask = pc.is_null(column) if value is None else pc.equal(column, value)
-    index = _first_bad(mask)
-    assert index is not None
-    return index
+def _values(column: pa.ChunkedArray) -> list[str]:
+    """The distinct values of a dictionary column (its nulls aside)."""
+    return column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
+
+
+def _first_row_with(column: pa.ChunkedArray, bad: Callable[[str | None], bool]) -> int | None:
+    """The first row of a dictionary column whose value is ``bad``; each value is tested once."""
+    codes = [i for i, value in enumerate(_values(column)) if bad(value)]
+    empty = column.null_count > 0 and bad(None)
+    if not codes and not empty:
+        return None
+    value_set = arrays.int32s(codes)
+    masks = []
+    for chunk in column.chunks:
+        mask = pc.is_in(chunk.indices, value_set=value_set)
+        masks.append(pc.or_(mask, pc.is_null(chunk)) if empty else mask)
+    return _first_bad(pa.chunked_array(masks, pa.bool_()))
 
 
 def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
-    # Low-cardinality columns are checked once per distinct value, not once per row.
+    # Low-cardinality columns are dictionaries: checked once per distinct value, not per row;
+    # a bad value is reported on the first row that holds any bad value.
     month = table["Month"]
-    month_values = pc.unique(month).to_pylist()
-    for value in month_values:
-        if value is None or not csvcheck.MONTH_RE.match(value):
-            shown = "the month is empty" if value is None else f"'{value}' is not a month"
-            _fail(
-                name, text, _first_equal(month, value), "Month",
-                f"{shown} (expected YYYY-MM, e.g. 2018-06)",
-            )  # fmt: skip
-    first_days = pa.array([date(int(v[:4]), int(v[5:7]), 1) for v in month_values], pa.date32())
-    months = pc.take(first_days, pc.index_in(month, pa.array(month_values, pa.string())))
+    bad = _first_row_with(month, lambda v: v is None or not csvcheck.MONTH_RE.match(v))
+    if bad is not None:
+        value = month[bad].as_py()
+        shown = "the month is empty" if value is None else f"'{value}' is not a month"
+        _fail(name, text, bad, "Month", f"{shown} (expected YYYY-MM, e.g. 2018-06)")
 
-    crime_type = table["Crime type"]
-    for value in pc.unique(crime_type).to_pylist():
-        if value is None or not value.strip():
-            _fail(
-                name, text, _first_equal(crime_type, value), "Crime type", "the crime type is empty"
-            )
+    bad = _first_row_with(table["Crime type"], lambda v: v is None or not v.strip())
+    if bad is not None:
+        _fail(name, text, bad, "Crime type", "the crime type is empty")
 
     lsoa = table["LSOA code"]
-    for value in pc.unique(lsoa).to_pylist():
-        if value is not None and not LSOA_RE.match(value):
-            _fail(
-                name, text, _first_equal(lsoa, value), "LSOA code",
-                f"'{value}' is not an LSOA code (e.g. E01002112)",
-            )  # fmt: skip
+    bad = _first_row_with(lsoa, lambda v: v is not None and not LSOA_RE.match(v))
+    if bad is not None:
+        _fail(
+            name, text, bad, "LSOA code",
+            f"'{lsoa[bad].as_py()}' is not an LSOA code (e.g. E01002112)",
+        )  # fmt: skip
 
     coords = {}
-    for column, (low, high) in (("Longitude", LON_RANGE), ("Latitude", LAT_RANGE)):
+    for column, (low, high) in zip(_COORDINATES, (LON_RANGE, LAT_RANGE), strict=True):
         raw = table[column]
         try:
-            values = pc.cast(raw, pa.float64())
+            values = raw if raw.type == pa.float64() else pc.cast(raw, pa.float64())
         except pa.ArrowInvalid:
             bad = _first_bad(pc.invert(pc.match_substring_regex(raw, NUMBER_PATTERN)))
             if bad is None:
@@ -238,9 +327,48 @@ def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
             _fail(name, text, bad, missing, "one coordinate is given without the other")
 
     columns: dict[str, Any] = {target: table[src] for src, target in TARGET.items()}
-    columns["month"] = months
+    columns["month"], columns["partition_key"] = _month_and_partition(
+        table["Month"], table["Falls within"]
+    )
     columns["longitude"] = coords["Longitude"]
     columns["latitude"] = coords["Latitude"]
-    force = pc.fill_null(table["Falls within"], "")
-    columns["partition_key"] = pc.binary_join_element_wise("police-uk", force, month, "|")
     return pa.table(columns)
+
+
+def _month_and_partition(
+    month: pa.ChunkedArray, force: pa.ChunkedArray
+) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
+    """Each row's month (first day) and partition key ``police-uk|<force>|<YYYY-MM>``.
+
+    Both are looked up from the distinct months and (force, month) pairs, not built per row.
+    A row without a force has the key ``police-uk||<YYYY-MM>``.
+    """
+    months = _values(month)  # every one valid: checked before
+    forces = _values(force)
+    epoch = date(1970, 1, 1).toordinal()
+    first_days = arrays.int32s(
+        [date(int(m[:4]), int(m[5:7]), 1).toordinal() - epoch for m in months], pa.date32()
+    )
+    # Pair code: force code (the force's count for no force) times the months, plus month.
+    no_force, width = arrays.int32_scalar(len(forces)), arrays.int32_scalar(len(months))
+    batches = pa.table({"force": force, "month": month}).to_batches()
+    pairs = [
+        pc.add(pc.multiply(pc.coalesce(b["force"].indices, no_force), width), b["month"].indices)
+        for b in batches
+    ]
+    used = sorted(pc.unique(pa.chunked_array(pairs, pa.int32())).to_pylist())
+    position = [0] * ((len(forces) + 1) * len(months))
+    for i, pair in enumerate(used):
+        position[pair] = i
+    names = [*forces, ""]
+    keys = arrays.strings(
+        [f"police-uk|{names[p // len(months)]}|{months[p % len(months)]}" for p in used]
+    )
+    lookup = arrays.int32s(position)
+    return (
+        pa.chunked_array([pc.take(first_days, b["month"].indices) for b in batches], pa.date32()),
+        pa.chunked_array(
+            [pa.DictionaryArray.from_arrays(pc.take(lookup, p), keys) for p in pairs],
+            _DICTIONARY,
+        ),
+    )

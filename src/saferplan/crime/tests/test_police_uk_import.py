@@ -213,3 +213,90 @@ def test_cli_lists_imports_with_provenance(tmp_path: Path) -> None:
         text=True,
     )
     assert "police-uk" in listing.stdout and "1,612" in listing.stdout
+
+
+def test_partition_keys_and_the_stored_schema(warehouse, import_into, tmp_path) -> None:
+    import pyarrow.parquet as pq
+
+    from saferplan.datastore.tables import TABLES
+
+    kent = GOOD.replace("2018-06", "2018-07").replace("Metropolitan Police Service", "Kent Police")
+    no_force = GOOD.replace("Service,Metropolitan Police Service", "Service,")
+    text = f"{HEADER}\n{GOOD}\n{kent}\n{no_force}\n{GOOD}\n"
+    (record,) = import_into("police-uk", write(tmp_path / "p-street.csv", text)).imported
+    (entry,) = warehouse.entries()
+    assert entry.partitions == [
+        "police-uk|Kent Police|2018-07",
+        "police-uk|Metropolitan Police Service|2018-06",
+        "police-uk||2018-06",
+    ]
+    assert record.notes["months"] == ["2018-06", "2018-07"]
+    stored = pq.read_table(warehouse.root / entry.file)
+    assert stored.schema.remove_metadata() == TABLES["police_uk_records"].schema
+    assert stored["partition_key"].to_pylist() == [
+        "police-uk|Metropolitan Police Service|2018-06",
+        "police-uk|Kent Police|2018-07",
+        "police-uk||2018-06",
+        "police-uk|Metropolitan Police Service|2018-06",
+    ]
+    assert [str(m) for m in stored["month"].to_pylist()] == [
+        "2018-06-01", "2018-07-01", "2018-06-01", "2018-06-01"
+    ]  # fmt: skip
+
+
+def test_cli_import_does_not_load_pandas(tmp_path: Path) -> None:
+    # pyarrow loads pandas (~0.1 s) on its first conversion of a Python value.
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SAFERPLAN_DATA"] = str(tmp_path / "data")
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['saferplan', 'import', 'police-uk', {str(HARROW)!r}]\n"
+        "try:\n"
+        "    runpy.run_module('saferplan', run_name='__main__')\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('pandas loaded' if 'pandas' in sys.modules else 'no pandas')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert "Imported" in result.stdout
+    assert result.stdout.strip().endswith("no pandas")
+
+
+def test_a_file_read_in_pieces_gives_the_same_table_and_errors(
+    warehouse, import_into, tmp_path, monkeypatch
+) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from saferplan.crime.importers import police_uk
+
+    monkeypatch.setattr(police_uk, "PIECES_FROM_BYTES", 1)
+    monkeypatch.setattr(police_uk, "_BLOCK", 4096)
+    monkeypatch.setattr(police_uk.os, "cpu_count", lambda: 3)
+    rows = [GOOD.replace("abc123", f"id{i}") if i % 3 else ASB for i in range(300)]
+    text = "\ufeff" + "\r\n".join([HEADER, *rows]) + "\r\n"
+    raw = text.encode("utf-8")
+    header = HEADER.split(",")
+    pieces = police_uk._read_in_pieces(raw, 3, header)
+    whole = police_uk._read("x", raw[3:], header)
+    for column in ("Longitude", "Latitude"):  # converted on the piece threads
+        position = whole.schema.get_field_index(column)
+        whole = whole.set_column(position, column, pc.cast(whole[column], pa.float64()))
+    assert pieces is not None and pieces.equals(whole)
+    quoted = raw.replace(b"On or near Kerry Court", b'"On or near Kerry Court"')
+    assert police_uk._read_in_pieces(quoted, 3, header) is None
+
+    bad = [*rows[:250], GOOD.replace("2018-06", "2018-13"), *rows[250:]]
+    path = write(tmp_path / "late-street.csv", "\n".join([HEADER, *bad]) + "\n")
+    with pytest.raises(InputError) as caught:
+        import_into("police-uk", path)
+    assert (caught.value.row, caught.value.column) == (252, "Month")
+    ragged = [*rows[:280], GOOD + ",extra", *rows[280:]]
+    path = write(tmp_path / "ragged-street.csv", "\n".join([HEADER, *ragged]) + "\n")
+    with pytest.raises(InputError, match="13 fields but the header has 12") as caught:
+        import_into("police-uk", path)
+    assert caught.value.row == 282
+    (record,) = import_into("police-uk", write(tmp_path / "ok-street.csv", text)).imported
+    assert record.rows_kept == 300 and _rows(warehouse) == 300

@@ -193,3 +193,37 @@ def test_unknown_kind_and_missing_files_are_clear(warehouse, db, tmp_path) -> No
         run_import("nope", [tmp_path], warehouse=warehouse)
     with pytest.raises(InputError, match="no such file or folder"):
         run_import("test-codes", [tmp_path / "missing.txt"], warehouse=warehouse)
+
+
+def test_prepare_runs_beside_the_parse_and_its_error_comes_first(warehouse, db, tmp_path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("E01000001\n")
+    calls: list[str] = []
+    outcome = run_import(
+        "test-codes", [good], warehouse=warehouse, prepare=lambda: calls.append("prepared")
+    )
+    assert calls == ["prepared"] and len(outcome.imported) == 1
+
+    def broken() -> None:
+        raise SaferplanError("the database is not reachable")
+
+    bad = tmp_path / "bad.txt"
+    bad.write_text("X\n")
+    for path in (good, bad):
+        with pytest.raises(SaferplanError, match="not reachable"):
+            run_import("test-codes", [path], warehouse=warehouse, prepare=broken)
+    assert ImportRecord.objects.count() == 1
+
+
+def test_read_ahead_hands_over_the_same_bytes_and_digest(tmp_path, monkeypatch) -> None:
+    from saferplan.datastore import sources
+
+    monkeypatch.setattr(sources, "MAP_THRESHOLD", 4)
+    path = tmp_path / "a.txt"
+    path.write_text("E01000001\n")
+    sources.read_ahead([path, tmp_path / "missing.txt", tmp_path])
+    (source,) = sources.expand_sources([path], (".txt",))
+    assert source.digest_ahead is not None
+    assert source.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    (again,) = sources.expand_sources([path], (".txt",))  # handed over once only
+    assert again.digest_ahead is None and again.sha256 == source.sha256
