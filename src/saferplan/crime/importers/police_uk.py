@@ -244,6 +244,14 @@ def _read_in_pieces(raw: bytes | mmap.mmap, start: int, header: list[str]) -> pa
     return pa.concat_tables(tables).unify_dictionaries()
 
 
+def _to_float(raw: Any) -> Any:
+    """Numbers from text; a number padded with spaces (hand-edited files) is still one."""
+    try:
+        return pc.cast(raw, pa.float64())
+    except pa.ArrowInvalid:
+        return pc.cast(pc.utf8_trim_whitespace(raw), pa.float64())
+
+
 def _first_bad(mask: pa.Array | pa.ChunkedArray) -> int | None:
     """Index of the first true value of ``mask`` (nulls count as false)."""
     hits = pc.indices_nonzero(mask)
@@ -302,7 +310,7 @@ def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
     for column, (low, high) in zip(_COORDINATES, (LON_RANGE, LAT_RANGE), strict=True):
         raw = table[column]
         try:
-            values = raw if raw.type == pa.float64() else pc.cast(raw, pa.float64())
+            values = raw if raw.type == pa.float64() else _to_float(raw)
         except pa.ArrowInvalid:
             bad = _first_bad(pc.invert(pc.match_substring_regex(raw, NUMBER_PATTERN)))
             if bad is None:

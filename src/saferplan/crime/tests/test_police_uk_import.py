@@ -300,3 +300,11 @@ def test_a_file_read_in_pieces_gives_the_same_table_and_errors(
     assert caught.value.row == 282
     (record,) = import_into("police-uk", write(tmp_path / "ok-street.csv", text)).imported
     assert record.rows_kept == 300 and _rows(warehouse) == 300
+
+
+def test_space_padded_coordinates_are_numbers(import_into, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A hand-edited file with ' -0.30' is read, not refused or crashed on."""
+    path = tmp_path / "2018-06-metropolitan-street.csv"
+    path.write_text(f"{HEADER}\n{GOOD}\n{GOOD.replace('-0.30', ' -0.30 ')}\n")
+    outcome = import_into("police-uk", path)
+    assert outcome.imported[0].rows_kept == 2
