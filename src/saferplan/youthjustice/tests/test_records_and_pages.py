@@ -232,7 +232,9 @@ def test_optional_tables_may_be_absent(extract: Path) -> None:
         import_extract(extract)
 
 
-def test_excel_workbook_extract_imports_like_the_csv_files(extract: Path, tmp_path: Path) -> None:
+def workbook_of(extract: Path, typed: bool):  # type: ignore[no-untyped-def]
+    """The CSV extract as one workbook, a sheet per table; ``typed``: numbers as numbers,
+    as Excel users type them, rather than text."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -240,10 +242,13 @@ def test_excel_workbook_extract_imports_like_the_csv_files(extract: Path, tmp_pa
     for table in COLUMNS:
         sheet = book.create_sheet(table)
         for row in csv.reader((extract / f"{table}.csv").open(newline="")):
-            # Excel users type numbers and dates as such: store them typed, not as text.
-            sheet.append([int(v) if v.isdigit() else v for v in row])
+            sheet.append([int(v) if typed and v.isdigit() else v for v in row])
+    return book
+
+
+def test_excel_workbook_extract_imports_like_the_csv_files(extract: Path, tmp_path: Path) -> None:
     workbook = tmp_path / "extract.xlsx"
-    book.save(workbook)
+    workbook_of(extract, typed=True).save(workbook)
     summary = import_extract(workbook)
     assert summary["children"] == 120
     out = tmp_path / "exported"
@@ -253,14 +258,7 @@ def test_excel_workbook_extract_imports_like_the_csv_files(extract: Path, tmp_pa
 
 
 def test_bad_workbook_cell_is_named_by_sheet_row_and_column(extract: Path, tmp_path: Path) -> None:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for table in COLUMNS:
-        sheet = book.create_sheet(table)
-        for row in csv.reader((extract / f"{table}.csv").open(newline="")):
-            sheet.append(row)
+    book = workbook_of(extract, typed=False)
     book["offences"]["E3"] = 12  # gravity of the second offence
     workbook = tmp_path / "extract.xlsx"
     book.save(workbook)
