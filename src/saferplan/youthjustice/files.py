@@ -6,8 +6,9 @@ true/false flags; an empty cell means "none" or "not known". ``children``, ``off
 from a case management system that does not record them still imports.
 
 =============  ===========================================================================
-children       child_ref, date_of_birth, sex, ethnicity (ONS 2021 high-level group),
-               home_la
+children       child_ref, date_of_birth (YYYY-MM-DD, or YYYY-MM where only the month
+               and year are held: ages then count from the 1st), sex, ethnicity (ONS
+               2021 high-level group), home_la
 offences       offence_id, child_ref, offence_date, offence_type, gravity (1-8), is_breach
 outcomes       outcome_id, child_ref, outcome_date, outcome_type, offence_id, release_date
                (one row per outcome and linked offence; release_date for custody only)
@@ -49,7 +50,7 @@ from saferplan.youthjustice import records as r
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text | date | int | bool | choice
+    kind: str  # text | date | birth (a date, or a month) | int | bool | choice
     required: bool = True
     choices: tuple[str, ...] = ()
     low: int = 0
@@ -64,7 +65,7 @@ _RISK = r.RISK_LEVELS
 SPEC: dict[str, list[Field]] = {
     "children": [
         Field("child_ref", "text"),
-        Field("date_of_birth", "date"),
+        Field("date_of_birth", "birth"),
         Field("sex", "text"),
         _choice("ethnicity", r.ETHNIC_GROUPS),
         Field("home_la", "text"),
@@ -147,7 +148,7 @@ SPEC: dict[str, list[Field]] = {
 }
 REQUIRED_TABLES = ("children", "offences", "outcomes", "remands")
 COLUMNS = {table: [f.name for f in fields] for table, fields in SPEC.items()}
-DATE_COLUMNS = {f.name for fields in SPEC.values() for f in fields if f.kind == "date"}
+DATE_COLUMNS = {f.name for fields in SPEC.values() for f in fields if f.kind in ("date", "birth")}
 BOOL_COLUMNS = {f.name for fields in SPEC.values() for f in fields if f.kind == "bool"}
 INT_COLUMNS = {f.name for fields in SPEC.values() for f in fields if f.kind == "int"}
 TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
@@ -167,7 +168,15 @@ def check_row(where: str, table: str, row: int, values: dict[str, str]) -> dict[
                 raise InputError(where, f"{f.name} is empty", row=row, column=f.name)
             out[f.name] = None
             continue
-        if f.kind == "date":
+        if f.kind == "birth" and len(text) == 7 and text[4] == "-":
+            try:
+                out[f.name] = date.fromisoformat(text + "-01")
+            except ValueError:
+                raise InputError(
+                    where, f"'{text}' is not a month (expected YYYY-MM)", row=row, column=f.name
+                ) from None
+            out["birth_month_only"] = True
+        elif f.kind in ("date", "birth"):
             try:
                 out[f.name] = date.fromisoformat(text)
             except ValueError:
@@ -195,6 +204,8 @@ def check_row(where: str, table: str, row: int, values: dict[str, str]) -> dict[
             out[f.name] = text
         else:
             out[f.name] = text
+    if table == "children":
+        out.setdefault("birth_month_only", False)
     return out
 
 
@@ -205,9 +216,17 @@ def write_tables(frames: dict[str, pd.DataFrame], folder: Path) -> None:
     for table, columns in COLUMNS.items():
         frame = frames.get(table)
         frame = (empty_table(table) if frame is None else frame)[columns].copy()
+        month_only = (
+            frames[table]["birth_month_only"].fillna(False).astype(bool).to_numpy()
+            if table == "children" and "birth_month_only" in frames[table]
+            else None
+        )
         for column in columns:
             if column in DATE_COLUMNS:
-                frame[column] = pd.to_datetime(frame[column]).dt.strftime("%Y-%m-%d")
+                dates = pd.to_datetime(frame[column])
+                frame[column] = dates.dt.strftime("%Y-%m-%d")
+                if column == "date_of_birth" and month_only is not None:
+                    frame.loc[month_only, column] = dates[month_only].dt.strftime("%Y-%m")
             elif column in BOOL_COLUMNS:
                 frame[column] = frame[column].map({True: "true", False: "false"})
             elif column in INT_COLUMNS:

@@ -24,6 +24,8 @@ def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
 class Child(models.Model):
     reference = models.CharField(max_length=40, unique=True)
     date_of_birth = models.DateField()
+    # Only the month and year are held (date_of_birth is then the 1st of the month).
+    birth_month_only = models.BooleanField(default=False)
     sex = models.CharField(max_length=10)
     ethnicity = models.CharField(max_length=20, choices=[(g, g) for g in ETHNIC_GROUPS])
     home_la = models.CharField(max_length=100)

@@ -240,6 +240,7 @@ def _store(
         children[ref] = Child(
             reference=ref,
             date_of_birth=r["date_of_birth"],
+            birth_month_only=r["birth_month_only"],
             sex=r["sex"],
             ethnicity=r["ethnicity"],
             home_la=r["home_la"],
@@ -404,8 +405,8 @@ def _unique(
             )
 
 
-def _frame(table: str, values: Any) -> pd.DataFrame:
-    frame = pd.DataFrame(list(values), columns=COLUMNS[table])
+def _frame(table: str, values: Any, extra: list[str] | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame(list(values), columns=COLUMNS[table] + (extra or []))
     for column in DATE_COLUMNS & set(frame.columns):
         frame[column] = pd.to_datetime(frame[column])
     return frame
@@ -417,7 +418,10 @@ def tables() -> dict[str, pd.DataFrame]:
     out = {
         "children": _frame(
             "children",
-            Child.objects.values_list("reference", "date_of_birth", "sex", "ethnicity", "home_la"),
+            Child.objects.values_list(
+                "reference", "date_of_birth", "sex", "ethnicity", "home_la", "birth_month_only"
+            ),
+            extra=["birth_month_only"],
         ),
         "offences": _frame(
             "offences",

@@ -23,6 +23,14 @@ from saferplan.youthjustice.synth import generate_cohort
 pytestmark = pytest.mark.django_db
 
 
+def rewrite(path: Path, rows: list[dict[str, str]]) -> None:
+    """Write edited rows back in the extract's CSV format."""
+    with path.open("w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 @pytest.fixture
 def extract(tmp_path: Path) -> Path:
     c = generate_cohort(children=120, seed=5)
@@ -68,11 +76,7 @@ def test_bad_extracts_are_refused_whole(
     path = extract / f"{table}.csv"
     rows = list(csv.DictReader(path.open(newline="")))
     rows[1][column] = value
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue())
+    rewrite(path, rows)
     with pytest.raises(InputError) as caught:
         import_extract(extract)
     assert message in caught.value.problem
@@ -321,3 +325,19 @@ def test_cli_profile_and_population_commands(extract: Path, tmp_path: Path) -> N
     path.write_text("area,year,ethnic_group,population\nHarrow,2021,White,9000\n")
     out = runner.invoke(app, ["youthjustice", "population-by-ethnicity", str(path)])
     assert out.exit_code == 0 and "Imported 1 population figures" in out.output
+
+
+def test_month_and_year_of_birth_round_trip(extract: Path, tmp_path: Path) -> None:
+    path = extract / "children.csv"
+    rows = list(csv.DictReader(path.open(newline="")))
+    rows[0]["date_of_birth"] = rows[0]["date_of_birth"][:7]  # YYYY-MM only
+    rewrite(path, rows)
+    import_extract(extract)
+    child = Child.objects.get(reference=rows[0]["child_ref"])
+    assert child.birth_month_only and child.date_of_birth.day == 1
+    write_tables(tables(), tmp_path / "exported")
+    assert filecmp.cmp(path, tmp_path / "exported" / "children.csv", shallow=False)
+    rows[0]["date_of_birth"] = "2004-13"
+    rewrite(path, rows)
+    with pytest.raises(InputError, match="'2004-13' is not a month"):
+        import_extract(extract)
