@@ -43,15 +43,20 @@ def import_command(
     extract: Annotated[
         Path, typer.Argument(help="Folder of CSV files, or an Excel workbook (.xlsx).")
     ],
+    columns: Annotated[
+        Path | None,
+        typer.Option(help="CSV table,source_column,column: your system's column names."),
+    ] = None,
 ) -> None:
     """Import a case management extract (see the formats in the README): all or nothing."""
     from saferplan.site.bootstrap import setup_django
 
     with friendly_errors():
         setup_django()
-        from saferplan.youthjustice.store import import_extract
+        from saferplan.youthjustice.store import import_extract, read_column_map
 
-        summary = import_extract(extract)
+        mapping = read_column_map(columns) if columns else None
+        summary = import_extract(extract, columns=mapping)
     if summary.already_imported:
         console.print(f"[yellow]Already imported[/] {extract}: nothing changed", highlight=False)
         return

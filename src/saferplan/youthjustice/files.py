@@ -36,6 +36,7 @@ checks below are pure so they are tested without one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -154,6 +155,70 @@ INT_COLUMNS = {f.name for fields in SPEC.values() for f in fields if f.kind == "
 TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
 
 
+def normalise(text: str) -> str:
+    """Case, spaces, hyphens and underscores aside: how vocabularies are matched."""
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+# ONS 2021 census ethnic groups, detailed (19 categories) and as case management systems
+# label the high-level ones, to the high-level groups recorded here.
+_ETHNICITY_WORDS = {
+    "Asian": [
+        "asian", "asian, asian british or asian welsh", "asian or asian british",
+        "bangladeshi", "chinese", "indian", "pakistani", "other asian",
+        "any other asian background",
+    ],
+    "Black": [
+        "black", "black, black british, black welsh, caribbean or african",
+        "black or black british", "african", "caribbean", "other black",
+        "any other black background",
+    ],
+    "Mixed": [
+        "mixed", "mixed or multiple ethnic groups", "white and asian", "white and black african",
+        "white and black caribbean", "other mixed", "other mixed or multiple ethnic groups",
+        "any other mixed background",
+    ],
+    "White": [
+        "white", "english, welsh, scottish, northern irish or british", "white british",
+        "british", "irish", "white irish", "gypsy or irish traveller", "roma", "other white",
+        "any other white background",
+    ],
+    "Other": ["other", "other ethnic group", "any other ethnic group", "arab"],
+    "Not known": [
+        "not known", "unknown", "not stated", "refused", "information not yet obtained",
+        "not recorded",
+    ],
+}  # fmt: skip
+
+
+SYNONYMS: dict[str, dict[str, str]] = {
+    "ethnicity": {normalise(w): group for group, words in _ETHNICITY_WORDS.items() for w in words},
+    "outcome_type": {normalise(o.label): k for k, o in r.OUTCOME_TYPES.items()}
+    | {normalise(k): k for k in r.OUTCOME_TYPES},
+    "status": {normalise(label): k for k, label in r.STATUS_LABELS.items()},
+}
+SYNONYMS["order_type"] = SYNONYMS["outcome_type"]
+for _field in SPEC.values():
+    for _f in _field:
+        if _f.kind == "choice":
+            SYNONYMS.setdefault(_f.name, {}).update({normalise(c): c for c in _f.choices})
+
+
+def vocabulary(column: str, text: str) -> str:
+    """The recorded value for ``text``: itself, or the key its label or synonym stands for.
+
+    "Group: detail" as the 2021 census prints it (e.g. "Asian, Asian British or Asian Welsh:
+    Indian"), or "Group - detail" as many systems do, is matched by its detail, then group.
+    """
+    known = SYNONYMS.get(column, {})
+    parts = re.split(r":| - ", text, maxsplit=1)
+    for candidate in (text, *reversed(parts)):
+        found = known.get(normalise(candidate))
+        if found is not None:
+            return found
+    return text
+
+
 def empty_table(table: str) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[table]})
 
@@ -194,6 +259,7 @@ def check_row(where: str, table: str, row: int, values: dict[str, str]) -> dict[
                 raise InputError(where, f"'{text}' is not true or false", row=row, column=f.name)
             out[f.name] = text.lower() in TRUE
         elif f.kind == "choice":
+            text = vocabulary(f.name, text)
             if text not in f.choices:
                 raise InputError(
                     where,

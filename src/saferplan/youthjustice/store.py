@@ -56,11 +56,45 @@ class ImportSummary:
         return self.counts[table]
 
 
-def _read_csv_file(path: Path, table: str) -> RawTable:
+# {table: {column in the source system's extract: column here}}
+ColumnMap = dict[str, dict[str, str]]
+
+
+def read_column_map(path: Path) -> ColumnMap:
+    """A CSV ``table, source_column, column`` naming this format's column for each of a case
+    management system's, so its extract imports as exported."""
+    text, _ = decoded_text(SourceFile(str(path), path.read_bytes()))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    check_header(str(path), [h.strip() for h in reader.fieldnames or []],
+                 ["table", "source_column", "column"])  # fmt: skip
+    out: ColumnMap = {}
+    for n, raw in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        if row["table"] not in COLUMNS:
+            raise InputError(
+                str(path), f"'{row['table']}' is not a table", row=n, column="table",
+                hint=f"Tables: {', '.join(COLUMNS)}.",
+            )  # fmt: skip
+        if row["column"] not in COLUMNS[row["table"]]:
+            raise InputError(
+                str(path), f"'{row['column']}' is not a column of {row['table']}", row=n,
+                column="column", hint=f"Columns: {', '.join(COLUMNS[row['table']])}.",
+            )  # fmt: skip
+        out.setdefault(row["table"], {})[row["source_column"]] = row["column"]
+    return out
+
+
+def _renamed(header: list[str], table: str, columns: ColumnMap) -> list[str]:
+    mapping = columns.get(table, {})
+    return [mapping.get(h, h) for h in header]
+
+
+def _read_csv_file(path: Path, table: str, columns: ColumnMap) -> RawTable:
     data = path.read_bytes()
     text, _ = decoded_text(SourceFile(str(path), data))
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    check_header(str(path), [h.strip() for h in reader.fieldnames or []], COLUMNS[table])
+    reader.fieldnames = _renamed([h.strip() for h in reader.fieldnames or []], table, columns)
+    check_header(str(path), reader.fieldnames, COLUMNS[table])
     rows = [
         (n, {k.strip(): (v or "").strip() for k, v in row.items() if k})
         for n, row in enumerate(reader, start=2)
@@ -82,7 +116,7 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_workbook(path: Path) -> dict[str, RawTable]:
+def _read_workbook(path: Path, columns: ColumnMap) -> dict[str, RawTable]:
     from openpyxl import load_workbook
 
     data = path.read_bytes()
@@ -92,12 +126,13 @@ def _read_workbook(path: Path) -> dict[str, RawTable]:
     except Exception as exc:  # openpyxl raises several kinds for a file that is not xlsx
         raise InputError(str(path), f"cannot be read as an Excel workbook ({exc})") from None
     out: dict[str, RawTable] = {}
+    sheets = {name.strip().lower(): name for name in book.sheetnames}
     for table in COLUMNS:
-        if table not in book.sheetnames:
+        if table not in sheets:
             continue
-        where = f"{path} [sheet {table}]"
-        rows = book[table].iter_rows(values_only=True)
-        header = [_cell(h) for h in next(rows, ())]
+        where = f"{path} [sheet {sheets[table]}]"
+        rows = book[sheets[table]].iter_rows(values_only=True)
+        header = _renamed([_cell(h) for h in next(rows, ())], table, columns)
         check_header(where, header, COLUMNS[table])
         body = []
         for n, values in enumerate(rows, start=2):
@@ -109,17 +144,22 @@ def _read_workbook(path: Path) -> dict[str, RawTable]:
     return out
 
 
-def read_extract(path: Path) -> dict[str, RawTable]:
+def _csv_files(folder: Path) -> dict[str, Path]:
+    """Each table's file in the folder, whatever the case of its name (Offences.CSV)."""
+    found = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+    return {t: found[f"{t}.csv"] for t in COLUMNS if f"{t}.csv" in found}
+
+
+def read_extract(path: Path, columns: ColumnMap | None = None) -> dict[str, RawTable]:
     """Every table of the extract, as text rows with their line (or sheet row) numbers."""
+    columns = columns or {}
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         if not path.is_file():
             raise InputError(str(path), "no such workbook")
-        tables = _read_workbook(path)
+        tables = _read_workbook(path, columns)
     elif path.is_dir():
         tables = {
-            table: _read_csv_file(path / f"{table}.csv", table)
-            for table in COLUMNS
-            if (path / f"{table}.csv").exists()
+            table: _read_csv_file(file, table, columns) for table, file in _csv_files(path).items()
         }
     else:
         raise InputError(
@@ -145,12 +185,18 @@ def _extract_digest(raw: dict[str, RawTable]) -> str:
 
 
 @transaction.atomic
-def import_extract(path: Path, user: str | None = None) -> ImportSummary:
-    """Import a case management extract: every table and row, or (on any error) nothing."""
+def import_extract(
+    path: Path, user: str | None = None, columns: ColumnMap | None = None
+) -> ImportSummary:
+    """Import a case management extract: every table and row, or (on any error) nothing.
+
+    ``columns`` renames a source system's columns to this format's (see
+    :func:`read_column_map`).
+    """
     from saferplan.datastore.models import ImportRecord
 
     started = datetime.now(UTC)
-    raw = read_extract(path)
+    raw = read_extract(path, columns)
     digest = _extract_digest(raw)
     if ImportRecord.objects.filter(kind=IMPORT_KIND, sha256=digest).exists():
         return ImportSummary({t: 0 for t in raw}, already_imported=True)
@@ -175,7 +221,7 @@ def import_extract(path: Path, user: str | None = None) -> ImportSummary:
 def _files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
-    return [path / f"{t}.csv" for t in COLUMNS if (path / f"{t}.csv").exists()]
+    return list(_csv_files(path).values())
 
 
 def _os_user() -> str:

@@ -341,3 +341,48 @@ def test_month_and_year_of_birth_round_trip(extract: Path, tmp_path: Path) -> No
     rewrite(path, rows)
     with pytest.raises(InputError, match="'2004-13' is not a month"):
         import_extract(extract)
+
+
+def test_labels_and_detailed_ethnic_groups_are_understood(extract: Path) -> None:
+    children = list(csv.DictReader((extract / "children.csv").open(newline="")))
+    children[0]["ethnicity"] = "Asian, Asian British or Asian Welsh: Indian"
+    children[1]["ethnicity"] = "Mixed - White and Black Caribbean"
+    children[2]["ethnicity"] = "not stated"
+    rewrite(extract / "children.csv", children)
+    outcomes = list(csv.DictReader((extract / "outcomes.csv").open(newline="")))
+    outcomes[0]["outcome_type"] = "Youth Conditional Caution"
+    rewrite(extract / "outcomes.csv", outcomes)
+    import_extract(extract)
+    stored = dict(Child.objects.values_list("reference", "ethnicity"))
+    assert [stored[c["child_ref"]] for c in children[:3]] == ["Asian", "Mixed", "Not known"]
+    first = Outcome.objects.get(external_id=outcomes[0]["outcome_id"])
+    assert first.outcome_type == "youth_conditional_caution"
+
+
+def test_a_systems_own_column_and_file_names_import_through_a_column_map(
+    extract: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from saferplan.cli.main import app
+
+    text = (extract / "offences.csv").read_text()
+    (extract / "offences.csv").unlink()
+    (extract / "Offences.CSV").write_text(
+        text.replace("offence_date", "Offence Date").replace("gravity", "Gravity Score", 1)
+    )
+    runner = CliRunner()
+    refused = runner.invoke(app, ["youthjustice", "import", str(extract)])
+    assert refused.exit_code != 0 and "Offences.CSV" in refused.output
+    assert "missing column" in refused.output or "renamed" in refused.output
+    mapping = tmp_path / "columns.csv"
+    mapping.write_text(
+        "table,source_column,column\n"
+        "offences,Offence Date,offence_date\noffences,Gravity Score,gravity\n"
+    )
+    done = runner.invoke(app, ["youthjustice", "import", str(extract), "--columns", str(mapping)])
+    assert done.exit_code == 0, done.output
+    assert Child.objects.count() == 120
+    mapping.write_text("table,source_column,column\noffences,Date,committed_on\n")
+    bad = runner.invoke(app, ["youthjustice", "import", str(extract), "--columns", str(mapping)])
+    assert bad.exit_code != 0 and "'committed_on' is not a column of offences" in bad.output
