@@ -33,7 +33,7 @@ def test_dashboard_charts_render_and_the_period_can_be_changed(
     for i in range(4):
         assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0")
     page.screenshot(path=str(artifacts / "youth-justice-dashboard.png"), full_page=True)
-    page.get_by_label("Period").fill("2018-19")
+    page.get_by_label("Period", exact=True).fill("2018-19")
     page.get_by_role("button", name="Show").click()
     assert "2018/19" in page.locator("h1").inner_text() or "2018-19" in page.url
     with page.expect_download() as download:
