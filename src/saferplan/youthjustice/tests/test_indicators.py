@@ -4,6 +4,7 @@ simple implementation over thousands of generated cohorts."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pandas as pd
 import pytest
@@ -277,3 +278,30 @@ def test_tracker_month_by_month() -> None:
         (D(2018, 9, 30), 2, 1, 2),  # A's July offence proven 15 September
     ]  # October is not over on the 5th
     assert months[2].rate_so_far == 50.0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), children=st.integers(5, 60), start_offset=st.integers(0, 900))
+def test_tracker_once_follow_up_is_over_equals_the_cohort(
+    seed: int, children: int, start_offset: int
+) -> None:
+    """With every outcome known, the tracker is the final cohort; month by month it only
+    grows, and its last month holds the final figures."""
+    c = generate_cohort(children=children, seed=seed)
+    start = date(2016, 4, 1) + timedelta(days=start_offset)
+    end = start + timedelta(days=90)
+    later = date(2030, 1, 1)
+    final = ind.reoffending_cohort(c.children, c.offences, c.outcomes, start, end)
+    tracked = ind.live_tracker(c.children, c.offences, c.outcomes, start, end, later)
+    assert dict(zip(tracked["child_ref"], tracked["reoffences"], strict=True)) == dict(
+        zip(final["child_ref"], final["reoffences"], strict=True)
+    )
+    assert tracked["follow_up_complete"].all()
+    months = ind.tracker_by_month(c.children, c.offences, c.outcomes, start, end, later)
+    for a, b in pairwise(months):
+        assert a.cohort_so_far <= b.cohort_so_far
+        assert a.reoffenders_so_far <= b.reoffenders_so_far <= b.cohort_so_far
+    last = months[-1]
+    assert last.cohort_so_far == len(final)
+    assert last.reoffenders_so_far == int((final["reoffences"] > 0).sum())
+    assert last.reoffences_so_far == int(final["reoffences"].sum())
