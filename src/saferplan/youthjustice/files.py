@@ -22,7 +22,8 @@ orders         order_id, child_ref, outcome_id, order_type, start_date, end_date
                completed, accommodation_start, accommodation_end (suitable, unsuitable),
                ete_hours_start, ete_hours_end (hours a week), send (none, identified,
                ehcp), mental_health, substance_misuse (not_screened, no_need,
-               need_unmet, need_supported)
+               need_unmet, need_supported), ete_provision_start, ete_provision_end
+               (school, alternative_provision, college, training, employment, none)
 interventions  intervention_id, child_ref, order_id, intervention_type, start_date,
                end_date, completed
 victims        victim_ref, offence_id, contacted, rj_offered, rj_participated, satisfied
@@ -123,6 +124,8 @@ SPEC: dict[str, list[Field]] = {
         _choice("send", r.SEND_LEVELS, required=False),
         _choice("mental_health", r.NEED_LEVELS, required=False),
         _choice("substance_misuse", r.NEED_LEVELS, required=False),
+        _choice("ete_provision_start", r.ETE_PROVISION, required=False),
+        _choice("ete_provision_end", r.ETE_PROVISION, required=False),
     ],
     "interventions": [
         Field("intervention_id", "text"),

@@ -39,6 +39,7 @@ import pandas as pd
 
 from saferplan.youthjustice.indicators import Indicator, _ratio, age_at, member
 from saferplan.youthjustice.records import (
+    ETE_PROVISION,
     INTERVENTION_LEVELS,
     INTERVENTION_TYPES,
     OUT_OF_COURT_TYPES,
@@ -327,6 +328,14 @@ def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Pro
     add(
         "NEET at 16-17 (latest order's start)",
         pd.Series({"NEET": int(neet.sum()), "In ETE": int((~neet).sum())}),
+    )
+    latest = tables["orders"]
+    latest = latest[member(latest["child_ref"], refs) & latest["ete_provision_start"].notna()]
+    latest = latest.sort_values("start_date").drop_duplicates("child_ref", keep="last")
+    add(
+        "ETE provision (latest order's start)",
+        latest["ete_provision_start"].value_counts(),
+        [p for p in ETE_PROVISION if p in set(latest["ete_provision_start"])],
     )
 
     interventions = tables["interventions"]

@@ -6,6 +6,7 @@ from django.db import models
 
 from saferplan.youthjustice.records import (
     ACCOMMODATION,
+    ETE_PROVISION,
     ETHNIC_GROUPS,
     INTERVENTION_LEVELS,
     INTERVENTION_TYPES,
@@ -122,6 +123,10 @@ class Order(models.Model):
     send = models.CharField(max_length=12, blank=True, choices=_choices(SEND_LEVELS))
     mental_health = models.CharField(max_length=14, blank=True, choices=_choices(NEED_LEVELS))
     substance_misuse = models.CharField(max_length=14, blank=True, choices=_choices(NEED_LEVELS))
+    ete_provision_start = models.CharField(
+        max_length=24, blank=True, choices=_choices(ETE_PROVISION)
+    )
+    ete_provision_end = models.CharField(max_length=24, blank=True, choices=_choices(ETE_PROVISION))
 
     def __str__(self) -> str:
         return f"{self.external_id} ({self.order_type})"

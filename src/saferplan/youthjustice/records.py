@@ -74,6 +74,7 @@ STATUS_LABELS = {
     "early_help": "Early help",
 }
 ACCOMMODATION = ("suitable", "unsuitable")
+ETE_PROVISION = ("school", "alternative_provision", "college", "training", "employment", "none")
 SEND_LEVELS = ("none", "identified", "ehcp")  # ehcp: a formal plan (EHCP)
 # Mental health and substance misuse: screened? need? receiving support for it?
 NEED_LEVELS = ("not_screened", "no_need", "need_unmet", "need_supported")

@@ -422,6 +422,8 @@ def _store(
 
 _ORDER_FIELDS = COLUMNS["orders"][3:]
 _TEXT_CHOICES = {
+    "ete_provision_start",
+    "ete_provision_end",
     "accommodation_start",
     "accommodation_end",
     "send",

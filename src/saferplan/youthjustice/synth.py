@@ -263,6 +263,13 @@ def _orders(
         )
     )
     needs = ("not_screened", "no_need", "need_unmet", "need_supported")
+    # Where the hours are: school or alternative provision below 16; college, training or
+    # work at 16-17 (the provision is kept when only the hours change).
+    provision = np.where(
+        school_age,
+        _pick(rng, ("school", "alternative_provision"), (80, 20), n),
+        _pick(rng, ("college", "training", "employment"), (60, 25, 15), n),
+    )
 
     def when_closed(values: np.ndarray) -> np.ndarray:
         return _none_unless(closed, values)
@@ -283,6 +290,8 @@ def _orders(
             "send": o["child_ref"].map(send_by_child).to_numpy(),
             "mental_health": _pick(rng, needs, (8, 47, 12, 33), n),
             "substance_misuse": _pick(rng, needs, (8, 57, 10, 25), n),
+            "ete_provision_start": np.where(hours_start > 0, provision, "none"),
+            "ete_provision_end": when_closed(np.where(hours_end > 0, provision, "none")),
         }
     )
 

@@ -80,7 +80,7 @@ def records() -> dict[str, pd.DataFrame]:
             "orders",
             [
                 # order, child, outcome, type, start, end, completed, accommodation start/end,
-                # ETE hours start/end, SEND, mental health, substance misuse
+                # ETE hours start/end, SEND, mental health, substance misuse, ETE provision start/end
                 (
                     "O1",
                     "A",
@@ -96,6 +96,8 @@ def records() -> dict[str, pd.DataFrame]:
                     "identified",
                     "need_supported",
                     "no_need",
+                    "school",
+                    "school",
                 ),
                 (
                     "O2",
@@ -112,6 +114,8 @@ def records() -> dict[str, pd.DataFrame]:
                     "ehcp",
                     "need_unmet",
                     "not_screened",
+                    "none",
+                    "college",
                 ),
                 (
                     "O3",
@@ -128,8 +132,27 @@ def records() -> dict[str, pd.DataFrame]:
                     "none",
                     "no_need",
                     "need_supported",
+                    "college",
+                    n,
                 ),
-                ("O4", "A", n, "triage", D(2019, 1, 1), D(2019, 3, 31), False, n, n, n, n, n, n, n),
+                (
+                    "O4",
+                    "A",
+                    n,
+                    "triage",
+                    D(2019, 1, 1),
+                    D(2019, 3, 31),
+                    False,
+                    n,
+                    n,
+                    n,
+                    n,
+                    n,
+                    n,
+                    n,
+                    n,
+                    n,
+                ),
                 (
                     "O5",
                     "B",
@@ -145,6 +168,8 @@ def records() -> dict[str, pd.DataFrame]:
                     "none",
                     "need_unmet",
                     "need_unmet",
+                    "none",
+                    "none",
                 ),
             ],
         ),
@@ -258,6 +283,12 @@ def test_profile_uses_each_childs_latest_assessment_in_the_caseload() -> None:
         ("offending_behaviour", 1, 50.0),
         ("parenting", 1, 50.0),
     ]
+    # ETE provision at each child's latest order with it recorded: A O1 school (O4 has none
+    # recorded), B O5 none, C O3 college.
+    provision = [r for r in rows if r.dimension == "ETE provision (latest order's start)"]
+    assert [(r.category, r.count) for r in provision] == [
+        ("school", 1), ("college", 1), ("none", 1)
+    ]  # fmt: skip
     # Known in the year: C early help (from July 2018), B child in need (from Feb 2019);
     # A's looked-after spell ended in February 2018.
     assert by[("Known to children's services", "any")].count == 2
