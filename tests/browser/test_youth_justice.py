@@ -47,8 +47,10 @@ def test_dashboard_charts_render_and_the_period_can_be_changed(
      "/youth-justice/disproportionality/", "/youth-justice/profile/"],
 )  # fmt: skip
 def test_youth_justice_pages_have_no_serious_accessibility_violations(
-    a11y_page, live_server, service, path: str
+    a11y_page, live_server, artifacts, service, path: str
 ) -> None:
     sign_in(a11y_page, live_server.url, "yot")
     a11y_page.goto(live_server.url + path)
     assert serious_violations(a11y_page) == []
+    name = path.strip("/").split("?")[0].replace("/", "-")
+    a11y_page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)

@@ -50,6 +50,7 @@ from saferplan.youthjustice.records import (
     STATUS_TYPES,
     SUITABLE_ETE_HOURS_ABOVE_SCHOOL_AGE,
     SUITABLE_ETE_HOURS_SCHOOL_AGE,
+    value_label,
 )
 
 KPI_LABELS = {
@@ -268,6 +269,10 @@ class ProfileRow:
     category: str
     count: int  # children; offences or interventions where the dimension says so
     percent: float | None
+
+    @property
+    def label(self) -> str:
+        return value_label(self.category)
 
 
 PROFILE_DIMENSIONS = {

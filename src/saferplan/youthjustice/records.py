@@ -89,6 +89,25 @@ INTERVENTION_TYPES = (
     "weapons_awareness",
     "mentoring",
 )
+# How recorded values read in tables, where the value itself does not read well.
+VALUE_LABELS = {
+    **STATUS_LABELS,
+    "alternative_provision": "Alternative provision",
+    "ete_support": "ETE support",
+    "ehcp": "Education, health and care plan",
+    "need_unmet": "Need, not yet supported",
+    "need_supported": "Need, supported",
+    "not_screened": "Not screened",
+    "no_need": "No need",
+    "any": "Any of these",
+}
+
+
+def value_label(value: str) -> str:
+    text = VALUE_LABELS.get(value) or value.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
 # Serious violence (YJB KPI): drugs, robbery or violence against the person, gravity 5+.
 SERIOUS_VIOLENCE_TYPES = frozenset(("Violence against the person", "Robbery", "Drugs"))
 SERIOUS_VIOLENCE_GRAVITY = 5
