@@ -386,3 +386,19 @@ def test_a_systems_own_column_and_file_names_import_through_a_column_map(
     mapping.write_text("table,source_column,column\noffences,Date,committed_on\n")
     bad = runner.invoke(app, ["youthjustice", "import", str(extract), "--columns", str(mapping)])
     assert bad.exit_code != 0 and "'committed_on' is not a column of offences" in bad.output
+
+
+def test_tracker_page_is_as_at_the_date_asked(extract: Path) -> None:
+    load_demo_partnership()
+    import_extract(extract)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="yot"))
+
+    def children(today: str) -> int:
+        page = client.get(f"/youth-justice/tracker/?period=2018-19&today={today}")
+        assert page.status_code == 200
+        return len(page.context["rows"])
+
+    assert children("2018-04-01") <= children("2018-10-01") <= children("2020-12-31")
+    assert children("2017-01-01") == 0
+    assert client.get("/youth-justice/tracker/?today=yesterday").status_code == 404
