@@ -337,20 +337,22 @@ def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Pro
     latest = tables["orders"]
     latest = latest[member(latest["child_ref"], refs) & latest["ete_provision_start"].notna()]
     latest = latest.sort_values("start_date").drop_duplicates("child_ref", keep="last")
+    provision = latest["ete_provision_start"].value_counts()
     add(
         "ETE provision (latest order's start)",
-        latest["ete_provision_start"].value_counts(),
-        [p for p in ETE_PROVISION if p in set(latest["ete_provision_start"])],
+        provision,
+        [p for p in ETE_PROVISION if p in provision.index],
     )
 
     interventions = tables["interventions"]
     started = interventions[
         member(interventions["child_ref"], refs) & _between(interventions["start_date"], start, end)
     ]
+    kinds = started["intervention_type"].value_counts()
     add(
         "Interventions started in the period",
-        started["intervention_type"].value_counts(),
-        [t for t in INTERVENTION_TYPES if t in set(started["intervention_type"])],
+        kinds,
+        [t for t in INTERVENTION_TYPES if t in kinds.index],
     )
 
     statuses = tables["statuses"]
