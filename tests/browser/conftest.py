@@ -61,3 +61,15 @@ def _page(browser, bypass_csp: bool):  # type: ignore[no-untyped-def]
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _close_connections_opened_under_playwright(django_db_blocker) -> Iterator[None]:
+    """Playwright's event loop gives database work in these tests a connection of its own
+    context; close it once the test (and its rollback) is done, or the test database's
+    teardown finds it still open."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        connections.close_all()
