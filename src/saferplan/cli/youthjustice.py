@@ -210,5 +210,63 @@ def profile(
     console.print(grid)
 
 
+@app.command()
+def tracker(
+    period: Annotated[str, typer.Option(help="The cohort's period, e.g. 2019-20.")],
+    today: Annotated[
+        str | None, typer.Option(help="As at this date (YYYY-MM-DD); default today.")
+    ] = None,
+    children: Annotated[bool, typer.Option(help="One row per child instead of per month.")] = False,
+    format: Annotated[str, typer.Option("--format", help="csv or table.")] = "table",
+) -> None:
+    """The live reoffending tracker: the cohort followed so far, month by month (or by child)."""
+    from datetime import date
+
+    from saferplan.datastore.errors import SaferplanError
+    from saferplan.site.bootstrap import setup_django
+
+    with friendly_errors():
+        try:
+            as_at = date.fromisoformat(today) if today else date.today()
+        except ValueError:
+            raise SaferplanError(f"'{today}' is not a date (expected YYYY-MM-DD)") from None
+        setup_django()
+        from saferplan.youthjustice import service
+
+        if children:
+            cohort = service.tracker(period, as_at)
+            headers = ["child_ref", "index_date", "days_followed", "reoffences",
+                       "reoffended_so_far", "follow_up_complete"]  # fmt: skip
+            values = [
+                [r["child_ref"], r["index_date"].date(), int(r["days_followed"]),
+                 int(r["reoffences"]), bool(r["reoffended_so_far"]),
+                 bool(r["follow_up_complete"])]
+                for r in cohort.to_dict("records")
+            ]  # fmt: skip
+        else:
+            headers = ["month_end", "cohort_so_far", "reoffenders_so_far",
+                       "reoffences_so_far", "rate_so_far"]  # fmt: skip
+            values = [
+                [m.month_end, m.cohort_so_far, m.reoffenders_so_far, m.reoffences_so_far,
+                 "" if m.rate_so_far is None else m.rate_so_far]
+                for m in service.tracker_by_month(period, as_at)
+            ]  # fmt: skip
+    if format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(values)
+        write_stdout(buffer.getvalue())
+        return
+    from rich.table import Table
+
+    grid = Table(title=f"Live reoffending tracker, cohort {period}, as at {as_at}")
+    for h in headers:
+        grid.add_column(h)
+    for v in values:
+        grid.add_row(*[str(x) for x in v])
+    console.print(grid)
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="youthjustice")

@@ -402,3 +402,26 @@ def test_tracker_page_is_as_at_the_date_asked(extract: Path) -> None:
     assert children("2018-04-01") <= children("2018-10-01") <= children("2020-12-31")
     assert children("2017-01-01") == 0
     assert client.get("/youth-justice/tracker/?today=yesterday").status_code == 404
+
+
+def test_cli_tracker_by_month_and_by_child(extract: Path) -> None:
+    from typer.testing import CliRunner
+
+    from saferplan.cli.main import app
+
+    import_extract(extract)
+    runner = CliRunner()
+    base = ["youthjustice", "tracker", "--period", "2018-19", "--today", "2019-06-30"]
+    months = runner.invoke(app, [*base, "--format", "csv"])
+    assert months.exit_code == 0, months.output
+    rows = list(csv.DictReader(io.StringIO(months.stdout)))
+    assert (
+        rows[0]["month_end"] == "2018-04-30" and rows[-1]["month_end"] == "2019-06-30"
+    )  # today is a month end
+    by_child = runner.invoke(app, [*base, "--children", "--format", "csv"])
+    children = list(csv.DictReader(io.StringIO(by_child.stdout)))
+    assert len(children) == int(rows[-1]["cohort_so_far"])
+    reoffended = sum(c["reoffended_so_far"] == "True" for c in children)
+    assert reoffended == int(rows[-1]["reoffenders_so_far"])
+    bad = runner.invoke(app, ["youthjustice", "tracker", "--period", "2018-19", "--today", "soon"])
+    assert bad.exit_code != 0 and "'soon' is not a date" in bad.output
