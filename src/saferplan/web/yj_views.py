@@ -136,10 +136,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "comparators": comparators_for(r.indicator, r.period),
         }
 
+    from saferplan.datastore.models import ImportRecord
+    from saferplan.youthjustice.store import IMPORT_KIND
+
     return render(
         request,
         "web/yj_dashboard.html",
         {
+            "imports": ImportRecord.objects.filter(kind=IMPORT_KIND).order_by("-finished_at"),
             "national": [item(r) for r in national],
             "kpis": [item(r) for r in kpi_rows],
             "charts": charts,
