@@ -78,21 +78,32 @@ def rolling_chart(title: str, rolling: list[tuple[date, int]], source: str = SOU
 
 
 def trend_chart(
-    title: str, points: list[tuple[str, float | None]], unit: str, source: str
+    title: str,
+    points: list[tuple[str, float | None]],
+    unit: str,
+    source: str,
+    whole_numbers: bool = False,
 ) -> bytes:
-    """A small line chart of one indicator over periods; gaps where there is no figure."""
+    """A small line chart of one indicator over periods; gaps where there is no figure.
+
+    Labels carry enough decimals to tell small rates apart (0.04, 0.12 per 1,000);
+    ``whole_numbers`` for counts (episodes, nights)."""
     fig, ax = plt.subplots(figsize=(4.6, 2.6), layout="constrained")
     fig.get_layout_engine().set(rect=(0, 0.07, 1, 0.93))  # type: ignore[union-attr, call-arg]
     labels = [label for label, _ in points]
     values = [float("nan") if v is None else v for _, v in points]
     ax.plot(labels, values, marker="o", color=DARK_BLUE, lw=2)
+    known = [v for v in values if v == v]  # not NaN
+    places = 0 if whole_numbers else (2 if max(known or [0]) < 10 else 1)
     for x, v in zip(labels, values, strict=True):
-        if v == v:  # not NaN
-            ax.annotate(f"{v:,.1f}", (x, v), textcoords="offset points", xytext=(0, 6),
+        if v == v:
+            ax.annotate(f"{v:,.{places}f}", (x, v), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=7, color=GREY)  # fmt: skip
+    if whole_numbers:
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_title(title, loc="left", fontsize=10, fontweight="bold")
     ax.set_ylabel(unit, fontsize=8)
-    ax.set_ylim(bottom=0, top=max([v for v in values if v == v] or [0]) * 1.25 or 1)
+    ax.set_ylim(bottom=0, top=max(known or [0]) * 1.25 or 1)
     ax.tick_params(labelsize=7)
     ax.grid(axis="y", color="#dddddd")
     ax.spines[["top", "right"]].set_visible(False)

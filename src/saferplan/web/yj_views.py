@@ -116,7 +116,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for key, title in TREND_CHARTS.items():
         points = [(p.label, p.value) for p in trends.get(key, [])]
         if points:
-            png = trend_chart(title, points, units[key], SOURCE)
+            png = trend_chart(
+                title,
+                points,
+                units[key],
+                SOURCE,
+                whole_numbers=units[key] in ("episodes", "nights"),
+            )
             charts.append(
                 {
                     "title": title,

@@ -102,16 +102,22 @@ class TrendPoint:
 def trends_for(
     period_text: str, population_for: Callable[[int], int], years: int = 5
 ) -> dict[str, list[TrendPoint]]:
-    """The national indicators over ``years`` periods ending with this one (same span)."""
+    """The national indicators over ``years`` periods ending with this one (same span).
+
+    A period that ends before the records begin has no figure (not a zero)."""
     period = parse_period(period_text)
     t = tables()
+    dates = pd.to_datetime(t["outcomes"]["outcome_date"])
+    first_record = dates.min().date() if len(dates) else None
     out: dict[str, list[TrendPoint]] = {}
     for back in range(years - 1, -1, -1):
         earlier = period.shifted_years(-back)
         text = _period_text(earlier)
         rows = national_indicators_for(text, population_for(earlier.reference_year), t)
+        recorded = first_record is not None and _end(earlier) >= first_record
         for row in rows:
-            out.setdefault(row.indicator, []).append(TrendPoint(earlier.label, row.value))
+            value = row.value if recorded else None
+            out.setdefault(row.indicator, []).append(TrendPoint(earlier.label, value))
     return out
 
 

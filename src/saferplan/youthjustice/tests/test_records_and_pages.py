@@ -281,6 +281,7 @@ def test_dashboard_shows_trends_kpis_and_profile(extract: Path) -> None:
     page = client.get("/youth-justice/?period=2019-20&population=20000").content.decode()
     assert page.count('src="data:image/png;base64,') == 4
     assert "First time entrants, per 100,000 aged 10-17: 2015/16" in page  # chart alt text
+    assert "2015/16 no figure" in page  # before the records begin: a gap, not a zero
     assert "Suitable ETE, end of order" in page and "Management board attendance" in page
     assert "Where these figures come from" in page and str(extract) in page
     profile = client.get("/youth-justice/profile/?period=2019-20").content.decode()
