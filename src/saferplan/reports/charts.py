@@ -99,6 +99,7 @@ def trend_chart(
         if v == v:
             ax.annotate(f"{v:,.{places}f}", (x, v), textcoords="offset points", xytext=(0, 6),
                         ha="center", fontsize=7, color=GREY)  # fmt: skip
+    ax.set_xlim(-0.5, len(labels) - 0.5)  # periods with no figure keep their place
     if whole_numbers:
         ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_title(title, loc="left", fontsize=10, fontweight="bold")

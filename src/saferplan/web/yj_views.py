@@ -81,6 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     from saferplan.reports.charts import trend_chart
     from saferplan.youthjustice import service
     from saferplan.youthjustice.comparators import comparators_for
+    from saferplan.youthjustice.indicators import LABELS
     from saferplan.youthjustice.kpis import KPI_LABELS, direction
 
     period = _period(request)
@@ -137,7 +138,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     def item(r: Any) -> dict[str, Any]:
         return {
             "row": r,
-            "label": KPI_LABELS.get(r.indicator, r.indicator.replace("_", " ").capitalize()),
+            "label": {**LABELS, **KPI_LABELS}.get(r.indicator, r.indicator),
             "direction": direction(r.indicator),
             "comparators": comparators_for(r.indicator, r.period),
         }

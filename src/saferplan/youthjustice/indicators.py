@@ -37,6 +37,16 @@ import pyarrow.compute as pc
 
 from saferplan.youthjustice.records import CUSTODIAL_TYPES, PROVEN_TYPES
 
+LABELS = {
+    "first_time_entrants": "First time entrants",
+    "use_of_custody": "Use of custody",
+    "remand_episodes_yda": "Remand episodes (youth detention accommodation)",
+    "remand_nights_yda": "Remand nights (youth detention accommodation)",
+    "reoffending_binary_rate": "Proven reoffending: binary rate",
+    "reoffences_per_child": "Proven reoffending: reoffences per child",
+    "reoffences_per_reoffender": "Proven reoffending: reoffences per reoffender",
+}
+
 
 @dataclass(frozen=True)
 class Indicator:
