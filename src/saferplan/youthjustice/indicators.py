@@ -362,7 +362,9 @@ def disproportionality(
         a = counts.get(group, 0)
         suppressed = 0 < a < suppress_below
         rri = low = high = None
-        if not suppressed and a and c and n and n_ref and a <= n and c <= n_ref:
+        if group == reference and not suppressed and a and n:
+            rri = 1.0  # by definition; the interval belongs to the groups compared with it
+        elif not suppressed and a and c and n and n_ref and a <= n and c <= n_ref:
             rri = (a / n) / (c / n_ref)
             se = float(np.sqrt(max(1 / a - 1 / n + 1 / c - 1 / n_ref, 0.0)))
             low, high = rri * float(np.exp(-1.96 * se)), rri * float(np.exp(1.96 * se))

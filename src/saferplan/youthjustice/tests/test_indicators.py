@@ -162,6 +162,8 @@ def test_disproportionality_rri_and_suppression() -> None:
     assert black.ci_low < black.rri < black.ci_high
     mixed = next(r for r in rows if r.group == "Mixed")
     assert mixed.count is None and mixed.rri is None
+    white = next(r for r in rows if r.group == "White")  # the reference group
+    assert white.rri == 1.0 and white.ci_low is None and white.ci_high is None
 
 
 # --- a deliberately simple second implementation, for the property test -------------------
