@@ -4,10 +4,16 @@ pytest-django imports settings before any conftest runs, so the temporary data d
 is chosen here, not in a fixture; ``scripts/test.sh`` may set ``SAFERPLAN_DATA`` itself.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("SAFERPLAN_DATA", tempfile.mkdtemp(prefix="saferplan-test-data-"))
+if not os.environ.get("SAFERPLAN_DATA"):
+    # Made only when needed, and removed when the test run ends.
+    _data = tempfile.mkdtemp(prefix="saferplan-test-data-")
+    atexit.register(shutil.rmtree, _data, ignore_errors=True)
+    os.environ["SAFERPLAN_DATA"] = _data
 
 from saferplan.site.settings import *  # noqa: F403
 
