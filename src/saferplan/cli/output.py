@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import gc
+import io
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -63,3 +65,28 @@ def write_stdout(text: str) -> None:
 def call(fn: Callable[[], T]) -> T:
     with friendly_errors():
         return fn()
+
+
+def print_rows(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    format: str,
+    title: str,
+    caption: str | None = None,
+) -> None:
+    """Rows as CSV on stdout (``format == "csv"``) or as a table for people."""
+    if format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        write_stdout(buffer.getvalue())
+        return
+    from rich.table import Table
+
+    grid = Table(title=title, caption=caption)
+    for header in headers:
+        grid.add_column(header)
+    for row in rows:
+        grid.add_row(*[str(x) for x in row])
+    console.print(grid)

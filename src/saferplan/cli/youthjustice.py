@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from saferplan.cli.output import console, friendly_errors, write_stdout
+from saferplan.cli.output import console, friendly_errors, print_rows, write_stdout
 
 app = typer.Typer(help="Youth justice records and indicators.", no_args_is_help=True)
 COLUMNS = ["indicator", "period", "numerator", "denominator", "value", "unit"]
@@ -126,13 +124,7 @@ def indicators(
         ]
         for r in rows
     ]
-    if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        writer.writerows(values)
-        write_stdout(buffer.getvalue())
-    elif format == "json":
+    if format == "json":
         write_stdout(
             json.dumps(
                 {
@@ -147,17 +139,13 @@ def indicators(
             + "\n"
         )
     else:
-        from rich.table import Table
-
-        grid = Table(
-            title=f"Youth justice indicators, {period}",
-            caption=f"Population aged 10-17: {population.value:,} ({population.description})",
+        print_rows(
+            COLUMNS,
+            values,
+            format,
+            f"Youth justice indicators, {period}",
+            f"Population aged 10-17: {population.value:,} ({population.description})",
         )
-        for c in COLUMNS:
-            grid.add_column(c)
-        for v in values:
-            grid.add_row(*[str(x) for x in v])
-        console.print(grid)
 
 
 @app.command("population-by-ethnicity")
@@ -193,21 +181,7 @@ def profile(
         for r in rows
     ]
     headers = ["dimension", "category", "count", "percent"]
-    if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(values)
-        write_stdout(buffer.getvalue())
-        return
-    from rich.table import Table
-
-    grid = Table(title=f"Cohort profile: children with an order open in {period}")
-    for h in headers:
-        grid.add_column(h)
-    for v in values:
-        grid.add_row(*[str(x) for x in v])
-    console.print(grid)
+    print_rows(headers, values, format, f"Cohort profile: children with an order open in {period}")
 
 
 @app.command()
@@ -251,21 +225,7 @@ def tracker(
                  "" if m.rate_so_far is None else m.rate_so_far]
                 for m in service.tracker_by_month(period, as_at)
             ]  # fmt: skip
-    if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(values)
-        write_stdout(buffer.getvalue())
-        return
-    from rich.table import Table
-
-    grid = Table(title=f"Live reoffending tracker, cohort {period}, as at {as_at}")
-    for h in headers:
-        grid.add_column(h)
-    for v in values:
-        grid.add_row(*[str(x) for x in v])
-    console.print(grid)
+    print_rows(headers, values, format, f"Live reoffending tracker, cohort {period}, as at {as_at}")
 
 
 def register(root: typer.Typer) -> None:
