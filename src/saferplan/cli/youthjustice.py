@@ -208,15 +208,8 @@ def tracker(
         from saferplan.youthjustice import service
 
         if children:
-            cohort = service.tracker(period, as_at)
-            headers = ["child_ref", "index_date", "days_followed", "reoffences",
-                       "reoffended_so_far", "follow_up_complete"]  # fmt: skip
-            values = [
-                [r["child_ref"], r["index_date"].date(), int(r["days_followed"]),
-                 int(r["reoffences"]), bool(r["reoffended_so_far"]),
-                 bool(r["follow_up_complete"])]
-                for r in cohort.to_dict("records")
-            ]  # fmt: skip
+            headers = service.TRACKER_COLUMNS
+            values = [[r[c] for c in headers] for r in service.tracker(period, as_at)]
         else:
             headers = ["month_end", "cohort_so_far", "reoffenders_so_far",
                        "reoffences_so_far", "rate_so_far"]  # fmt: skip

@@ -161,16 +161,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-TRACKER_COLUMNS = [
-    "child_ref",
-    "index_date",
-    "days_followed",
-    "reoffences",
-    "reoffended_so_far",
-    "follow_up_complete",
-]
-
-
 def tracker(request: HttpRequest) -> HttpResponse:
     _allowed(request)
     from saferplan.youthjustice import service
@@ -180,23 +170,12 @@ def tracker(request: HttpRequest) -> HttpResponse:
         today = date.fromisoformat(request.GET.get("today", date.today().isoformat()))
     except ValueError:
         raise Http404 from None
-    cohort = service.tracker(period, today)
-    records = cohort.to_dict("records")
+    records = service.tracker(period, today)
     download = _download(
         request,
         "live tracker",
-        TRACKER_COLUMNS,
-        [
-            [
-                r["child_ref"],
-                r["index_date"].date(),
-                int(r["days_followed"]),
-                int(r["reoffences"]),
-                bool(r["reoffended_so_far"]),
-                bool(r["follow_up_complete"]),
-            ]
-            for r in records
-        ],
+        service.TRACKER_COLUMNS,
+        [[r[c] for c in service.TRACKER_COLUMNS] for r in records],
         [f"Cohort {period}, followed to {today}. Child-level data: handle as OFFICIAL-SENSITIVE."],
     )
     if download:

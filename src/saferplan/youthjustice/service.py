@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -132,12 +133,34 @@ def _period_text(period: Period) -> str:
     return f"{period.first:%Y-%m}..{period.last:%Y-%m}"
 
 
-def tracker(period_text: str, today: date) -> pd.DataFrame:
+TRACKER_COLUMNS = [
+    "child_ref",
+    "index_date",
+    "days_followed",
+    "reoffences",
+    "reoffended_so_far",
+    "follow_up_complete",
+]
+
+
+def tracker(period_text: str, today: date) -> list[dict[str, Any]]:
+    """The live tracker's children as plain values (TRACKER_COLUMNS), for pages and files."""
     period = parse_period(period_text)
     t = tables()
-    return ind.live_tracker(
+    cohort = ind.live_tracker(
         t["children"], t["offences"], t["outcomes"], period.first, _end(period), today
     )
+    return [
+        {
+            "child_ref": r["child_ref"],
+            "index_date": r["index_date"].date(),
+            "days_followed": int(r["days_followed"]),
+            "reoffences": int(r["reoffences"]),
+            "reoffended_so_far": bool(r["reoffended_so_far"]),
+            "follow_up_complete": bool(r["follow_up_complete"]),
+        }
+        for r in cohort.to_dict("records")
+    ]
 
 
 def tracker_by_month(period_text: str, today: date) -> list[ind.TrackerMonth]:
