@@ -19,18 +19,8 @@ from django.db import transaction
 from saferplan.crime.importers.csvcheck import check_header
 from saferplan.datastore.errors import InputError
 from saferplan.datastore.sources import SourceFile, decoded_text
+from saferplan.youthjustice.kpis import direction
 from saferplan.youthjustice.models import PublishedFigure
-
-# Which way is good for each indicator (all of the national ones: lower is better).
-LOWER_IS_BETTER = {
-    "first_time_entrants",
-    "use_of_custody",
-    "remand_episodes_yda",
-    "remand_nights_yda",
-    "reoffending_binary_rate",
-    "reoffences_per_child",
-    "reoffences_per_reoffender",
-}
 
 
 def normalise_period(text: str) -> str:
@@ -81,8 +71,6 @@ class ComparatorCell:
 
 def comparators_for(indicator: str, period_label: str) -> list[ComparatorCell]:
     """Published figures for the same indicator and period, with change since the last one."""
-    from saferplan.youthjustice.kpis import direction
-
     period = normalise_period(period_label.replace("cohort ", ""))
     out = []
     for figure in PublishedFigure.objects.filter(indicator=indicator, period=period).order_by(

@@ -90,11 +90,22 @@ NO_DIRECTION = {
 }
 
 
+# Which way is good: lower for every national indicator and for serious violence.
+LOWER_IS_BETTER = {
+    "first_time_entrants",
+    "use_of_custody",
+    "remand_episodes_yda",
+    "remand_nights_yda",
+    "reoffending_binary_rate",
+    "reoffences_per_child",
+    "reoffences_per_reoffender",
+    "kpi_serious_violence",
+}
+
+
 def direction(indicator: str) -> str:
     """Which way is good for an indicator: 'lower', 'higher' or '' (context only)."""
-    from saferplan.youthjustice.comparators import LOWER_IS_BETTER
-
-    if indicator in LOWER_IS_BETTER or indicator == "kpi_serious_violence":
+    if indicator in LOWER_IS_BETTER:
         return "lower"
     if indicator in NO_DIRECTION or indicator not in KPI_LABELS:
         return ""
