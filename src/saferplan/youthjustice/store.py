@@ -23,7 +23,13 @@ from django.db import transaction
 from saferplan.crime.importers.csvcheck import check_header
 from saferplan.datastore.errors import InputError
 from saferplan.datastore.sources import SourceFile, decoded_text
-from saferplan.youthjustice.files import COLUMNS, DATE_COLUMNS, REQUIRED_TABLES, check_row
+from saferplan.youthjustice.files import (
+    COLUMNS,
+    DATE_COLUMNS,
+    REQUIRED_TABLES,
+    SPEC,
+    check_row,
+)
 from saferplan.youthjustice.models import (
     Assessment,
     BoardAttendance,
@@ -421,15 +427,8 @@ def _store(
 
 
 _ORDER_FIELDS = COLUMNS["orders"][3:]
-_TEXT_CHOICES = {
-    "ete_provision_start",
-    "ete_provision_end",
-    "accommodation_start",
-    "accommodation_end",
-    "send",
-    "mental_health",
-    "substance_misuse",
-}
+# Optional choices are stored as '' (Django's blank text), not NULL.
+_TEXT_CHOICES = {f.name for f in SPEC["orders"] if f.kind == "choice" and not f.required}
 
 
 def _unique(
@@ -462,7 +461,6 @@ def _frame(table: str, values: Any, extra: list[str] | None = None) -> pd.DataFr
 
 def tables() -> dict[str, pd.DataFrame]:
     """The database's records as the indicator functions' tables (see ``records.py``)."""
-    order_fields = [f"{k}" for k in _ORDER_FIELDS]
     out = {
         "children": _frame(
             "children",
@@ -510,7 +508,7 @@ def tables() -> dict[str, pd.DataFrame]:
         "orders": _frame(
             "orders",
             Order.objects.values_list(
-                "external_id", "child__reference", "outcome__external_id", *order_fields
+                "external_id", "child__reference", "outcome__external_id", *_ORDER_FIELDS
             ),
         ),
         "interventions": _frame(
