@@ -40,8 +40,8 @@ def main() -> None:
     from saferplan.site.bootstrap import setup_django
 
     setup_django()
+    from saferplan.core.periods import parse_period
     from saferplan.crime.comparisons import compare, ranking
-    from saferplan.crime.periods import parse_period
     from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse
     from saferplan.demo import DATA

@@ -17,7 +17,7 @@ from django.db import transaction
 
 from saferplan.accounts import audit
 from saferplan.accounts.models import Membership, Organisation, Partnership, Role
-from saferplan.datastore.errors import NotFoundError, SaferplanError
+from saferplan.core.errors import NotFoundError, SaferplanError
 
 
 def _partnership(name: str | None) -> Partnership:

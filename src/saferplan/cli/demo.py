@@ -24,8 +24,8 @@ def demo(
     """Load the bundled data (once), show Harrow's headline figures, build its assessment."""
     from rich.table import Table
 
+    from saferplan.core.periods import parse_period
     from saferplan.crime.comparisons import compare, ranking
-    from saferplan.crime.periods import parse_period
     from saferplan.crime.queries import months_available
     from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse

@@ -13,7 +13,7 @@ from typing import TypeVar
 import typer
 from rich.console import Console
 
-from saferplan.datastore.errors import InputError, SaferplanError
+from saferplan.core.errors import InputError, SaferplanError
 
 console = Console()
 err_console = Console(stderr=True)

@@ -51,9 +51,9 @@ def build_strategic_assessment(
     partnership: str = "Community Safety Partnership",
     harm_table: Path | None = None,
 ) -> Path:  # fmt: skip
+    from saferplan.core.errors import SaferplanError
     from saferplan.crime.harm import load_harm_table
     from saferplan.crime.themes import load_themes
-    from saferplan.datastore.errors import SaferplanError
     from saferplan.datastore.warehouse import Warehouse
     from saferplan.reports.assessment import build_assessment
     from saferplan.reports.build import provenance, write_report

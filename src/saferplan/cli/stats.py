@@ -85,9 +85,9 @@ def compare(
     format: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
 ) -> None:
     """Counts, rates per 1,000, and changes for an area and its comparators."""
+    from saferplan.core.periods import parse_period
     from saferplan.crime.comparisons import PopulationOverride
     from saferplan.crime.comparisons import compare as build
-    from saferplan.crime.periods import parse_period
     from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse
 
@@ -158,8 +158,8 @@ def rank(
     format: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
 ) -> None:
     """Rank every area of a level by count or by rate (1 = highest)."""
+    from saferplan.core.periods import parse_period
     from saferplan.crime.comparisons import ranking
-    from saferplan.crime.periods import parse_period
     from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse
 

@@ -103,7 +103,7 @@ def indicators(
     format: Annotated[str, typer.Option("--format", help="csv, json or table.")] = "table",
 ) -> None:
     """The national indicators: indicator,period,numerator,denominator,value,unit."""
-    from saferplan.crime.periods import parse_period
+    from saferplan.core.periods import parse_period
     from saferplan.site.bootstrap import setup_django
 
     with friendly_errors():
@@ -196,7 +196,7 @@ def tracker(
     """The live reoffending tracker: the cohort followed so far, month by month (or by child)."""
     from datetime import date
 
-    from saferplan.datastore.errors import SaferplanError
+    from saferplan.core.errors import SaferplanError
     from saferplan.site.bootstrap import setup_django
 
     with friendly_errors():

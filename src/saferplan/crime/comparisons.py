@@ -15,10 +15,10 @@ from typing import Any
 
 import duckdb
 
+from saferplan.core.errors import InputError, NotFoundError
+from saferplan.core.periods import Period
 from saferplan.crime import queries, statistics
-from saferplan.crime.periods import Period
 from saferplan.crime.themes import Theme
-from saferplan.datastore.errors import InputError, NotFoundError
 from saferplan.geography.areas import resolve_area
 from saferplan.geography.population import PopulationFigure, populations
 
@@ -99,7 +99,7 @@ class PopulationOverride:
 
 
 def statistics_count(text: str) -> int | None:
-    from saferplan.crime.importers.csvcheck import parse_count
+    from saferplan.core.csvcheck import parse_count
 
     return parse_count(text)
 

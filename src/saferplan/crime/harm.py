@@ -22,8 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from saferplan.crime.periods import Period
-from saferplan.datastore.errors import InputError
+from saferplan.core.errors import InputError
+from saferplan.core.periods import Period
 
 
 @dataclass(frozen=True)

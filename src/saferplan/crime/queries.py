@@ -13,9 +13,9 @@ from typing import Any
 
 import duckdb
 
-from saferplan.crime.periods import Period
+from saferplan.core.errors import NotFoundError
+from saferplan.core.periods import Period
 from saferplan.crime.themes import Theme
-from saferplan.datastore.errors import NotFoundError
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from saferplan.datastore.errors import NotFoundError, SaferplanError
+from saferplan.core.errors import NotFoundError, SaferplanError
 
 DEFAULT_FILE = Path(__file__).with_name("themes.toml")
 SOURCES = ("mps", "lsoa-annual", "police-uk")

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
-from saferplan.datastore.errors import SaferplanError
+from saferplan.core.errors import SaferplanError
 from saferplan.datastore.sources import SourceFile, expand_sources
 from saferplan.datastore.warehouse import StagedTable, Warehouse
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from saferplan.datastore.errors import InputError
+from saferplan.core.errors import InputError
 
 UTF8_BOM = b"\xef\xbb\xbf"
 

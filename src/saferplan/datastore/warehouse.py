@@ -26,8 +26,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from saferplan import config
+from saferplan.core.errors import SaferplanError
 from saferplan.datastore import arrays
-from saferplan.datastore.errors import SaferplanError
 from saferplan.datastore.tables import TABLES
 
 if TYPE_CHECKING:

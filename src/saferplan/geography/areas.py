@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from saferplan.datastore.errors import NotFoundError
+from saferplan.core.errors import NotFoundError
 
 LEVELS = ("borough", "ward", "lsoa")
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from saferplan.datastore.errors import NotFoundError
+from saferplan.core.errors import NotFoundError
 
 
 @dataclass(frozen=True)

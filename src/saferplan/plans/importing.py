@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 
 from saferplan.accounts.models import Organisation, Partnership
-from saferplan.datastore.errors import InputError
+from saferplan.core.errors import InputError
 from saferplan.plans.models import Action, Objective, Priority, ProgressUpdate, Rag, StrategyYear
 
 REQUIRED = ["section", "objective_code", "objective_heading", "action", "lead_raw"]

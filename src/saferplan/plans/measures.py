@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from saferplan.core.errors import NotFoundError
+from saferplan.core.periods import parse_period
 from saferplan.crime import queries
-from saferplan.crime.periods import parse_period
 from saferplan.crime.themes import load_themes
-from saferplan.datastore.errors import NotFoundError
 from saferplan.geography.areas import resolve_area
 from saferplan.plans.models import Measure, MeasureActual
 

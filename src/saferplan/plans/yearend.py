@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from saferplan.datastore.errors import SaferplanError
+from saferplan.core.errors import SaferplanError
 from saferplan.plans.models import Action, Disposition, Objective, Priority, StrategyYear
 
 

@@ -15,14 +15,14 @@ from typing import Any
 import duckdb
 import shapely
 
+from saferplan.core.errors import NotFoundError
+from saferplan.core.periods import Period, parse_period
 from saferplan.crime import queries, statistics
 from saferplan.crime.comparisons import ComparisonTable, compare, ranking
 from saferplan.crime.harm import theme_harm
 from saferplan.crime.hotspots import Grid, find_hotspots, hotspot_change
-from saferplan.crime.periods import Period, parse_period
 from saferplan.crime.points import points_from_warehouse
 from saferplan.crime.themes import Theme, ThemeBook
-from saferplan.datastore.errors import NotFoundError
 from saferplan.geography.areas import resolve_area
 from saferplan.geography.boundaries import boundaries_frame
 from saferplan.geography.population import populations

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from saferplan.datastore.errors import SaferplanError
+from saferplan.core.errors import SaferplanError
 from saferplan.reports import bundle, render
 from saferplan.reports.assessment import Assessment
 from saferplan.reports.check import check_bundle_data

@@ -12,8 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from saferplan.core.errors import SaferplanError
 from saferplan.crime import statistics
-from saferplan.datastore.errors import SaferplanError
 from saferplan.reports.narrative import FLAT, RISE
 
 RISE_WORDS = {RISE, "increased", "up", "higher"}

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from saferplan.accounts import audit, permissions
 from saferplan.accounts.models import AuditEvent, Organisation
-from saferplan.datastore.errors import SaferplanError
+from saferplan.core.errors import SaferplanError
 from saferplan.plans import exports, yearend
 from saferplan.plans.measures import judged
 from saferplan.plans.models import Action, Disposition, Objective, Rag, StrategyYear

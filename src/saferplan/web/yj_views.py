@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from saferplan.accounts import audit, permissions
-from saferplan.datastore.errors import SaferplanError
+from saferplan.core.errors import SaferplanError
 
 AREA = "Harrow"
 TREND_YEARS = 5
@@ -77,7 +77,7 @@ INDICATOR_COLUMNS = ["indicator", "period", "numerator", "denominator", "value",
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     _allowed(request)
-    from saferplan.crime.periods import parse_period
+    from saferplan.core.periods import parse_period
     from saferplan.reports.charts import trend_chart
     from saferplan.youthjustice import service
     from saferplan.youthjustice.comparators import comparators_for

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from saferplan.crime.importers.csvcheck import check_header
-from saferplan.datastore.errors import InputError
+from saferplan.core.csvcheck import check_header
+from saferplan.core.errors import InputError
 from saferplan.datastore.sources import SourceFile, decoded_text
 from saferplan.youthjustice.kpis import direction
 from saferplan.youthjustice.models import PublishedFigure

@@ -45,7 +45,7 @@ from typing import Any
 
 import pandas as pd
 
-from saferplan.datastore.errors import InputError
+from saferplan.core.errors import InputError
 from saferplan.youthjustice import records as r
 
 

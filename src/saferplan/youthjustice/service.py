@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from saferplan.crime.periods import Period, add_months, parse_period
-from saferplan.datastore.errors import NotFoundError
+from saferplan.core.errors import NotFoundError
+from saferplan.core.periods import Period, add_months, parse_period
 from saferplan.youthjustice import indicators as ind
 from saferplan.youthjustice import kpis
 from saferplan.youthjustice.records import CUSTODIAL_TYPES

@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 from django.db import transaction
 
-from saferplan.crime.importers.csvcheck import check_header
-from saferplan.datastore.errors import InputError
+from saferplan.core.csvcheck import check_header
+from saferplan.core.errors import InputError
 from saferplan.datastore.sources import SourceFile, decoded_text
 from saferplan.youthjustice.files import (
     COLUMNS,

@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from saferplan.crime.importers import csvcheck
+from saferplan.core import csvcheck
+from saferplan.core.errors import InputError
 from saferplan.datastore import arrays
-from saferplan.datastore.errors import InputError
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register
 from saferplan.datastore.sources import UTF8_BOM, SourceFile, is_blank
 from saferplan.datastore.warehouse import StagedTable

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from saferplan.crime.importers import csvcheck
-from saferplan.datastore.errors import InputError
+from saferplan.core import csvcheck
+from saferplan.core.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from conftest import write
 
-from saferplan.datastore.errors import InputError
+from saferplan.core.errors import InputError
 from saferplan.datastore.models import ImportRecord
 from saferplan.demo import DATA
 

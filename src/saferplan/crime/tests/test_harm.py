@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from saferplan.core.errors import InputError
+from saferplan.core.periods import parse_period
 from saferplan.crime.harm import load_harm_table, theme_harm
-from saferplan.crime.periods import parse_period
 from saferplan.crime.themes import load_themes
-from saferplan.datastore.errors import InputError
 from saferplan.demo import DATA
 
 TABLE = """# name: Test harm table

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from saferplan.datastore.errors import InputError
+from saferplan.core.errors import InputError
 from saferplan.datastore.importing import run_import
 from saferplan.datastore.models import ImportRecord
 from saferplan.datastore.warehouse import Warehouse

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import write
 
-from saferplan.datastore.errors import InputError
+from saferplan.core.errors import InputError
 from saferplan.datastore.models import ImportRecord
 from saferplan.demo import DATA
 

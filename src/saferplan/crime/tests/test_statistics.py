@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from saferplan.core.errors import SaferplanError
+from saferplan.core.periods import parse_period
 from saferplan.crime import statistics as st
-from saferplan.crime.periods import parse_period
-from saferplan.datastore.errors import SaferplanError
 from saferplan.geography.population import PopulationFigure
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from saferplan.core.errors import NotFoundError, SaferplanError
+from saferplan.core.periods import parse_period
 from saferplan.crime.comparisons import compare, ranking
-from saferplan.crime.periods import parse_period
 from saferplan.crime.themes import ASB, load_themes
-from saferplan.datastore.errors import NotFoundError, SaferplanError
 from saferplan.demo import DATA
 
 BOROUGH = DATA / "mps_borough_monthly_2010-04_2021-11.csv"

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 from django.db import transaction
 
-from saferplan.datastore.errors import InputError, SaferplanError
+from saferplan.core.errors import InputError, SaferplanError
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register, run_import
 from saferplan.datastore.models import ImportRecord
 from saferplan.datastore.sources import SourceFile, decoded_text

@@ -17,8 +17,8 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 
-from saferplan.crime.importers import csvcheck
-from saferplan.datastore.errors import InputError
+from saferplan.core import csvcheck
+from saferplan.core.errors import InputError
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register
 from saferplan.datastore.sources import SourceFile, decoded_text
 from saferplan.datastore.warehouse import StagedTable

@@ -9,7 +9,7 @@ import pytest
 import shapely
 from conftest import write
 
-from saferplan.datastore.errors import InputError, NotFoundError
+from saferplan.core.errors import InputError, NotFoundError
 from saferplan.demo import DATA
 from saferplan.geography.areas import resolve_area
 from saferplan.geography.boundaries import boundaries_frame

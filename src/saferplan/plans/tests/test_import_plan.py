@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from saferplan.accounts.models import Partnership
-from saferplan.datastore.errors import InputError
+from saferplan.core.errors import InputError
 from saferplan.plans.demo import FIXTURES, load_demo_partnership
 from saferplan.plans.importing import import_plan
 from saferplan.plans.models import Action, Objective, Priority, Rag

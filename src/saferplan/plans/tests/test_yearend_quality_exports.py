@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from saferplan.accounts.models import AuditEvent
-from saferplan.datastore.errors import SaferplanError
+from saferplan.core.errors import SaferplanError
 from saferplan.demo import DATA
 from saferplan.plans.demo import load_demo_partnership
 from saferplan.plans.models import Action, Disposition, Measure, Rag, StrategyYear

@@ -62,7 +62,7 @@ def test_check_catches_a_wrong_figure_and_a_wrong_word(built: Path) -> None:
 
 
 def test_a_failing_check_writes_nothing(demo_warehouse, tmp_path: Path, monkeypatch) -> None:
-    from saferplan.datastore.errors import SaferplanError
+    from saferplan.core.errors import SaferplanError
     from saferplan.reports import narrative
 
     real = narrative.theme_sentences

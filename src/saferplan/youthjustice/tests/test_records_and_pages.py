@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from saferplan.accounts.models import AuditEvent
-from saferplan.datastore.errors import InputError
+from saferplan.core.errors import InputError
 from saferplan.plans.demo import load_demo_partnership
 from saferplan.youthjustice.files import COLUMNS, write_tables
 from saferplan.youthjustice.models import Child, Outcome

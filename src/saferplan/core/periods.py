@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from saferplan.datastore.errors import SaferplanError
+from saferplan.core.errors import SaferplanError
 
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",

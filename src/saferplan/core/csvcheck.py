@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from saferplan.datastore.errors import InputError
+from saferplan.core.errors import InputError
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 YYYYMM_RE = re.compile(r"^(\d{4})(0[1-9]|1[0-2])$")
