@@ -1,12 +1,57 @@
-"""Where saferplan keeps its data, resolved once so every entry point agrees."""
+"""saferplan's settings, declared once: each environment variable with its default and meaning.
+
+Code reads settings only through :func:`get` (or :func:`flag`), which refuses a name not
+declared here; the README's settings table is generated from :data:`SETTINGS`
+(``python -m saferplan.config README.md`` rewrites it), and a test fails when either
+drifts. The data directory is resolved here too, so every entry point agrees on it.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    meaning: str
+
+
+SETTINGS = (
+    Setting("SAFERPLAN_DATA", "./saferplan-data",
+            "The data directory: the database (SQLite), the warehouse, the secret key."),
+    Setting("DATABASE_URL", "SQLite in the data directory",
+            "The Django database, e.g. `postgres://user:password@host/name`."),
+    Setting("SAFERPLAN_SECRET_KEY", "generated and kept in the data directory (mode 600)",
+            "Django's secret key, for signing sessions and CSRF tokens."),
+    Setting("SAFERPLAN_DEBUG", "0", "`1` shows Django's debug pages: never in production."),
+    Setting("SAFERPLAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]",
+            "Host names the web app answers to, comma-separated."),
+    Setting("SAFERPLAN_HTTPS", "0",
+            "`1` where TLS terminates in front of the app: cookies are sent over HTTPS only."),
+    Setting("SAFERPLAN_PROGRESS", "unset",
+            "Set (to anything) to show import progress bars when output is not a terminal."),
+    Setting("SAFERPLAN_THEMES", "the bundled `crime/themes.toml`",
+            "A themes file of your own (named filters over each source's categories)."),
+)  # fmt: skip
+_BY_NAME = {s.name: s for s in SETTINGS}
 DATA_ENV = "SAFERPLAN_DATA"
 DEFAULT_DATA_DIR = "saferplan-data"
+
+
+def get(name: str) -> str:
+    """The setting's value from the environment, or '' when unset (the default applies)."""
+    if name not in _BY_NAME:
+        raise KeyError(f"{name} is not a declared setting (declare it in saferplan.config)")
+    return os.environ.get(name, "")
+
+
+def flag(name: str) -> bool:
+    return get(name) == "1"
 
 
 def data_dir() -> Path:
@@ -14,7 +59,7 @@ def data_dir() -> Path:
 
     It is created on first use so a fresh checkout works without a set-up step.
     """
-    path = Path(os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR).expanduser().resolve()
+    path = Path(get(DATA_ENV) or DEFAULT_DATA_DIR).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -29,3 +74,26 @@ def warehouse_dir() -> Path:
 def sqlite_path() -> Path:
     """The embedded Django database used when ``DATABASE_URL`` is not set."""
     return data_dir() / "saferplan.sqlite3"
+
+
+def settings_table() -> str:
+    """The README's table of settings, from :data:`SETTINGS`."""
+    rows = [f"| `{s.name}` | {s.default} | {s.meaning} |" for s in SETTINGS]
+    return "\n".join(["| setting | default | what it does |", "|---|---|---|", *rows])
+
+
+def replace_between(text: str, marker: str, body: str) -> str:
+    """``text`` with what lies between ``<!-- marker -->`` and ``<!-- /marker -->`` replaced."""
+    start, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
+    head, found, rest = text.partition(start)
+    if not found or end not in rest:
+        raise ValueError(f"no {start} ... {end} block")
+    return f"{head}{start}\n{body}\n{end}{rest.partition(end)[2]}"
+
+
+if __name__ == "__main__":  # python -m saferplan.config README.md: regenerate the tables
+    from saferplan.datastore.kinds import kinds_table
+
+    readme = Path(sys.argv[1])
+    text = replace_between(readme.read_text(), "settings", settings_table())
+    readme.write_text(replace_between(text, "import-kinds", kinds_table()))

@@ -7,13 +7,13 @@ reports can say what was counted and whether a change is good news.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from saferplan import config
 from saferplan.core.errors import NotFoundError, SaferplanError
 
 DEFAULT_FILE = Path(__file__).with_name("themes.toml")
@@ -121,7 +121,7 @@ class ThemeBook:
 
 def load_themes(path: Path | None = None) -> ThemeBook:
     """Read and validate a themes file (default: ``SAFERPLAN_THEMES`` or the shipped one)."""
-    chosen = path or Path(os.environ.get("SAFERPLAN_THEMES") or DEFAULT_FILE)
+    chosen = path or Path(config.get("SAFERPLAN_THEMES") or DEFAULT_FILE)
     return _load(chosen.resolve())
 
 

@@ -9,7 +9,9 @@ import os
 import shutil
 import tempfile
 
-if not os.environ.get("SAFERPLAN_DATA"):
+from saferplan import config
+
+if not config.get("SAFERPLAN_DATA"):
     # Made only when needed, and removed when the test run ends.
     _data = tempfile.mkdtemp(prefix="saferplan-test-data-")
     atexit.register(shutil.rmtree, _data, ignore_errors=True)

@@ -65,7 +65,6 @@ def category_of(file: str, override: str | None) -> tuple[str, str | None]:
 @register
 class LsoaAnnualImporter:
     kind: ClassVar[str] = "lsoa-annual"
-    help: ClassVar[str] = "Annual crime counts per LSOA, one category per file."
     suffixes: ClassVar[tuple[str, ...]] = (".csv",)
 
     def parse(

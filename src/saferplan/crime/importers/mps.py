@@ -77,7 +77,6 @@ def detect_level(file: str, header: list[str]) -> tuple[str, dict[str, str | Non
 @register
 class MpsImporter:
     kind: ClassVar[str] = "mps"
-    help: ClassVar[str] = "Metropolitan Police monthly counts by borough, ward or LSOA (wide)."
     suffixes: ClassVar[tuple[str, ...]] = (".csv",)
 
     def parse(

@@ -62,7 +62,6 @@ LSOA_RE = re.compile(r"^[EW]01\d{6}$")
 @register
 class PoliceUkImporter:
     kind: ClassVar[str] = "police-uk"
-    help: ClassVar[str] = "police.uk street-level crime and ASB CSVs, folders or zip archives."
     # Archives from police.uk also hold outcomes and stop-and-search files: only street files.
     suffixes: ClassVar[tuple[str, ...]] = ("-street.csv",)
 

@@ -29,7 +29,6 @@ GB_BOUNDS = (-100_000.0, -100_000.0, 800_000.0, 1_300_000.0)
 @register
 class BoundariesImporter:
     kind: ClassVar[str] = "boundaries"
-    help: ClassVar[str] = "Area boundaries: WKT CSV, shapefile (.shp or zip) or GeoJSON."
     suffixes: ClassVar[tuple[str, ...]] = (".csv", ".shp", ".geojson", ".json", ".zip")
 
     def parse(

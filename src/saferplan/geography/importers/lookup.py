@@ -53,7 +53,6 @@ def _columns(file: str, header: list[str]) -> dict[str, int]:
 @register
 class LookupImporter:
     kind: ClassVar[str] = "lookup"
-    help: ClassVar[str] = "LSOA to ward to local authority lookup."
     suffixes: ClassVar[tuple[str, ...]] = (".csv",)
 
     def parse(

@@ -39,7 +39,6 @@ def _band(label: str) -> str:
 @register
 class PopulationImporter:
     kind: ClassVar[str] = "population"
-    help: ClassVar[str] = "ONS population estimates (LSOA broad bands, single year of age, long)."
     suffixes: ClassVar[tuple[str, ...]] = (".csv",)
 
     def parse(

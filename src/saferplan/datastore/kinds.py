@@ -1,0 +1,76 @@
+"""Every kind of file saferplan imports, declared once.
+
+``saferplan import`` takes its kinds and help from here, the pipeline loads each importer
+from its module only when that kind is imported (so the CLI starts fast), and the README's
+table of what can be imported is generated from :data:`KINDS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    kind: str
+    module: str  # where the importer class is registered
+    summary: str  # one line, for command help
+    files: str  # what files it takes, for the README
+
+
+KINDS = (
+    ImportKind(
+        "police-uk",
+        "saferplan.crime.importers.police_uk",
+        "police.uk street-level crime and ASB CSVs, folders or zip archives.",
+        "police.uk street-level CSVs for any force: single files, folders, or the zip "
+        "archives police.uk serves (only `*-street.csv` members are read)",
+    ),
+    ImportKind(
+        "mps",
+        "saferplan.crime.importers.mps",
+        "Metropolitan Police monthly counts by borough, ward or LSOA (wide).",
+        "Metropolitan Police monthly counts, wide, by borough, ward or LSOA (level "
+        "recognised from the columns)",
+    ),
+    ImportKind(
+        "lsoa-annual",
+        "saferplan.crime.importers.lsoa_annual",
+        "Annual crime counts per LSOA, one category per file.",
+        "annual counts per LSOA, one category per file (category from the file name or "
+        "`--category`)",
+    ),
+    ImportKind(
+        "population",
+        "saferplan.geography.importers.population",
+        "ONS population estimates (LSOA broad bands, single year of age, long).",
+        "ONS small-area estimates (broad bands by sex), ONS single year of age, or a long CSV "
+        "`area_code,area_name,year,age_band,population`; each set named (`--name`) and dated "
+        "(`--year`)",
+    ),
+    ImportKind(
+        "lookup",
+        "saferplan.geography.importers.lookup",
+        "LSOA to ward to local authority lookup.",
+        "LSOA → ward → local authority (ONS `LSOA11CD,WD22CD,LAD22CD…` or plain "
+        "`lsoa_code,ward_code,lad_code`)",
+    ),
+    ImportKind(
+        "boundaries",
+        "saferplan.geography.importers.boundaries",
+        "Area boundaries: WKT CSV, shapefile (.shp or zip) or GeoJSON.",
+        "WKT CSV, shapefile (`.shp` or zip) or GeoJSON; stored in British National Grid "
+        "(EPSG:27700)",
+    ),
+)
+BY_KIND = {k.kind: k for k in KINDS}
+
+
+def kinds_help() -> str:
+    """The kinds, for the ``import`` command's help."""
+    return "; ".join(f"{k.kind}: {k.summary}" for k in KINDS)
+
+
+def kinds_table() -> str:
+    rows = [f"| `{k.kind}` | {k.files} |" for k in KINDS]
+    return "\n".join(["| kind | files |", "|---|---|", *rows])
