@@ -28,6 +28,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.database)
 
 
+@pytest.fixture(autouse=True)
+def _unscoped():
+    """Tests set up and inspect records unscoped, as set-up code does; what they exercise
+    scopes itself (requests by the middleware, CLI commands by --partnership)."""
+    from saferplan.accounts.tenancy import across_partnerships
+
+    with across_partnerships():
+        yield
+
+
+@pytest.fixture
+def partnership(db):
+    """A partnership (Harrow) whose scope is active, for services called directly."""
+    from saferplan.accounts.models import Partnership
+    from saferplan.accounts.tenancy import partnership_scope
+
+    found = Partnership.objects.create(
+        name="Test partnership", areas=["Harrow"], youth_justice_area="Harrow",
+        comparators=["Barnet", "Brent", "Ealing", "Hillingdon", "London"],
+    )  # fmt: skip
+    with partnership_scope(found):
+        yield found
+
+
+@pytest.fixture
+def demo_scope(db):
+    """The demo partnership (users in every role, Harrow's plan), with its scope active."""
+    from saferplan.accounts.tenancy import partnership_scope
+    from saferplan.plans.demo import demo_partnership, load_demo_partnership
+
+    load_demo_partnership()
+    found = demo_partnership()
+    with partnership_scope(found):
+        yield found
+
+
 @pytest.fixture
 def warehouse(tmp_path: Path):
     """An empty warehouse in a temporary folder."""
@@ -39,12 +75,13 @@ def warehouse(tmp_path: Path):
 @pytest.fixture(scope="session")
 def demo_warehouse(django_db_setup, django_db_blocker, tmp_path_factory):
     """The bundled London data imported once for the whole session (read-only for tests)."""
+    from saferplan.accounts.tenancy import across_partnerships
     from saferplan.datastore.models import ImportRecord
     from saferplan.datastore.warehouse import Warehouse
     from saferplan.demo.load import load_demo
 
     wh = Warehouse(tmp_path_factory.mktemp("demo") / "warehouse")
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), across_partnerships():
         load_demo(warehouse=wh)
         # The records would make tests that import the same files into their own empty
         # warehouse see them as already imported; this warehouse is only read.

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from saferplan.plans.demo import load_demo_partnership
 from saferplan.youthjustice.files import write_tables
 from saferplan.youthjustice.store import import_extract
 from saferplan.youthjustice.synth import generate_cohort
@@ -17,8 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> None:
-    load_demo_partnership()
+def service(demo_scope, tmp_path: Path) -> None:
     write_tables(generate_cohort(children=200, seed=3).tables(), tmp_path / "extract")
     import_extract(tmp_path / "extract")
 

@@ -1,12 +1,18 @@
-"""Writing the audit trail: every change made through the app goes through ``record``."""
+"""Writing the audit trail: every change, and every look at child-level data, goes here.
+
+Each event records the partnership in scope, and who acted: the signed-in user, or for
+the command line the operating-system user and "cli".
+"""
 
 from __future__ import annotations
 
+import getpass
 from typing import Any
 
 from django.forms.models import model_to_dict
 
 from saferplan.accounts.models import AuditEvent
+from saferplan.accounts.tenancy import current_partnership
 
 # Never copied into the audit trail, even hashed.
 SECRET_FIELDS = frozenset({"password"})
@@ -21,11 +27,30 @@ def snapshot(instance: Any) -> dict[str, Any]:
     }
 
 
+def cli_actor() -> str:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = "unknown"
+    return f"{name} (cli)"
+
+
+def _who(user: Any) -> dict[str, Any]:
+    if getattr(user, "is_authenticated", False):
+        return {"user": user, "actor": user.get_username()}
+    return {"user": None, "actor": cli_actor()}
+
+
 def record(
     user: Any, action: str, instance: Any, before: dict[str, Any] | None = None, summary: str = ""
 ) -> AuditEvent:
+    """A change to ``instance`` (``user`` None: made from the command line)."""
+    partnership = current_partnership()
+    if partnership is None and instance._meta.label == "accounts.Partnership":
+        partnership = instance
     return AuditEvent.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        partnership=partnership,
+        **_who(user),
         action=action,
         model=instance._meta.label,
         object_id=str(instance.pk),
@@ -41,9 +66,10 @@ def record_view(user: Any, what: str, detail: str) -> AuditEvent:
 
 
 def record_access(user: Any, action: str, what: str, detail: str) -> AuditEvent:
-    """A view or download of youth justice data: who, what (``action``), when."""
+    """A view, download or refused attempt (``action``) on youth justice data."""
     return AuditEvent.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        partnership=current_partnership(),
+        **_who(user),
         action=action,
         model="youthjustice",
         object_id=detail[:64],

@@ -1,23 +1,24 @@
-"""The one place that says who may see and change what. Views ask these, never roles directly."""
+"""The one place that says who may see and change what. Views ask these, never roles directly.
+
+Roles are held per partnership: each answer is about the partnership in scope
+(``accounts.tenancy``), so a role in one partnership gives nothing in another.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from saferplan.accounts.models import Role
+from saferplan.accounts.tenancy import active_membership
 
 
 def roles(user: Any) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    membership = getattr(user, "membership", None)
+    membership = active_membership(user)
     return set(membership.roles) if membership else set()
 
 
 def organisation_id(user: Any) -> int | None:
-    membership = (
-        getattr(user, "membership", None) if getattr(user, "is_authenticated", False) else None
-    )
+    membership = active_membership(user)
     return membership.organisation_id if membership else None
 
 

@@ -6,6 +6,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from saferplan.cli.output import console, friendly_errors
 
@@ -20,14 +21,44 @@ def _setup() -> None:
 
 
 @app.command()
-def partnership(name: Annotated[str, typer.Argument(help="e.g. 'Safer Harrow'.")]) -> None:
-    """Create the partnership (once)."""
+def partnership(
+    name: Annotated[str, typer.Argument(help="e.g. 'Safer Harrow'.")],
+    area: Annotated[
+        list[str] | None,
+        typer.Option(help="Borough or local authority it covers; repeat for a joint one."),
+    ] = None,
+    comparators: Annotated[
+        str | None, typer.Option(help='Default comparators, e.g. "Barnet,Brent,London".')
+    ] = None,
+    youth_justice_area: Annotated[
+        str | None, typer.Option(help="Its youth justice service's area (default: its area).")
+    ] = None,
+    youth_population_set: Annotated[
+        str | None, typer.Option(help="Population set for youth justice rates (default: newest).")
+    ] = None,
+) -> None:
+    """Create a partnership, or update its settings (re-run to change them)."""
     with friendly_errors():
         _setup()
-        from saferplan.accounts.management import add_partnership
+        from saferplan.accounts.management import known_names, set_partnership
 
-        _, created = add_partnership(name)
-    console.print(f"[green]Created[/] {name}" if created else f"{name} already exists")
+        names = [c.strip() for c in comparators.split(",") if c.strip()] if comparators else None
+        checking = area or names or youth_justice_area
+        found, created = set_partnership(
+            name,
+            areas=area or None,
+            comparators=names,
+            youth_justice_area=youth_justice_area,
+            youth_population_set=youth_population_set,
+            known=known_names() if checking else None,
+        )
+    console.print(
+        f"[green]{'Created' if created else 'Updated'}[/] {escape(found.name)}: "
+        f"areas {', '.join(found.areas) or 'none'}; comparators "
+        f"{', '.join(found.comparators) or 'none'}; youth justice area "
+        f"{found.youth_justice_area or 'none'}",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -58,13 +89,19 @@ def user(
     ] = False,
     partnership: Annotated[str | None, typer.Option(help="If there is more than one.")] = None,
 ) -> None:
-    """Add a user to an organisation with roles; the password is asked for, never echoed."""
+    """Add a user to an organisation with roles; the password is asked for, never echoed.
+
+    A user who already works in another partnership joins this one (no password asked).
+    """
+    _setup()
+    from django.contrib.auth import get_user_model
+
+    password = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
-    else:
+    elif not get_user_model().objects.filter(username=username).exists():
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with friendly_errors():
-        _setup()
         from saferplan.accounts.management import add_user
 
         add_user(username, organisation, role, password, name, email, partnership)
@@ -75,13 +112,14 @@ def user(
 def roles(
     username: Annotated[str, typer.Argument()],
     role: Annotated[list[str], typer.Option(help=ROLE_HELP)],
+    partnership: Annotated[str | None, typer.Option(help="If they are in several.")] = None,
 ) -> None:
-    """Replace a user's roles."""
+    """Replace a user's roles in a partnership."""
     with friendly_errors():
         _setup()
         from saferplan.accounts.management import set_roles
 
-        now = set_roles(username, role)
+        now = set_roles(username, role, partnership)
     console.print(f"{username}: {', '.join(now)}")
 
 
@@ -97,20 +135,25 @@ def deactivate(username: Annotated[str, typer.Argument()]) -> None:
 
 
 @app.command("list")
-def list_command() -> None:
-    """Every user with their organisation and roles."""
+def list_command(
+    partnership: Annotated[str | None, typer.Option(help="Only this partnership's.")] = None,
+) -> None:
+    """Every user with their partnership, organisation and roles."""
     from rich.table import Table
 
     with friendly_errors():
         _setup()
         from saferplan.accounts.management import list_users
 
-        rows = list_users()
+        rows = list_users(partnership)
     grid = Table(title="Users")
-    for column in ("Username", "Name", "Organisation", "Roles", "Active"):
+    for column in ("Partnership", "Username", "Name", "Organisation", "Roles", "Active"):
         grid.add_column(column)
     for r in rows:
-        grid.add_row(r.username, r.name, r.organisation, r.roles, "yes" if r.active else "no")
+        grid.add_row(
+            *(escape(v) for v in (r.partnership, r.username, r.name, r.organisation, r.roles)),
+            "yes" if r.active else "no",
+        )
     console.print(grid)
 
 

@@ -9,9 +9,6 @@ import typer
 
 from saferplan.cli.output import console, friendly_errors
 
-SUBJECT = "Harrow"
-COMPARATORS = ["Barnet", "Brent", "Ealing", "Hillingdon", "London"]
-
 
 def demo(
     out: Annotated[Path, typer.Option(help="Where the Strategic Assessment is written.")] = Path(
@@ -44,9 +41,12 @@ def demo(
             from saferplan.plans.demo import DEMO_PASSWORD, load_demo_partnership
 
             users = load_demo_partnership(Warehouse().connect())
+            from saferplan.plans.demo import demo_partnership
             from saferplan.youthjustice.demo import load_demo_youth_justice
 
-            load_demo_youth_justice()
+            partnership = demo_partnership()
+            load_demo_youth_justice(partnership)
+        subject, comparators = partnership.area, partnership.comparators
         console.print(
             f"Demo data: {imported} files imported, {skipped} already present "
             f"({len(DEMO_IMPORTS)} sets).",
@@ -58,12 +58,12 @@ def demo(
         year = last.year if last.month == 12 else last.year - 1
         total = load_themes().get("total")
         period, baseline = parse_period(str(year)), parse_period(str(year - 1))
-        table = compare(con, SUBJECT, total, period, baseline, COMPARATORS)
+        table = compare(con, subject, total, period, baseline, comparators)
         by_count, _ = ranking(con, "borough", total, period, "count")
         by_rate, _ = ranking(con, "borough", total, period, "rate")
 
     grid = Table(
-        title=f"{SUBJECT}: {total.title.lower()}, {baseline.label} and {period.label}",
+        title=f"{subject}: {total.title.lower()}, {baseline.label} and {period.label}",
         caption=f"Rates per 1,000 residents; population: {table.population_note}.",
     )
     for i, h in enumerate(["Area", baseline.label, "rate", period.label, "rate", "change",
@@ -76,10 +76,10 @@ def demo(
             "" if r.pct_change is None else f"{r.pct_change:+}%", str(r.rate_change or ""),
         )  # fmt: skip
     console.print(grid)
-    rank_count = next(r.rank for r in by_count if r.area == SUBJECT)
-    rank_rate = next(r.rank for r in by_rate if r.area == SUBJECT)
+    rank_count = next(r.rank for r in by_count if r.area == subject)
+    rank_rate = next(r.rank for r in by_rate if r.area == subject)
     console.print(
-        f"{SUBJECT} ranks {rank_count} of {len(by_count)} London areas by count of crimes and "
+        f"{subject} ranks {rank_count} of {len(by_count)} London areas by count of crimes and "
         f"{rank_rate} of {len(by_rate)} boroughs by rate (1 = highest) in {period.label}.",
         highlight=False,
     )
@@ -91,13 +91,15 @@ def demo(
         soft_wrap=True,
     )
     if build_report:
+        from saferplan.accounts.tenancy import partnership_scope
         from saferplan.cli.report import build_strategic_assessment
 
-        folder = build_strategic_assessment(
-            SUBJECT, str(year), out, ",".join(COMPARATORS), partnership="Safer Harrow (demo)"
-        )
+        with partnership_scope(partnership):
+            folder = build_strategic_assessment(
+                subject, str(year), out, ",".join(comparators), partnership=partnership.name
+            )
         console.print(
-            f"[green]Strategic Assessment[/] {SUBJECT} {year}: "
+            f"[green]Strategic Assessment[/] {subject} {year}: "
             f"{folder / 'strategic-assessment.html'} (also .docx, .pdf, figures.json)",
             highlight=False,
             soft_wrap=True,

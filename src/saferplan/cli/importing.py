@@ -10,7 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
+from saferplan import config
+from saferplan.cli import options
 from saferplan.cli.output import console, exiting_soon, friendly_errors
+from saferplan.datastore.kinds import kinds_help
 
 
 def _input_size(paths: list[Path]) -> int:
@@ -29,7 +32,7 @@ def _progress_bar(kind: str, files: list[Path]) -> Iterator[Callable[[int], None
 
     Elsewhere (scripts, pipes) there is none, and Rich's progress module is not even loaded.
     """
-    if not console.is_terminal and not os.environ.get("SAFERPLAN_PROGRESS"):
+    if not console.is_terminal and not config.get("SAFERPLAN_PROGRESS"):
         yield lambda n: None
         return
     from rich.progress import DownloadColumn, Progress, TimeRemainingColumn
@@ -41,13 +44,7 @@ def _progress_bar(kind: str, files: list[Path]) -> Iterator[Callable[[int], None
 
 
 def import_command(
-    kind: Annotated[
-        str,
-        typer.Argument(
-            help="police-uk, mps, lsoa-annual, population, lookup or boundaries.",
-            show_default=False,
-        ),
-    ],
+    kind: Annotated[str, typer.Argument(help=kinds_help(), show_default=False)],
     files: Annotated[
         list[Path], typer.Argument(help="Files, folders or zip archives.", show_default=False)
     ],
@@ -115,6 +112,7 @@ def _import(
 
         connections.close_all()  # this thread's only: the import uses the main thread's
 
+    # Crime, population and geography are open data, shared by every partnership.
     with friendly_errors(), _progress_bar(kind, files) as progress:
         outcome = run_import(kind, files, options=options, progress=progress, prepare=prepare)
     for record in outcome.imported:
@@ -134,17 +132,28 @@ def _import(
         )
 
 
-def imports_command() -> None:
-    """List every import with its provenance (file, SHA-256, rows, when and by whom)."""
+def imports_command(partnership: options.Partnership = None) -> None:
+    """List every import with its provenance (file, SHA-256, rows, when and by whom): the
+    open data everyone shares, and the partnership's own restricted imports."""
     from saferplan.site.bootstrap import setup_django
 
     setup_django()
     from rich.table import Table
 
+    from saferplan.accounts.models import Partnership
+    from saferplan.accounts.tenancy import cli_partnership, open_data_scope
     from saferplan.datastore.models import ImportRecord
 
     table = Table("#", "kind", "file", "sha256", "read", "kept", "rejected", "when", "by")
-    for r in ImportRecord.objects.all():
+    with friendly_errors():
+        scope = (
+            cli_partnership(partnership)
+            if partnership is not None or Partnership.objects.exists()
+            else open_data_scope()
+        )
+        with scope:
+            records = list(ImportRecord.objects.all())
+    for r in records:
         table.add_row(
             str(r.pk),
             r.kind,

@@ -4,49 +4,90 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from saferplan.cli import options
 from saferplan.cli.output import console, err_console, friendly_errors
 
 app = typer.Typer(help="Build and check documents.", no_args_is_help=True)
 
-DEFAULT_COMPARATORS = "Barnet,Brent,Ealing,Hillingdon,London"
-
 
 @app.command("strategic-assessment")
 def strategic_assessment(
-    area: Annotated[str, typer.Option(help="Borough (name or ONS code).")],
     year: Annotated[str, typer.Option(help="Period, e.g. 2018 or 2018-19.")],
+    area: Annotated[
+        str | None, typer.Option(help="Borough (name or ONS code); default: the partnership's.")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Folder to write the documents into.")] = Path("out"),
-    comparators: Annotated[str, typer.Option(help="Comma-separated areas or groups.")] = (
-        DEFAULT_COMPARATORS
-    ),
+    comparators: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated areas or groups; default: the partnership's."),
+    ] = None,
     edition: Annotated[
         str, typer.Option(help="public (small numbers suppressed) or restricted.")
     ] = "public",
     themes: Annotated[
         str | None, typer.Option(help="Comma-separated theme keys (default: all).")
     ] = None,
-    partnership: Annotated[str, typer.Option(help="Partnership name for the cover.")] = (
-        "Community Safety Partnership"
-    ),
     harm_table: Annotated[
         Path | None, typer.Option(help="CSV source,major,minor,weight to show harm beside volume.")
     ] = None,
+    partnership: options.Partnership = None,
 ) -> None:
     """Write the Strategic Assessment as HTML, Word, PDF and a figures bundle."""
     start = time.perf_counter()
-    path = build_strategic_assessment(
-        area, year, out, comparators, edition, themes, partnership, harm_table
-    )
+    from saferplan.accounts.tenancy import partnership_scope
+
+    with friendly_errors():
+        area, comparators, owner = partnership_defaults(partnership, area, comparators)
+    # Built in the partnership's scope: its documents and restricted imports are its own.
+    with partnership_scope(owner):
+        path = build_strategic_assessment(
+            area,
+            year,
+            out,
+            comparators,
+            edition,
+            themes,
+            owner.name if owner else COVER,
+            harm_table,
+        )
     console.print(f"[green]Written[/] the {area} Strategic Assessment {year} to {path} "
                   f"in {time.perf_counter() - start:.1f} s", highlight=False)  # fmt: skip
 
 
+COVER = "Community Safety Partnership"
+
+
+def partnership_defaults(
+    partnership: str | None, area: str | None, comparators: str | None
+) -> tuple[str, str, Any]:
+    """Area, comparators and partnership (None if there is none yet): the area and
+    comparators as given, else from the partnership's settings."""
+    from saferplan.accounts.models import Partnership
+    from saferplan.accounts.tenancy import find_partnership
+    from saferplan.core.errors import SaferplanError
+    from saferplan.site.bootstrap import setup_django
+
+    setup_django()
+    found = None
+    if partnership is not None or Partnership.objects.exists():
+        found = find_partnership(partnership)
+        area = area or found.area
+        comparators = comparators or ",".join(found.comparators)
+    if not area or not comparators:
+        raise SaferplanError(
+            f"say which {'area' if not area else 'comparators'} the assessment is for",
+            hint="Give --area and --comparators, or set the partnership's: saferplan accounts "
+            'partnership NAME --area AREA --comparators "A,B,C".',
+        )
+    return area, comparators, found
+
+
 def build_strategic_assessment(
-    area: str, year: str, out: Path, comparators: str = DEFAULT_COMPARATORS,
+    area: str, year: str, out: Path, comparators: str,
     edition: str = "public", themes: str | None = None,
     partnership: str = "Community Safety Partnership",
     harm_table: Path | None = None,

@@ -59,13 +59,15 @@ def _imports(ids: list[int]) -> list[dict[str, Any]]:
     from saferplan.site.bootstrap import setup_django
 
     setup_django(migrate=False)
+    from saferplan.accounts.tenancy import open_data_scope
     from saferplan.datastore.models import ImportRecord
 
-    return [
-        {"import_id": r.pk, "kind": r.kind, "file": r.file_name, "sha256": r.sha256,
-         "imported_at": r.finished_at.isoformat(), "imported_by": r.imported_by}
-        for r in ImportRecord.objects.filter(pk__in=ids).order_by("pk")
-    ]  # fmt: skip
+    with open_data_scope():  # crime figures come from open data only
+        return [
+            {"import_id": r.pk, "kind": r.kind, "file": r.file_name, "sha256": r.sha256,
+             "imported_at": r.finished_at.isoformat(), "imported_by": r.imported_by}
+            for r in ImportRecord.objects.filter(pk__in=ids).order_by("pk")
+        ]  # fmt: skip
 
 
 @app.command()

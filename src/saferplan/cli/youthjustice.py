@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from saferplan.cli import options
 from saferplan.cli.output import console, friendly_errors, print_rows, write_stdout
 
 app = typer.Typer(help="Youth justice records and indicators.", no_args_is_help=True)
+
+
+@contextmanager
+def _scope(partnership: str | None) -> Iterator[None]:
+    """Django set up, and the named partnership's scope active, for the block."""
+    from saferplan.site.bootstrap import setup_django
+
+    setup_django()
+    from saferplan.accounts.tenancy import cli_partnership
+
+    with cli_partnership(partnership):
+        yield
+
+
 COLUMNS = ["indicator", "period", "numerator", "denominator", "value", "unit"]
 
 
@@ -45,12 +62,10 @@ def import_command(
         Path | None,
         typer.Option(help="CSV table,source_column,column: your system's column names."),
     ] = None,
+    partnership: options.Partnership = None,
 ) -> None:
     """Import a case management extract (see the formats in the README): all or nothing."""
-    from saferplan.site.bootstrap import setup_django
-
-    with friendly_errors():
-        setup_django()
+    with friendly_errors(), _scope(partnership):
         from saferplan.youthjustice.store import import_extract, read_column_map
 
         mapping = read_column_map(columns) if columns else None
@@ -67,12 +82,10 @@ def import_command(
 @app.command()
 def comparators(
     file: Annotated[Path, typer.Argument(help="CSV indicator,area,period,value.")],
+    partnership: options.Partnership = None,
 ) -> None:
     """Import published comparator figures (YOT family, London, England and Wales)."""
-    from saferplan.site.bootstrap import setup_django
-
-    with friendly_errors():
-        setup_django()
+    with friendly_errors(), _scope(partnership):
         from saferplan.youthjustice.comparators import import_comparators
 
         count = import_comparators(file)
@@ -80,12 +93,12 @@ def comparators(
 
 
 @app.command()
-def export(out: Annotated[Path, typer.Option(help="Folder to write the CSV files to.")]) -> None:
+def export(
+    out: Annotated[Path, typer.Option(help="Folder to write the CSV files to.")],
+    partnership: options.Partnership = None,
+) -> None:
     """Write the child-level tables in the format the importer reads."""
-    from saferplan.site.bootstrap import setup_django
-
-    with friendly_errors():
-        setup_django()
+    with friendly_errors(), _scope(partnership):
         from saferplan.youthjustice.files import write_tables
         from saferplan.youthjustice.store import tables
 
@@ -97,21 +110,23 @@ def export(out: Annotated[Path, typer.Option(help="Folder to write the CSV files
 def indicators(
     period: Annotated[str, typer.Option(help="e.g. 2018-19 (financial year) or 2018.")],
     area: Annotated[
-        str, typer.Option(help="Local authority, for the 10-17 population.")
-    ] = "Harrow",
+        str | None,
+        typer.Option(help="Local authority, for the 10-17 population (default: the service's)."),
+    ] = None,
     population_10_17: Annotated[int | None, typer.Option(help="Override the population.")] = None,
     format: Annotated[str, typer.Option("--format", help="csv, json or table.")] = "table",
+    partnership: options.Partnership = None,
 ) -> None:
     """The national indicators: indicator,period,numerator,denominator,value,unit."""
     from saferplan.core.periods import parse_period
-    from saferplan.site.bootstrap import setup_django
 
-    with friendly_errors():
-        setup_django()
-        from saferplan.youthjustice.service import indicators_for
+    with friendly_errors(), _scope(partnership):
+        from saferplan.youthjustice.service import indicators_for, service_area
         from saferplan.youthjustice.service import population_10_17 as pop
 
-        population = pop(area, parse_period(period).reference_year, population_10_17)
+        population = pop(
+            area or service_area(), parse_period(period).reference_year, population_10_17
+        )
         rows = indicators_for(period, population.value)
     values = [
         [
@@ -151,12 +166,10 @@ def indicators(
 @app.command("population-by-ethnicity")
 def population_by_ethnicity(
     file: Annotated[Path, typer.Argument(help="CSV area,year,ethnic_group,population.")],
+    partnership: options.Partnership = None,
 ) -> None:
     """Import children aged 10-17 by ethnic group, the denominator for disproportionality."""
-    from saferplan.site.bootstrap import setup_django
-
-    with friendly_errors():
-        setup_django()
+    with friendly_errors(), _scope(partnership):
         from saferplan.youthjustice.comparators import import_population_by_ethnicity
 
         count = import_population_by_ethnicity(file)
@@ -167,12 +180,10 @@ def population_by_ethnicity(
 def profile(
     period: Annotated[str, typer.Option(help="e.g. 2018-19 (financial year) or 2018.")],
     format: Annotated[str, typer.Option("--format", help="csv or table.")] = "table",
+    partnership: options.Partnership = None,
 ) -> None:
     """The caseload's profile: risk ratings, intervention levels, offences, NEET, services."""
-    from saferplan.site.bootstrap import setup_django
-
-    with friendly_errors():
-        setup_django()
+    with friendly_errors(), _scope(partnership):
         from saferplan.youthjustice.service import profile_for
 
         rows = profile_for(period)
@@ -192,19 +203,19 @@ def tracker(
     ] = None,
     children: Annotated[bool, typer.Option(help="One row per child instead of per month.")] = False,
     format: Annotated[str, typer.Option("--format", help="csv or table.")] = "table",
+    partnership: options.Partnership = None,
 ) -> None:
     """The live reoffending tracker: the cohort followed so far, month by month (or by child)."""
     from datetime import date
 
     from saferplan.core.errors import SaferplanError
-    from saferplan.site.bootstrap import setup_django
 
     with friendly_errors():
         try:
             as_at = date.fromisoformat(today) if today else date.today()
         except ValueError:
             raise SaferplanError(f"'{today}' is not a date (expected YYYY-MM-DD)") from None
-        setup_django()
+    with friendly_errors(), _scope(partnership):
         from saferplan.youthjustice import service
 
         if children:

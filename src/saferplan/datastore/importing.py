@@ -26,15 +26,6 @@ CONCURRENT_HASH_BYTES = 32 << 20
 # Called with the number of input bytes just processed, for progress bars.
 ProgressCallback = Callable[[int], None]
 
-IMPORTER_MODULES = (
-    "saferplan.crime.importers.police_uk",
-    "saferplan.crime.importers.mps",
-    "saferplan.crime.importers.lsoa_annual",
-    "saferplan.geography.importers.population",
-    "saferplan.geography.importers.lookup",
-    "saferplan.geography.importers.boundaries",
-)
-
 
 @dataclass
 class ParsedSource:
@@ -50,8 +41,7 @@ class ParsedSource:
 
 
 class Importer(Protocol):
-    kind: ClassVar[str]
-    help: ClassVar[str]
+    kind: ClassVar[str]  # declared, with its help, in ``datastore.kinds``
     suffixes: ClassVar[tuple[str, ...]]
 
     def parse(
@@ -71,13 +61,15 @@ def register(cls: type[Importer]) -> type[Importer]:
 
 
 def importers() -> dict[str, type[Importer]]:
-    for module in IMPORTER_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-    return dict(sorted(_REGISTRY.items()))
+    """Every declared kind's importer (``datastore.kinds``), its module loaded on demand,
+    in the declared order; then any registered by other code (tests)."""
+    from saferplan.datastore.kinds import KINDS
+
+    for declared in KINDS:
+        if declared.kind not in _REGISTRY:
+            importlib.import_module(declared.module)
+    declared_kinds = {k.kind: _REGISTRY[k.kind] for k in KINDS}
+    return {**declared_kinds, **{k: v for k, v in _REGISTRY.items() if k not in declared_kinds}}
 
 
 @dataclass
@@ -95,6 +87,7 @@ def run_import(
     progress: ProgressCallback | None = None,
     warehouse: Warehouse | None = None,
     prepare: Callable[[], None] | None = None,
+    partnership: Any = None,
 ) -> ImportOutcome:
     """Import every file under ``paths`` as ``kind``: all of them, or (on any error) none.
 
@@ -103,7 +96,27 @@ def run_import(
     ``prepare`` to set it up: it then runs in a worker thread while the first file is hashed
     and parsed (a command's start-up overlaps the work), and the database is only used once
     it has returned. Should both fail, its error is the one raised, as if it had run first.
+
+    ``partnership`` owns a restricted import; without one the import is open data, shared
+    by every partnership. Either way the pipeline works in that scope alone, so an open
+    import never sees, nor is refused by, a partnership's records.
     """
+    from saferplan.accounts.tenancy import partnership_scope
+
+    with partnership_scope(partnership):
+        return _run_import(kind, paths, options, user, progress, warehouse, prepare, partnership)
+
+
+def _run_import(
+    kind: str,
+    paths: Iterable[Path | str],
+    options: Mapping[str, Any] | None,
+    user: str | None,
+    progress: ProgressCallback | None,
+    warehouse: Warehouse | None,
+    prepare: Callable[[], None] | None,
+    partnership: Any,
+) -> ImportOutcome:
     user = user or _os_user()
     with ThreadPoolExecutor(max_workers=2) as workers:
         ready = workers.submit(prepare or (lambda: None))
@@ -131,6 +144,7 @@ def run_import(
                         outcome.skipped.append((source.display_name, None))
                         continue
                     record = ImportRecord.objects.create(
+                        partnership=partnership,
                         kind=kind,
                         file_name=source.name,
                         container=source.container or "",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
+
+from saferplan.accounts.tenancy import open_or_tenant_manager
 
 
 class ImportRecord(models.Model):
@@ -22,13 +25,29 @@ class ImportRecord(models.Model):
     )
     notes = models.JSONField(default=dict, blank=True)
     imported_by = models.CharField(max_length=150)
+    # Open data (crime, population, geography) belongs to no partnership and is shared;
+    # youth justice extracts, plans and published comparators belong to the importer's.
+    partnership = models.ForeignKey(
+        "accounts.Partnership", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
+
+    objects = open_or_tenant_manager()
 
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "sha256"], name="one_import_per_file_content")
+            models.UniqueConstraint(
+                fields=["kind", "sha256"],
+                condition=Q(partnership__isnull=True),
+                name="one_open_import_per_file_content",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "kind", "sha256"],
+                condition=Q(partnership__isnull=False),
+                name="one_import_per_file_content_per_partnership",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,11 +8,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 
 from saferplan.accounts.models import Membership, Organisation, Partnership, Role
+from saferplan.accounts.tenancy import partnership_scope
 from saferplan.plans.importing import import_plan
 from saferplan.plans.models import StrategyYear
 
 FIXTURES = Path(__file__).with_name("fixtures")
 PARTNERSHIP = "Safer Harrow (demo)"
+AREA = "Harrow"
+COMPARATORS = ["Barnet", "Brent", "Ealing", "Hillingdon", "London"]
 DEMO_PASSWORD = "saferplan-demo"  # noqa: S105 - printed by the demo; serve binds to localhost only
 ORGANISATIONS = [
     (
@@ -40,10 +43,34 @@ USERS = [
 def load_demo_partnership(con: Any = None) -> list[tuple[str, str]]:
     """Create (once) the demo partnership; return (username, roles) of the demo users.
 
-    With a warehouse connection, the burglary objective also gets an outcome measure whose
+    It is set up through the same path as ``saferplan accounts partnership``. With a
+    warehouse connection, the burglary objective also gets an outcome measure whose
     actuals are computed from the crime data.
     """
-    partnership, _ = Partnership.objects.get_or_create(name=PARTNERSHIP)
+    partnership = demo_partnership(con)
+    with partnership_scope(partnership):
+        return _load(partnership, con)
+
+
+def demo_partnership(con: Any = None) -> Partnership:
+    """The demo partnership with its settings (Harrow, its neighbours and London), checked
+    against the data when a warehouse connection is given."""
+    from saferplan.accounts.management import known_names, set_partnership
+
+    found = Partnership.objects.filter(name=PARTNERSHIP).first()
+    if found is not None:
+        return found
+    partnership, _ = set_partnership(
+        PARTNERSHIP,
+        areas=[AREA],
+        comparators=COMPARATORS,
+        youth_justice_area=AREA,
+        known=known_names(con) if con is not None else None,
+    )
+    return partnership
+
+
+def _load(partnership: Partnership, con: Any) -> list[tuple[str, str]]:
     orgs = []
     for name, kind, aliases in ORGANISATIONS:
         org, _ = Organisation.objects.get_or_create(
@@ -59,9 +86,11 @@ def load_demo_partnership(con: Any = None) -> list[tuple[str, str]]:
             user.first_name, user.last_name = first, last
             user.set_password(DEMO_PASSWORD)
             user.save()
-            Membership.objects.create(user=user, organisation=orgs[org_index], roles=list(roles))
+            Membership.objects.create(
+                user=user, partnership=partnership, organisation=orgs[org_index], roles=list(roles)
+            )
         out.append((username, ", ".join(Role(r).label for r in roles)))
-    if not StrategyYear.objects.filter(partnership=partnership, label="2019/20").exists():
+    if not StrategyYear.objects.filter(label="2019/20").exists():
         path = FIXTURES / "delivery_plan_2019_20.csv"
         import_plan(
             path.read_text(encoding="utf-8"),
@@ -79,18 +108,16 @@ def add_demo_measure(con: Any, partnership: Partnership) -> None:
     from saferplan.plans.measures import compute_actual
     from saferplan.plans.models import Measure, Objective
 
-    objective = Objective.objects.filter(
-        priority__year__partnership=partnership, code="HV1"
-    ).first()
+    objective = Objective.objects.filter(code="HV1").first()
     if objective is None or objective.measures.exists():
         return
     measure = Measure.objects.create(
         objective=objective,
-        name="Burglaries recorded in Harrow (all burglary)",
+        name=f"Burglaries recorded in {partnership.area} (all burglary)",
         direction=Measure.Direction.DOWN,
         target="Fewer than the year before",
         theme="burglary",
-        area="Harrow",
+        area=partnership.area,
     )
     baseline = compute_actual(con, measure, "2018")
     measure.baseline_period, measure.baseline_value = baseline.period, baseline.value

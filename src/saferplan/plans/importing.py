@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 
 from saferplan.accounts.models import Organisation, Partnership
+from saferplan.accounts.tenancy import partnership_scope
 from saferplan.core.errors import InputError
 from saferplan.plans.models import Action, Objective, Priority, ProgressUpdate, Rag, StrategyYear
 
@@ -65,9 +66,16 @@ def match_organisation(lead: str, organisations: list[Organisation]) -> Organisa
     return None
 
 
-@transaction.atomic
 def import_plan(
     text: str, file: str, partnership: Partnership, label: str, title: str = "", user: Any = None
+) -> StrategyYear:
+    """Create the ``label`` plan of ``partnership`` from the file: every row, or none."""
+    with partnership_scope(partnership), transaction.atomic():
+        return _import_plan(text, file, partnership, label, title, user)
+
+
+def _import_plan(
+    text: str, file: str, partnership: Partnership, label: str, title: str, user: Any
 ) -> StrategyYear:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
@@ -86,7 +94,7 @@ def import_plan(
         raise InputError(
             file, f"the {label} plan has already been imported", hint="Nothing was changed."
         )
-    organisations = list(partnership.organisations.all())
+    organisations = list(Organisation.objects.all())
     priorities: dict[str, Priority] = {}
     objectives: dict[str, Objective] = {}
     for line, row in enumerate(reader, start=2):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from saferplan.accounts.models import Organisation, Partnership
+from saferplan.accounts.tenancy import tenant_manager
 
 
 class Rag(models.TextChoices):
@@ -42,6 +43,8 @@ class StrategyYear(models.Model):
     label = models.CharField(max_length=20)  # e.g. 2019/20
     title = models.CharField(max_length=300, blank=True)
 
+    objects = tenant_manager("partnership")
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["partnership", "label"], name="one_plan_a_year")
@@ -62,6 +65,8 @@ class Priority(models.Model):
     group = models.CharField(max_length=20, choices=Group.choices, default=Group.OTHER)
     order = models.PositiveIntegerField(default=0)
 
+    objects = tenant_manager("year__partnership")
+
     class Meta:
         ordering = ["order", "id"]
 
@@ -77,6 +82,8 @@ class Objective(models.Model):
     code = models.CharField(max_length=20)
     heading = models.TextField()
     order = models.PositiveIntegerField(default=0)
+
+    objects = tenant_manager("priority__year__partnership")
 
     class Meta:
         ordering = ["order", "id"]
@@ -110,6 +117,8 @@ class Action(models.Model):
     )
     version = models.PositiveIntegerField(default=1)  # optimistic locking for edits
 
+    objects = tenant_manager("objective__priority__year__partnership")
+
     class Meta:
         ordering = ["objective__order", "id"]
 
@@ -141,6 +150,8 @@ class ProgressUpdate(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created = models.DateTimeField(auto_now_add=True)
 
+    objects = tenant_manager("action__objective__priority__year__partnership")
+
     class Meta:
         ordering = ["-date", "-created", "-id"]
 
@@ -169,6 +180,8 @@ class Measure(models.Model):
     theme = models.CharField(max_length=50, blank=True, help_text="crime theme key, if computed")
     area = models.CharField(max_length=100, blank=True)
 
+    objects = tenant_manager("objective__priority__year__partnership")
+
     def __str__(self) -> str:
         return self.name
 
@@ -183,6 +196,8 @@ class MeasureActual(models.Model):
     value = models.DecimalField(max_digits=14, decimal_places=2)
     computed = models.BooleanField(default=False)
     provenance = models.CharField(max_length=300, blank=True)
+
+    objects = tenant_manager("measure__objective__priority__year__partnership")
 
     class Meta:
         ordering = ["period"]

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
@@ -18,7 +17,7 @@ DATA_DIR = config.data_dir()
 
 def _secret_key() -> str:
     """Use ``SAFERPLAN_SECRET_KEY``, else a random key kept (mode 600) in the data directory."""
-    if key := os.environ.get("SAFERPLAN_SECRET_KEY"):
+    if key := config.get("SAFERPLAN_SECRET_KEY"):
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
@@ -28,8 +27,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("SAFERPLAN_DEBUG", "") == "1"
-ALLOWED_HOSTS = os.environ.get("SAFERPLAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+DEBUG = config.flag("SAFERPLAN_DEBUG")
+ALLOWED_HOSTS = (config.get("SAFERPLAN_ALLOWED_HOSTS") or "localhost,127.0.0.1,[::1]").split(",")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -56,6 +55,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a signed-in user unless its view says otherwise (sign-in does).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Every request runs in the scope of the partnership chosen in the header (ADR 0004).
+    "saferplan.accounts.tenancy.PartnershipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -82,7 +83,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(default=f"sqlite:///{config.sqlite_path()}", conn_max_age=60)
+    "default": dj_database_url.parse(
+        config.get("DATABASE_URL") or f"sqlite:///{config.sqlite_path()}", conn_max_age=60
+    )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers (the web app) work while an import writes.
@@ -160,6 +163,6 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-_https = os.environ.get("SAFERPLAN_HTTPS", "") == "1"
+_https = config.flag("SAFERPLAN_HTTPS")
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("partnership/", views.switch_partnership, name="switch_partnership"),
     path("plans/<int:year_id>/", views.plan, name="plan"),
     path("plans/<int:year_id>/overdue/", views.overdue, name="overdue"),
     path("plans/<int:year_id>/by-organisation/", views.by_organisation, name="by_organisation"),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("plans/<int:year_id>/progress.<str:fmt>", views.plan_export, name="export"),
     path("measures/<int:measure_id>/actual/", views.measure_actual, name="measure_actual"),
     path("audit/", views.audit_log, name="audit"),
+    path("partnership/settings/", views.partnership_settings, name="partnership_settings"),
     path("youth-justice/", yj_views.dashboard, name="yj"),
     path("youth-justice/tracker/", yj_views.tracker, name="yj_tracker"),
     path(

@@ -68,6 +68,20 @@ def _row(action: Action) -> dict[str, Any]:
     }
 
 
+@require_http_methods(["POST"])
+def switch_partnership(request: HttpRequest) -> HttpResponse:
+    """Work in another of the user's partnerships (only theirs: any other id is a 404)."""
+    from saferplan.accounts import tenancy
+
+    try:
+        chosen = int(request.POST.get("partnership", ""))
+    except ValueError:
+        raise Http404 from None
+    if not tenancy.choose(request, chosen):
+        raise Http404
+    return redirect("home")
+
+
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"roles": sorted(permissions.roles(request.user))}
     year = StrategyYear.objects.order_by("-label").first()
@@ -85,8 +99,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def plan(request: HttpRequest, year_id: int) -> HttpResponse:
-    _require(permissions.can_view_plans(request.user))
     year = get_object_or_404(StrategyYear, pk=year_id)
+    _require(permissions.can_view_plans(request.user))
     actions = _actions(year)
     priorities = []
     for priority in year.priorities.all():
@@ -123,8 +137,8 @@ def plan(request: HttpRequest, year_id: int) -> HttpResponse:
 
 
 def overdue(request: HttpRequest, year_id: int) -> HttpResponse:
-    _require(permissions.can_view_plans(request.user))
     year = get_object_or_404(StrategyYear, pk=year_id)
+    _require(permissions.can_view_plans(request.user))
     rows = [_row(a) for a in _actions(year) if a.is_overdue()]
     return render(
         request, "web/action_list.html", {"year": year, "rows": rows, "title": "Overdue actions"}
@@ -132,8 +146,8 @@ def overdue(request: HttpRequest, year_id: int) -> HttpResponse:
 
 
 def by_organisation(request: HttpRequest, year_id: int) -> HttpResponse:
-    _require(permissions.can_view_plans(request.user))
     year = get_object_or_404(StrategyYear, pk=year_id)
+    _require(permissions.can_view_plans(request.user))
     groups: dict[str, list[Action]] = {}
     for a in _actions(year):
         groups.setdefault(
@@ -147,10 +161,10 @@ def by_organisation(request: HttpRequest, year_id: int) -> HttpResponse:
 
 
 def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
-    _require(permissions.can_view_plans(request.user))
     action = get_object_or_404(
         Action.objects.select_related("objective__priority__year"), pk=action_id
     )
+    _require(permissions.can_view_plans(request.user))
     return render(
         request,
         "web/action.html",
@@ -220,6 +234,16 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
     )
 
 
+def partnership_settings(request: HttpRequest) -> HttpResponse:
+    """The partnership's settings, for its admins."""
+    _require(permissions.can_view_audit(request.user))
+    return render(
+        request,
+        "web/partnership_settings.html",
+        {"organisations": [str(o) for o in Organisation.objects.all()]},
+    )
+
+
 def audit_log(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_view_audit(request.user))
     events = AuditEvent.objects.select_related("user")[:200]
@@ -227,8 +251,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 
 def plan_quality(request: HttpRequest, year_id: int) -> HttpResponse:
-    _require(permissions.can_view_plans(request.user))
     year = get_object_or_404(StrategyYear, pk=year_id)
+    _require(permissions.can_view_plans(request.user))
     return render(request, "web/quality.html", {"year": year, "flags": quality_flags(year)})
 
 
@@ -240,8 +264,8 @@ EXPORTS = {
 
 
 def plan_export(request: HttpRequest, year_id: int, fmt: str) -> HttpResponse:
-    _require(permissions.can_view_plans(request.user))
     year = get_object_or_404(StrategyYear, pk=year_id)
+    _require(permissions.can_view_plans(request.user))
     if fmt == "xlsx":
         data = exports.to_xlsx(year)
     elif fmt == "docx":
@@ -261,8 +285,8 @@ def plan_export(request: HttpRequest, year_id: int, fmt: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def year_end(request: HttpRequest, year_id: int) -> HttpResponse:
-    _require(permissions.can_edit_plan(request.user))
     year = get_object_or_404(StrategyYear, pk=year_id)
+    _require(permissions.can_edit_plan(request.user))
     actions = _actions(year)
     error = ""
     if request.method == "POST":
@@ -327,9 +351,10 @@ def action_edit(
     request: HttpRequest, action_id: int | None = None, objective_id: int | None = None
 ) -> HttpResponse:
     """Edit an action, or add a new one to an objective (marked New Action)."""
-    _require(permissions.can_edit_plan(request.user))
+    # Looked up first: another partnership's ids are not found, whoever asks.
     action = get_object_or_404(Action, pk=action_id) if action_id else None
     objective = action.objective if action else get_object_or_404(Objective, pk=objective_id)
+    _require(permissions.can_edit_plan(request.user))
     organisations = Organisation.objects.filter(partnership=objective.priority.year.partnership)
     status = 200
     if request.method == "POST":
@@ -402,10 +427,10 @@ def measure_actual(request: HttpRequest, measure_id: int) -> HttpResponse:
     from saferplan.plans.models import Measure, MeasureActual
     from saferplan.web.forms import MeasureActualForm
 
-    _require(permissions.can_edit_plan(request.user))
     measure = get_object_or_404(
         Measure.objects.select_related("objective__priority"), pk=measure_id
     )
+    _require(permissions.can_edit_plan(request.user))
     if measure.computed:
         raise PermissionDenied("This measure's actuals come from the crime data.")
     form = MeasureActualForm(request.POST or None)

@@ -15,7 +15,6 @@ from django.shortcuts import render
 from saferplan.accounts import audit, permissions
 from saferplan.core.errors import SaferplanError
 
-AREA = "Harrow"
 TREND_YEARS = 5
 TREND_CHARTS = {
     "first_time_entrants": "First time entrants",
@@ -36,7 +35,17 @@ def _allowed(request: HttpRequest) -> None:
 
 
 def _period(request: HttpRequest) -> str:
-    return request.GET.get("period", "2018-19")
+    """The period asked for, else the latest financial year the records cover whole."""
+    from saferplan.youthjustice import service
+
+    if asked := request.GET.get("period"):
+        return asked
+    try:
+        return service.default_period()
+    except SaferplanError:
+        today = date.today()
+        start = today.year - (1 if today.month >= 4 else 2)
+        return f"{start}-{str(start + 1)[2:]}"
 
 
 def _download(
@@ -69,7 +78,9 @@ def _download(
 def _population(request: HttpRequest, year: int) -> Any:
     from saferplan.youthjustice import service
 
-    return service.population_10_17(AREA, year, int(request.GET.get("population", 0)) or None)
+    return service.population_10_17(
+        service.service_area(), year, int(request.GET.get("population", 0)) or None
+    )
 
 
 INDICATOR_COLUMNS = ["indicator", "period", "numerator", "denominator", "value", "unit"]
@@ -213,7 +224,7 @@ def disproportionality(request: HttpRequest) -> HttpResponse:
     measure = request.GET.get("measure", "fte")
     if measure not in service.DISPROPORTIONALITY_MEASURES:
         raise Http404
-    result = service.disproportionality_for(period, measure=measure, area=AREA)
+    result = service.disproportionality_for(period, measure=measure)
     download = _download(
         request,
         f"disproportionality {measure}",

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from saferplan.accounts.tenancy import require_partnership
 from saferplan.core.csvcheck import check_header
 from saferplan.core.errors import InputError
 from saferplan.datastore.sources import SourceFile, decoded_text
@@ -33,6 +34,7 @@ def normalise_period(text: str) -> str:
 
 @transaction.atomic
 def import_comparators(path: Path) -> int:
+    owner = require_partnership()
     text, _ = decoded_text(SourceFile(str(path), path.read_bytes()))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
@@ -50,6 +52,7 @@ def import_comparators(path: Path) -> int:
                 str(path), f"'{row['value']}' is not a number", row=n, column="value"
             ) from None
         PublishedFigure.objects.update_or_create(
+            partnership=owner,
             indicator=row["indicator"],
             area=row["area"],
             period=normalise_period(row["period"]),
@@ -104,6 +107,7 @@ POPULATION_COLUMNS = ["area", "year", "ethnic_group", "population"]
 def import_population_by_ethnicity(path: Path) -> int:
     """Children aged 10-17 by ethnic group (CSV ``area, year, ethnic_group, population``,
     e.g. from the 2021 census), replacing figures for the same area, year and group."""
+    owner = require_partnership()
     from saferplan.youthjustice.models import PopulationByEthnicity
     from saferplan.youthjustice.records import ETHNIC_GROUPS
 
@@ -128,6 +132,7 @@ def import_population_by_ethnicity(path: Path) -> int:
                     str(path), f"'{row[column]}' is not a whole number", row=n, column=column
                 )
         PopulationByEthnicity.objects.update_or_create(
+            partnership=owner,
             area=row["area"],
             year=int(row["year"]),
             ethnic_group=row["ethnic_group"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 DEMO_CHILDREN = 400
 DEMO_SEED = 2019
@@ -12,8 +13,16 @@ POPULATION_SET = "Synthetic population aged 10-17 (demo only)"
 POPULATION_10_17 = 24_000  # of the order of a London borough's; synthetic, not ONS
 
 
-def load_demo_youth_justice() -> int:
-    """Import the synthetic cohort and population unless already there; children loaded."""
+def load_demo_youth_justice(partnership: Any) -> int:
+    """Import the synthetic cohort and population into ``partnership`` unless already there;
+    return the number of children loaded."""
+    from saferplan.accounts.tenancy import partnership_scope
+
+    with partnership_scope(partnership):
+        return _load(partnership.youth_justice_area or partnership.area)
+
+
+def _load(area: str) -> int:
     from saferplan.datastore.importing import run_import
     from saferplan.youthjustice.comparators import import_population_by_ethnicity
     from saferplan.youthjustice.files import write_tables
@@ -24,6 +33,10 @@ def load_demo_youth_justice() -> int:
 
     if Child.objects.exists():
         return 0
+    from saferplan.datastore.warehouse import Warehouse
+    from saferplan.geography.areas import resolve_area
+
+    code = resolve_area(Warehouse().connect(), area, "borough").code
     cohort = generate_cohort(children=DEMO_CHILDREN, seed=DEMO_SEED)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -36,7 +49,7 @@ def load_demo_youth_justice() -> int:
         population.write_text(
             "area_code,area_name,year,age_band,population\n"
             + "".join(
-                f"E09000015,Harrow,{year},10-17,{POPULATION_10_17}\n" for year in range(2016, 2022)
+                f"{code},{area},{year},10-17,{POPULATION_10_17}\n" for year in range(2016, 2022)
             )
         )
         run_import(
@@ -49,7 +62,7 @@ def load_demo_youth_justice() -> int:
         by_group.write_text(
             "area,year,ethnic_group,population\n"
             + "".join(
-                f"Harrow,2021,{group},{round(POPULATION_10_17 * share)}\n"
+                f"{area},2021,{group},{round(POPULATION_10_17 * share)}\n"
                 for group, share in zip(ETHNIC_GROUPS, ETHNIC_SHARES, strict=True)
             )
         )

@@ -1,9 +1,15 @@
-"""Child-level youth justice records. Pseudonymised: a stable reference, never a name."""
+"""Child-level youth justice records. Pseudonymised: a stable reference, never a name.
+
+Every record belongs to one partnership (its youth justice service) and is reachable only
+in that partnership's scope (``accounts.tenancy``); references are unique per partnership,
+since two services' case management systems may number children alike.
+"""
 
 from __future__ import annotations
 
 from django.db import models
 
+from saferplan.accounts.tenancy import tenant_manager
 from saferplan.youthjustice.records import (
     ACCOMMODATION,
     ETE_PROVISION,
@@ -22,8 +28,25 @@ def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v, v.replace("_", " ").capitalize()) for v in values]
 
 
-class Child(models.Model):
-    reference = models.CharField(max_length=40, unique=True)
+class TenantRecord(models.Model):
+    """A youth justice record of one partnership."""
+
+    partnership = models.ForeignKey(
+        "accounts.Partnership", on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = tenant_manager("partnership")
+
+    class Meta:
+        abstract = True
+
+
+def _unique(*fields: str, name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=["partnership", *fields], name=name)
+
+
+class Child(TenantRecord):
+    reference = models.CharField(max_length=40)
     date_of_birth = models.DateField()
     # Only the month and year are held (date_of_birth is then the 1st of the month).
     birth_month_only = models.BooleanField(default=False)
@@ -31,25 +54,31 @@ class Child(models.Model):
     ethnicity = models.CharField(max_length=20, choices=[(g, g) for g in ETHNIC_GROUPS])
     home_la = models.CharField(max_length=100)
 
+    class Meta:
+        constraints = [_unique("reference", name="one_child_reference")]
+
     def __str__(self) -> str:
         return self.reference
 
 
-class Offence(models.Model):
+class Offence(TenantRecord):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="offences")
-    external_id = models.CharField(max_length=40, unique=True)
+    external_id = models.CharField(max_length=40)
     offence_date = models.DateField()
     offence_type = models.CharField(max_length=100)
     gravity = models.PositiveSmallIntegerField()
     is_breach = models.BooleanField(default=False)
 
+    class Meta:
+        constraints = [_unique("external_id", name="one_offence_id")]
+
     def __str__(self) -> str:
         return f"{self.external_id} ({self.offence_type})"
 
 
-class Outcome(models.Model):
+class Outcome(TenantRecord):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="outcomes")
-    external_id = models.CharField(max_length=40, unique=True)
+    external_id = models.CharField(max_length=40)
     outcome_date = models.DateField()
     outcome_type = models.CharField(
         max_length=40, choices=[(k, o.label) for k, o in OUTCOME_TYPES.items()]
@@ -57,11 +86,14 @@ class Outcome(models.Model):
     release_date = models.DateField(null=True, blank=True)
     offences = models.ManyToManyField(Offence, related_name="outcomes")
 
+    class Meta:
+        constraints = [_unique("external_id", name="one_outcome_id")]
+
     def __str__(self) -> str:
         return f"{self.external_id} ({self.outcome_type})"
 
 
-class Remand(models.Model):
+class Remand(TenantRecord):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="remands")
     start_date = models.DateField()
     end_date = models.DateField()
@@ -74,7 +106,7 @@ class Remand(models.Model):
         return f"{self.child} {self.remand_type} {self.start_date}"
 
 
-class ChildStatus(models.Model):
+class ChildStatus(TenantRecord):
     """Children's services involvement over time (looked after, CP plan, CIN, early help)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="statuses")
@@ -86,27 +118,30 @@ class ChildStatus(models.Model):
         return f"{self.child} {self.status} from {self.start_date}"
 
 
-class Assessment(models.Model):
+class Assessment(TenantRecord):
     """An AssetPlus assessment's ratings."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="assessments")
-    external_id = models.CharField(max_length=40, unique=True)
+    external_id = models.CharField(max_length=40)
     assessment_date = models.DateField()
     reoffending = models.CharField(max_length=10, choices=_choices(RISK_LEVELS))
     serious_harm = models.CharField(max_length=10, choices=_choices(RISK_LEVELS))
     safety_wellbeing = models.CharField(max_length=10, choices=_choices(RISK_LEVELS))
     intervention_level = models.CharField(max_length=10, choices=_choices(INTERVENTION_LEVELS))
 
+    class Meta:
+        constraints = [_unique("external_id", name="one_assessment_id")]
+
     def __str__(self) -> str:
         return f"{self.external_id} ({self.assessment_date})"
 
 
-class Order(models.Model):
+class Order(TenantRecord):
     """A disposal the service supervises, with the child's circumstances at its start and
     end as the YJB key performance indicators record them."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="orders")
-    external_id = models.CharField(max_length=40, unique=True)
+    external_id = models.CharField(max_length=40)
     outcome = models.ForeignKey(Outcome, null=True, blank=True, on_delete=models.SET_NULL)
     order_type = models.CharField(
         max_length=40, choices=[(k, o.label) for k, o in OUTCOME_TYPES.items()]
@@ -128,38 +163,47 @@ class Order(models.Model):
     )
     ete_provision_end = models.CharField(max_length=24, blank=True, choices=_choices(ETE_PROVISION))
 
+    class Meta:
+        constraints = [_unique("external_id", name="one_order_id")]
+
     def __str__(self) -> str:
         return f"{self.external_id} ({self.order_type})"
 
 
-class Intervention(models.Model):
+class Intervention(TenantRecord):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="interventions")
-    external_id = models.CharField(max_length=40, unique=True)
+    external_id = models.CharField(max_length=40)
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL)
     intervention_type = models.CharField(max_length=30, choices=_choices(INTERVENTION_TYPES))
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     completed = models.BooleanField(null=True, blank=True)
 
+    class Meta:
+        constraints = [_unique("external_id", name="one_intervention_id")]
+
     def __str__(self) -> str:
         return f"{self.external_id} ({self.intervention_type})"
 
 
-class VictimContact(models.Model):
+class VictimContact(TenantRecord):
     """A victim of an offence: contacted, offered restorative justice, took part."""
 
-    external_id = models.CharField(max_length=40, unique=True)
+    external_id = models.CharField(max_length=40)
     offence = models.ForeignKey(Offence, on_delete=models.CASCADE, related_name="victims")
     contacted = models.BooleanField()
     rj_offered = models.BooleanField()
     rj_participated = models.BooleanField()
     satisfied = models.BooleanField(null=True, blank=True)
 
+    class Meta:
+        constraints = [_unique("external_id", name="one_victim_ref")]
+
     def __str__(self) -> str:
         return self.external_id
 
 
-class BoardAttendance(models.Model):
+class BoardAttendance(TenantRecord):
     """Whether a partner agency attended a management board meeting."""
 
     meeting_date = models.DateField()
@@ -167,15 +211,13 @@ class BoardAttendance(models.Model):
     attended = models.BooleanField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["meeting_date", "partner"], name="one_attendance")
-        ]
+        constraints = [_unique("meeting_date", "partner", name="one_attendance")]
 
     def __str__(self) -> str:
         return f"{self.meeting_date} {self.partner}"
 
 
-class PopulationByEthnicity(models.Model):
+class PopulationByEthnicity(TenantRecord):
     """Children aged 10-17 by ethnic group (census-based), for disproportionality."""
 
     area = models.CharField(max_length=100)
@@ -185,17 +227,13 @@ class PopulationByEthnicity(models.Model):
     source_file = models.CharField(max_length=300)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["area", "year", "ethnic_group"], name="one_population_by_ethnicity"
-            )
-        ]
+        constraints = [_unique("area", "year", "ethnic_group", name="one_population_by_ethnicity")]
 
     def __str__(self) -> str:
         return f"{self.area} {self.year} {self.ethnic_group}: {self.population}"
 
 
-class PublishedFigure(models.Model):
+class PublishedFigure(TenantRecord):
     """A published comparator figure (YOT family, London, England and Wales), as imported."""
 
     indicator = models.CharField(max_length=60)
@@ -205,11 +243,7 @@ class PublishedFigure(models.Model):
     source_file = models.CharField(max_length=300)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "area", "period"], name="one_published_figure"
-            )
-        ]
+        constraints = [_unique("indicator", "area", "period", name="one_published_figure")]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.area} {self.period}: {self.value}"

@@ -23,13 +23,40 @@ class Population:
     description: str
 
 
+def service_area() -> str:
+    """The area of the youth justice service in scope (its partnership's setting)."""
+    from saferplan.accounts.tenancy import require_partnership
+
+    partnership = require_partnership()
+    area = partnership.youth_justice_area or partnership.area
+    if not area:
+        raise NotFoundError(
+            f"{partnership} has no youth justice area set",
+            hint=f'Set it: saferplan accounts partnership "{partnership}" '
+            "--youth-justice-area AREA.",
+        )
+    return area
+
+
 def population_10_17(area: str, year: int, override: int | None = None) -> Population:
+    """The area's population aged 10-17 for ``year`` (nearest year), from the partnership's
+    chosen population set if it has one."""
     if override:
         return Population(override, "given on the command line")
+    from saferplan.accounts.tenancy import current_partnership
     from saferplan.datastore.warehouse import Warehouse
     from saferplan.geography.population import populations
 
-    found = populations(Warehouse().connect(), "borough", [area], year, age_band="10-17")
+    partnership = current_partnership()
+    chosen = partnership.youth_population_set if partnership is not None else ""
+    found = populations(
+        Warehouse().connect(),
+        "borough",
+        [area],
+        year,
+        population_set=chosen or None,
+        age_band="10-17",
+    )
     if area not in found:
         raise NotFoundError(
             f"no population aged 10-17 for {area}",
@@ -38,6 +65,22 @@ def population_10_17(area: str, year: int, override: int | None = None) -> Popul
         )
     figure = found[area]
     return Population(figure.value, f"{figure.population_set} ({figure.year}), {figure.source}")
+
+
+def default_period() -> str:
+    """The latest financial year the records cover whole, so pages open on real figures."""
+    from saferplan.youthjustice.models import Outcome
+
+    last = Outcome.objects.order_by("-outcome_date").values_list("outcome_date", flat=True).first()
+    if last is None:
+        raise NotFoundError(
+            "no youth justice records have been imported",
+            hint="Import an extract: saferplan youthjustice import FOLDER.",
+        )
+    start = last.year - (1 if last.month >= 4 else 2)
+    if last.month == 3 and last.day == 31:
+        start += 1
+    return f"{start}-{str(start + 1)[2:]}"
 
 
 def _end(period: Period) -> date:
@@ -189,11 +232,11 @@ def disproportionality_for(
     period_text: str,
     population_by_group: dict[str, int] | None = None,
     measure: str = "fte",
-    area: str = "Harrow",
+    area: str | None = None,
 ) -> Disproportionality:
     """Children counted by ``measure`` in the period, by ethnic group, against the 10-17
-    population by group (given, or imported for ``area``), or else the children known to
-    the service."""
+    population by group (given, or imported for ``area``, by default the service's), or
+    else the children known to the service."""
     from saferplan.youthjustice.comparators import population_by_ethnicity
 
     if measure not in DISPROPORTIONALITY_MEASURES:
@@ -201,6 +244,7 @@ def disproportionality_for(
             f"no disproportionality measure '{measure}'",
             hint=f"Use one of: {', '.join(DISPROPORTIONALITY_MEASURES)}.",
         )
+    area = area or service_area()
     period = parse_period(period_text)
     start, end = pd.Timestamp(period.first), pd.Timestamp(_end(period))
     t = tables()

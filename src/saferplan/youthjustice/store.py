@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 from django.db import transaction
 
+from saferplan.accounts.tenancy import require_partnership
 from saferplan.core.csvcheck import check_header
 from saferplan.core.errors import InputError
 from saferplan.datastore.sources import SourceFile, decoded_text
@@ -209,6 +210,7 @@ def import_extract(
     rows = _check(raw)
     counts = _store(raw, rows)
     ImportRecord.objects.create(
+        partnership=require_partnership(),
         kind=IMPORT_KIND,
         file_name=str(path),
         sha256=digest,
@@ -276,6 +278,7 @@ class _Refs:
 def _store(
     raw: dict[str, RawTable], rows: dict[str, list[tuple[int, dict[str, Any]]]]
 ) -> dict[str, int]:
+    owner = require_partnership()
     refs = _Refs(raw)
     counts: dict[str, int] = {}
     where = raw["children"].where
@@ -290,6 +293,7 @@ def _store(
                 column="child_ref",
             )
         children[ref] = Child(
+            partnership=owner,
             reference=ref,
             date_of_birth=r["date_of_birth"],
             birth_month_only=r["birth_month_only"],
@@ -303,6 +307,7 @@ def _store(
 
     offences = [
         Offence(
+            partnership=owner,
             child=refs.child("offences", n, r["child_ref"]),
             external_id=r["offence_id"],
             offence_date=r["offence_date"],
@@ -332,6 +337,7 @@ def _store(
                     column="outcome_id",
                 )
             outcomes[r["outcome_id"]] = Outcome(
+                partnership=owner,
                 child=refs.child("outcomes", n, r["child_ref"]),
                 external_id=r["outcome_id"],
                 outcome_date=r["outcome_date"],
@@ -350,6 +356,7 @@ def _store(
 
     Remand.objects.bulk_create(
         Remand(
+            partnership=owner,
             child=refs.child("remands", n, r["child_ref"]),
             start_date=r["start_date"],
             end_date=r["end_date"],
@@ -364,6 +371,7 @@ def _store(
 
     ChildStatus.objects.bulk_create(
         ChildStatus(
+            partnership=owner,
             child=refs.child("statuses", n, r["child_ref"]),
             status=r["status"],
             start_date=r["start_date"],
@@ -374,6 +382,7 @@ def _store(
     _unique("assessments", raw, optional("assessments"), "assessment_id", Assessment)
     Assessment.objects.bulk_create(
         Assessment(
+            partnership=owner,
             child=refs.child("assessments", n, r["child_ref"]),
             external_id=r["assessment_id"],
             **{k: r[k] for k in COLUMNS["assessments"][2:]},
@@ -383,6 +392,7 @@ def _store(
     _unique("orders", raw, optional("orders"), "order_id", Order)
     Order.objects.bulk_create(
         Order(
+            partnership=owner,
             child=refs.child("orders", n, r["child_ref"]),
             external_id=r["order_id"],
             outcome_id=refs.pk("orders", n, "outcome_id", r["outcome_id"], "outcomes"),
@@ -396,6 +406,7 @@ def _store(
     _unique("interventions", raw, optional("interventions"), "intervention_id", Intervention)
     Intervention.objects.bulk_create(
         Intervention(
+            partnership=owner,
             child=refs.child("interventions", n, r["child_ref"]),
             external_id=r["intervention_id"],
             order_id=refs.pk("interventions", n, "order_id", r["order_id"], "orders"),
@@ -409,6 +420,7 @@ def _store(
     _unique("victims", raw, optional("victims"), "victim_ref", VictimContact)
     VictimContact.objects.bulk_create(
         VictimContact(
+            partnership=owner,
             external_id=r["victim_ref"],
             offence_id=refs.required_pk("victims", n, "offence_id", r["offence_id"], "offences"),
             **{k: r[k] for k in ("contacted", "rj_offered", "rj_participated", "satisfied")},
@@ -417,6 +429,7 @@ def _store(
     )
     for _, r in optional("board"):
         BoardAttendance.objects.update_or_create(
+            partnership=owner,
             meeting_date=r["meeting_date"],
             partner=r["partner"],
             defaults={"attended": r["attended"]},
@@ -482,7 +495,8 @@ def tables() -> dict[str, pd.DataFrame]:
         ),
         "outcomes": _frame(
             "outcomes",
-            Outcome.offences.through.objects.values_list(
+            # The link table has no partnership of its own: scoped through its outcomes.
+            Outcome.offences.through.objects.filter(outcome__in=Outcome.objects.all()).values_list(
                 "outcome__external_id",
                 "outcome__child__reference",
                 "outcome__outcome_date",

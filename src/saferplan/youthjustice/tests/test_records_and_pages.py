@@ -13,7 +13,6 @@ from django.test import Client
 
 from saferplan.accounts.models import AuditEvent
 from saferplan.core.errors import InputError
-from saferplan.plans.demo import load_demo_partnership
 from saferplan.youthjustice.files import COLUMNS, write_tables
 from saferplan.youthjustice.models import Child, Outcome
 from saferplan.youthjustice.service import indicators_for
@@ -42,7 +41,7 @@ def extract(tmp_path: Path) -> Path:
     return folder
 
 
-def test_round_trip_loses_nothing(extract: Path, tmp_path: Path) -> None:
+def test_round_trip_loses_nothing(partnership, extract: Path, tmp_path: Path) -> None:
     counts = import_extract(extract)
     assert counts["children"] == 120
     out = tmp_path / "exported"
@@ -71,7 +70,7 @@ def test_round_trip_loses_nothing(extract: Path, tmp_path: Path) -> None:
     ],
 )
 def test_bad_extracts_are_refused_whole(
-    extract: Path, table: str, column: str, value: str, message: str
+    partnership, extract: Path, table: str, column: str, value: str, message: str
 ) -> None:
     path = extract / f"{table}.csv"
     rows = list(csv.DictReader(path.open(newline="")))
@@ -84,7 +83,7 @@ def test_bad_extracts_are_refused_whole(
     assert Child.objects.count() == 0 and Outcome.objects.count() == 0
 
 
-def test_indicator_rows_can_be_rederived(extract: Path) -> None:
+def test_indicator_rows_can_be_rederived(partnership, extract: Path) -> None:
     import_extract(extract)
     for row in indicators_for("2018-19", 20_000):
         if row.value is not None:
@@ -111,8 +110,7 @@ def test_every_youth_justice_page_is_covered() -> None:
 
 @pytest.mark.parametrize("url", YJ_URLS + YJ_DOWNLOADS)
 @pytest.mark.parametrize("username", ["analyst", "police-lead", "council-lead", "board"])
-def test_roles_without_youth_justice_access_get_403(url: str, username: str) -> None:
-    load_demo_partnership()
+def test_roles_without_youth_justice_access_get_403(demo_scope, url: str, username: str) -> None:
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
     joiner = "&" if "?" in url else "?"
@@ -121,10 +119,9 @@ def test_roles_without_youth_justice_access_get_403(url: str, username: str) -> 
 
 
 @pytest.mark.parametrize("url", YJ_URLS)
-def test_downloads_match_the_page_and_are_audited(extract: Path, url: str) -> None:
+def test_downloads_match_the_page_and_are_audited(demo_scope, extract: Path, url: str) -> None:
     from openpyxl import load_workbook
 
-    load_demo_partnership()
     import_extract(extract)
     client = Client()
     client.force_login(get_user_model().objects.get(username="yot"))
@@ -146,8 +143,9 @@ def test_downloads_match_the_page_and_are_audited(extract: Path, url: str) -> No
 
 
 @pytest.mark.parametrize("url", YJ_URLS)
-def test_youth_justice_pages_work_and_views_are_audited(extract: Path, url: str) -> None:
-    load_demo_partnership()
+def test_youth_justice_pages_work_and_views_are_audited(
+    demo_scope, extract: Path, url: str
+) -> None:
     import_extract(extract)
     for username in ("yot", "admin"):
         client = Client()
@@ -160,7 +158,9 @@ def test_youth_justice_pages_work_and_views_are_audited(extract: Path, url: str)
     assert Client().get(url).status_code == 302  # anonymous: sign in first
 
 
-def test_published_comparators_beside_local_figures(extract: Path, tmp_path: Path) -> None:
+def test_published_comparators_beside_local_figures(
+    demo_scope, extract: Path, tmp_path: Path
+) -> None:
     from saferplan.youthjustice.comparators import comparators_for, import_comparators
 
     path = tmp_path / "comparators.csv"
@@ -174,7 +174,6 @@ def test_published_comparators_beside_local_figures(extract: Path, tmp_path: Pat
     cells = {c.area: c for c in comparators_for("first_time_entrants", "2018/19")}
     assert cells["YOT family"].value == 221 and cells["YOT family"].change_word == "better"
     assert cells["England and Wales"].previous is None
-    load_demo_partnership()
     import_extract(extract)
     client = Client()
     client.force_login(get_user_model().objects.get(username="yot"))
@@ -187,7 +186,9 @@ def test_published_comparators_beside_local_figures(extract: Path, tmp_path: Pat
 
 
 @pytest.mark.parametrize("measure", ["fte", "custody", "remands", "reoffending"])
-def test_disproportionality_measures_count_children_once(extract: Path, measure: str) -> None:
+def test_disproportionality_measures_count_children_once(
+    partnership, extract: Path, measure: str
+) -> None:
     from saferplan.youthjustice.service import disproportionality_for
 
     import_extract(extract)
@@ -200,8 +201,7 @@ def test_disproportionality_measures_count_children_once(extract: Path, measure:
     assert all(0 <= c <= 120 for c in counted)
 
 
-def test_disproportionality_page_switches_measure(extract: Path) -> None:
-    load_demo_partnership()
+def test_disproportionality_page_switches_measure(demo_scope, extract: Path) -> None:
     import_extract(extract)
     client = Client()
     client.force_login(get_user_model().objects.get(username="yot"))
@@ -212,7 +212,7 @@ def test_disproportionality_page_switches_measure(extract: Path) -> None:
     assert client.get("/youth-justice/disproportionality/?measure=nope").status_code == 404
 
 
-def test_same_extract_twice_changes_nothing_and_is_recorded(extract: Path) -> None:
+def test_same_extract_twice_changes_nothing_and_is_recorded(partnership, extract: Path) -> None:
     from saferplan.datastore.models import ImportRecord
 
     first = import_extract(extract, user="tester")
@@ -226,7 +226,7 @@ def test_same_extract_twice_changes_nothing_and_is_recorded(extract: Path) -> No
                                    for t in COLUMNS)  # fmt: skip
 
 
-def test_optional_tables_may_be_absent(extract: Path) -> None:
+def test_optional_tables_may_be_absent(partnership, extract: Path) -> None:
     for table in ("statuses", "assessments", "orders", "interventions", "victims", "board"):
         (extract / f"{table}.csv").unlink()
     summary = import_extract(extract)
@@ -250,7 +250,9 @@ def workbook_of(extract: Path, typed: bool):  # type: ignore[no-untyped-def]
     return book
 
 
-def test_excel_workbook_extract_imports_like_the_csv_files(extract: Path, tmp_path: Path) -> None:
+def test_excel_workbook_extract_imports_like_the_csv_files(
+    partnership, extract: Path, tmp_path: Path
+) -> None:
     workbook = tmp_path / "extract.xlsx"
     workbook_of(extract, typed=True).save(workbook)
     summary = import_extract(workbook)
@@ -261,7 +263,9 @@ def test_excel_workbook_extract_imports_like_the_csv_files(extract: Path, tmp_pa
         assert filecmp.cmp(extract / f"{name}.csv", out / f"{name}.csv", shallow=False), name
 
 
-def test_bad_workbook_cell_is_named_by_sheet_row_and_column(extract: Path, tmp_path: Path) -> None:
+def test_bad_workbook_cell_is_named_by_sheet_row_and_column(
+    partnership, extract: Path, tmp_path: Path
+) -> None:
     book = workbook_of(extract, typed=False)
     book["offences"]["E3"] = 12  # gravity of the second offence
     workbook = tmp_path / "extract.xlsx"
@@ -273,8 +277,7 @@ def test_bad_workbook_cell_is_named_by_sheet_row_and_column(extract: Path, tmp_p
     assert Child.objects.count() == 0
 
 
-def test_dashboard_shows_trends_kpis_and_profile(extract: Path) -> None:
-    load_demo_partnership()
+def test_dashboard_shows_trends_kpis_and_profile(demo_scope, extract: Path) -> None:
     import_extract(extract)
     client = Client()
     client.force_login(get_user_model().objects.get(username="yot"))
@@ -288,7 +291,9 @@ def test_dashboard_shows_trends_kpis_and_profile(extract: Path) -> None:
     assert "Likelihood of reoffending" in profile and "Known to children&#x27;s services" in profile
 
 
-def test_population_by_ethnicity_becomes_the_denominator(extract: Path, tmp_path: Path) -> None:
+def test_population_by_ethnicity_becomes_the_denominator(
+    partnership, extract: Path, tmp_path: Path
+) -> None:
     from saferplan.youthjustice.comparators import import_population_by_ethnicity
     from saferplan.youthjustice.service import disproportionality_for
 
@@ -310,7 +315,7 @@ def test_population_by_ethnicity_becomes_the_denominator(extract: Path, tmp_path
     assert (caught.value.row, caught.value.column) == (2, "ethnic_group")
 
 
-def test_cli_profile_and_population_commands(extract: Path, tmp_path: Path) -> None:
+def test_cli_profile_and_population_commands(partnership, extract: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from saferplan.cli.main import app
@@ -329,7 +334,7 @@ def test_cli_profile_and_population_commands(extract: Path, tmp_path: Path) -> N
     assert out.exit_code == 0 and "Imported 1 population figures" in out.output
 
 
-def test_month_and_year_of_birth_round_trip(extract: Path, tmp_path: Path) -> None:
+def test_month_and_year_of_birth_round_trip(partnership, extract: Path, tmp_path: Path) -> None:
     path = extract / "children.csv"
     rows = list(csv.DictReader(path.open(newline="")))
     rows[0]["date_of_birth"] = rows[0]["date_of_birth"][:7]  # YYYY-MM only
@@ -345,7 +350,7 @@ def test_month_and_year_of_birth_round_trip(extract: Path, tmp_path: Path) -> No
         import_extract(extract)
 
 
-def test_labels_and_detailed_ethnic_groups_are_understood(extract: Path) -> None:
+def test_labels_and_detailed_ethnic_groups_are_understood(partnership, extract: Path) -> None:
     children = list(csv.DictReader((extract / "children.csv").open(newline="")))
     children[0]["ethnicity"] = "Asian, Asian British or Asian Welsh: Indian"
     children[1]["ethnicity"] = "Mixed - White and Black Caribbean"
@@ -362,7 +367,7 @@ def test_labels_and_detailed_ethnic_groups_are_understood(extract: Path) -> None
 
 
 def test_a_systems_own_column_and_file_names_import_through_a_column_map(
-    extract: Path, tmp_path: Path
+    partnership, extract: Path, tmp_path: Path
 ) -> None:
     from typer.testing import CliRunner
 
@@ -390,8 +395,7 @@ def test_a_systems_own_column_and_file_names_import_through_a_column_map(
     assert bad.exit_code != 0 and "'committed_on' is not a column of offences" in bad.output
 
 
-def test_tracker_page_is_as_at_the_date_asked(extract: Path) -> None:
-    load_demo_partnership()
+def test_tracker_page_is_as_at_the_date_asked(demo_scope, extract: Path) -> None:
     import_extract(extract)
     client = Client()
     client.force_login(get_user_model().objects.get(username="yot"))
@@ -406,7 +410,7 @@ def test_tracker_page_is_as_at_the_date_asked(extract: Path) -> None:
     assert client.get("/youth-justice/tracker/?today=yesterday").status_code == 404
 
 
-def test_cli_tracker_by_month_and_by_child(extract: Path) -> None:
+def test_cli_tracker_by_month_and_by_child(partnership, extract: Path) -> None:
     from typer.testing import CliRunner
 
     from saferplan.cli.main import app
