@@ -13,6 +13,7 @@ from typing import TypeVar
 import typer
 from rich.console import Console
 
+from saferplan.core.cells import csv_row
 from saferplan.core.errors import InputError, SaferplanError
 
 console = Console()
@@ -78,8 +79,8 @@ def print_rows(
     if format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerow(csv_row(headers))
+        writer.writerows(csv_row(row) for row in rows)
         write_stdout(buffer.getvalue())
         return
     from rich.table import Table

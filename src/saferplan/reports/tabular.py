@@ -11,12 +11,14 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from saferplan.core.cells import csv_row, excel_row
+
 
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow(csv_row(headers))
+    writer.writerows(csv_row(row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
@@ -31,11 +33,11 @@ def to_xlsx(
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
-    sheet.append(list(headers))
+    excel_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        excel_row(sheet, row)
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
         width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:500]])
@@ -43,7 +45,7 @@ def to_xlsx(
     if notes:
         about = book.create_sheet("About")
         for note in notes:
-            about.append([note])
+            excel_row(about, [note])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
