@@ -40,7 +40,7 @@ def demo(
             imported, skipped = load_demo(report)
             from saferplan.plans.demo import DEMO_PASSWORD, load_demo_partnership
 
-            users = load_demo_partnership(Warehouse().connect())
+            users = load_demo_partnership(Warehouse().connect(), with_history=True)
             from saferplan.plans.demo import demo_partnership
             from saferplan.youthjustice.demo import load_demo_youth_justice
 

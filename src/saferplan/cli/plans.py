@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from saferplan.cli import options
 from saferplan.cli.output import console, friendly_errors
+
+if TYPE_CHECKING:
+    from saferplan.accounts.models import Organisation
+    from saferplan.plans.importing import PlanPreview
 
 app = typer.Typer(help="Delivery plans.", no_args_is_help=True)
 
@@ -16,24 +21,135 @@ app = typer.Typer(help="Delivery plans.", no_args_is_help=True)
 @app.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(help="CSV or Excel file in the plan shape.")],
-    year: Annotated[str, typer.Option(help="Strategy year label, e.g. 2019/20.")],
+    year: Annotated[
+        str | None, typer.Option(help="Plan year, e.g. 2019/20 (default: the one the file names).")
+    ] = None,
     title: Annotated[str, typer.Option(help="Plan title.")] = "Delivery plan",
+    lead: Annotated[
+        list[str] | None,
+        typer.Option(
+            help='A lead and its organisation: "LEAD=ORGANISATION" (repeatable); '
+            "remembered as an alias of the organisation."
+        ),
+    ] = None,
+    leads: Annotated[
+        Path | None,
+        typer.Option(help="CSV of leads and organisations (columns lead,organisation)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be imported; change nothing.")
+    ] = False,
     partnership: options.Partnership = None,
 ) -> None:
-    """Import a delivery plan (all rows or none)."""
+    """Import a delivery plan (all rows or none), with its progress history, year-end
+    decisions and links to other years; show how each lead was matched."""
     from saferplan.site.bootstrap import setup_django
 
     with friendly_errors():
         setup_django()
         from saferplan.accounts.tenancy import cli_partnership
-        from saferplan.plans.importing import import_plan, plan_text
-        from saferplan.plans.models import Action
+        from saferplan.plans.importing import import_plan_file, preview_plan
+        from saferplan.plans.planfile import read_plan_path
 
         # A partnership that does not exist is an error, never created by a typo.
         with cli_partnership(partnership) as owner:
-            plan = import_plan(plan_text(str(file)), str(file), owner, year, title)
-            count = Action.objects.filter(objective__priority__year=plan).count()
-    console.print(f"[green]Imported[/] {plan}: {count} actions.", highlight=False)
+            plan = read_plan_path(str(file))
+            mapping = _lead_mapping(lead or [], leads, {r.lead_text for r in plan.rows})
+            preview = preview_plan(plan, owner, year, mapping)
+            _show(preview)
+            if dry_run:
+                console.print("Nothing was imported (--dry-run).")
+                return
+            imported = import_plan_file(plan, owner, year, title, None, mapping)
+    console.print(f"[green]Imported[/] {imported}: {preview.actions} actions.", highlight=False)
+
+
+def _show(preview: PlanPreview) -> None:
+    from rich.table import Table
+
+    ratings = ", ".join(f"{k}: {v}" for k, v in sorted(preview.ratings.items())) or "none"
+    decisions = ", ".join(f"{k}: {v}" for k, v in sorted(preview.dispositions.items())) or "none"
+    console.print(
+        f"{preview.file}: the {preview.label} plan, {len(preview.priorities)} priorities, "
+        f"{preview.objectives} objectives, {preview.actions} actions ({preview.new_actions} "
+        f"new), {preview.updates} progress updates (ratings {ratings}), year-end decisions "
+        f"{decisions}; {preview.linked_back} continue an action of an earlier plan, "
+        f"{preview.linked_forward} are continued in a later one.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    grid = Table(title="Leads")
+    for header in ("Lead, as written", "Actions", "Organisation", "Matched by"):
+        grid.add_column(header)
+    for m in preview.leads:
+        found = m.organisation.name if m.organisation else "[yellow]not matched[/]"
+        grid.add_row(m.lead or "(blank)", str(m.actions), found if m.lead else "–", m.how)
+    console.print(grid)
+    if preview.exists:
+        console.print(f"[yellow]The {preview.label} plan has been imported already.[/]")
+    unmatched = [m for m in preview.unmatched if m.lead]
+    if unmatched:
+        console.print(
+            f"{len(unmatched)} leads match no organisation: settle them with "
+            '--lead "LEAD=ORGANISATION" (or --leads FILE), or on the plan\'s Lead '
+            "organisations page.",
+            highlight=False,
+        )
+
+
+def _lead_mapping(
+    given: list[str], file: Path | None, present: set[str]
+) -> dict[str, Organisation]:
+    """Leads settled on the command line: each lead must be in the plan, each organisation known."""
+    from saferplan.core.errors import InputError, SaferplanError
+    from saferplan.plans.models import lead_key
+
+    pairs: list[tuple[str, str, str]] = []  # (lead, organisation, where it was given)
+    for item in given:
+        lead_text, sep, org = item.rpartition("=")
+        if not sep or not lead_text.strip() or not org.strip():
+            raise SaferplanError(f"--lead '{item}' is not LEAD=ORGANISATION")
+        pairs.append((lead_text, org, "--lead"))
+    if file is not None:
+        if not file.is_file():
+            raise InputError(str(file), "no such file")
+        with open(file, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            if not {"lead", "organisation"} <= set(reader.fieldnames or []):
+                raise InputError(str(file), "expected the columns 'lead' and 'organisation'", row=1)
+            for row_number, row in enumerate(reader, start=2):
+                pairs.append(
+                    (row["lead"] or "", row["organisation"] or "", f"{file}, row {row_number}")
+                )
+    keys = {lead_key(p) for p in present}
+    mapping = {}
+    for lead_text, org, where in pairs:
+        if lead_key(lead_text) not in keys:
+            raise SaferplanError(
+                f"{where}: no action of the plan has the lead '{lead_text.strip()}'"
+            )
+        mapping[" ".join(lead_text.split())] = _organisation(org.strip(), where)
+    return mapping
+
+
+def _organisation(name: str, where: str) -> Organisation:
+    import difflib
+
+    from saferplan.accounts.models import Organisation
+    from saferplan.core.errors import NotFoundError
+
+    every = list(Organisation.objects.all())
+    for org in every:
+        if org.name.lower() == name.lower():
+            return org
+    close = difflib.get_close_matches(name, [o.name for o in every], n=3, cutoff=0.5)
+    raise NotFoundError(
+        f"{where}: no organisation called '{name}'",
+        hint=(f"Did you mean {' or '.join(close)}? " if close else "")
+        + "Organisations: "
+        + (", ".join(o.name for o in every) or "none yet")
+        + ".",
+    )
 
 
 def register(root: typer.Typer) -> None:

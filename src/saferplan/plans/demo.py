@@ -40,16 +40,30 @@ USERS = [
 ]
 
 
-def load_demo_partnership(con: Any = None) -> list[tuple[str, str]]:
+def load_demo_partnership(con: Any = None, with_history: bool = False) -> list[tuple[str, str]]:
     """Create (once) the demo partnership; return (username, roles) of the demo users.
 
     It is set up through the same path as ``saferplan accounts partnership``. With a
     warehouse connection, the burglary objective also gets an outcome measure whose
-    actuals are computed from the crime data.
+    actuals are computed from the crime data. ``with_history`` also imports last year's
+    plan (2018/19, with its progress and year-end decisions), to which 2019/20's
+    continued actions link.
     """
     partnership = demo_partnership(con)
     with partnership_scope(partnership):
+        if with_history:
+            _import_fixture(partnership, "2018/19", "delivery_plan_2018_19.csv")
         return _load(partnership, con)
+
+
+TITLE = "Community Safety, Violence, Vulnerability and Exploitation Delivery Plan"
+
+
+def _import_fixture(partnership: Partnership, label: str, name: str) -> None:
+    if StrategyYear.objects.filter(label=label).exists():
+        return
+    path = FIXTURES / name
+    import_plan(path.read_text(encoding="utf-8"), str(path), partnership, label, TITLE)
 
 
 def demo_partnership(con: Any = None) -> Partnership:
@@ -90,15 +104,7 @@ def _load(partnership: Partnership, con: Any) -> list[tuple[str, str]]:
                 user=user, partnership=partnership, organisation=orgs[org_index], roles=list(roles)
             )
         out.append((username, ", ".join(Role(r).label for r in roles)))
-    if not StrategyYear.objects.filter(label="2019/20").exists():
-        path = FIXTURES / "delivery_plan_2019_20.csv"
-        import_plan(
-            path.read_text(encoding="utf-8"),
-            str(path),
-            partnership,
-            "2019/20",
-            "Community Safety, Violence, Vulnerability and Exploitation Delivery Plan",
-        )
+    _import_fixture(partnership, "2019/20", "delivery_plan_2019_20.csv")
     if con is not None:
         add_demo_measure(con, partnership)
     return out
@@ -108,7 +114,7 @@ def add_demo_measure(con: Any, partnership: Partnership) -> None:
     from saferplan.plans.measures import compute_actual
     from saferplan.plans.models import Measure, Objective
 
-    objective = Objective.objects.filter(code="HV1").first()
+    objective = Objective.objects.filter(code="HV1", priority__year__label="2019/20").first()
     if objective is None or objective.measures.exists():
         return
     measure = Measure.objects.create(

@@ -1,10 +1,9 @@
-"""Importing a delivery plan from the spreadsheet shape partnerships keep today.
+"""Importing a delivery plan: what the file holds becomes the plan year, every row or none.
 
-Columns (the reconstructed Harrow plans): ``section, objective_code, objective_heading,
-measures_targets, action, review_point_deadline_raw, deadline_normalised, lead_raw,
-update_progress, rag_or_label, new_action_flag``. Real cells are messy ("Ongoing",
-"October 19 then ongoing", leads mixing people, roles and organisations): the raw text is
-kept, and a date and an organisation are read from it where they can be.
+:func:`preview_plan` says what an import would create (actions, their history, year-end
+decisions, how each lead was matched, links to other years) without writing anything; the
+CLI shows it, and a web upload will. :func:`import_plan` writes exactly that, audited.
+The file is read by :mod:`plans.planfile`, which checks every cell first.
 """
 
 from __future__ import annotations
@@ -12,26 +11,276 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
+from saferplan.accounts import audit
 from saferplan.accounts.models import Organisation, Partnership
 from saferplan.accounts.tenancy import partnership_scope
-from saferplan.core.errors import InputError
-from saferplan.plans.models import Action, Objective, Priority, ProgressUpdate, Rag, StrategyYear
+from saferplan.core.errors import InputError, SaferplanError
+from saferplan.plans.leads import LeadMatch, LeadMatcher, match_organisation, remember
+from saferplan.plans.models import (
+    NOT_RATED,
+    Action,
+    Objective,
+    Priority,
+    ProgressUpdate,
+    StrategyYear,
+)
+from saferplan.plans.planfile import PlanFile, PlanRow, read_plan_text
 
-REQUIRED = ["section", "objective_code", "objective_heading", "action", "lead_raw"]
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+__all__ = [
+    "PlanPreview",
+    "import_plan",
+    "import_plan_file",
+    "match_organisation",
+    "plan_text",
+    "preview_plan",
+]
 SUB_OBJECTIVE = re.compile(r"^([A-Z]+\d+)([a-z])$")
-RAG_WORDS = {
-    "red": Rag.RED,
-    "amber": Rag.AMBER,
-    "green": Rag.GREEN,
-    "complete": Rag.COMPLETED,
-    "completed": Rag.COMPLETED,
-}
+LABEL = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+@dataclass
+class PlanPreview:
+    """What importing a plan file would create."""
+
+    file: str
+    label: str
+    priorities: list[str]
+    objectives: int
+    actions: int
+    new_actions: int
+    updates: int
+    ratings: Counter[str]
+    dispositions: Counter[str]
+    leads: list[LeadMatch]
+    linked_back: int  # actions continuing one of an earlier plan, found in this partnership
+    linked_forward: int  # actions of a later plan found to continue one of these
+    exists: bool  # the partnership has this plan year already: importing would be refused
+
+    @property
+    def unmatched(self) -> list[LeadMatch]:
+        return [m for m in self.leads if m.organisation is None]
+
+
+def check_label(label: str, file: str = "plan year") -> str:
+    """A plan year as "2019/20" (two consecutive years)."""
+    match = LABEL.match(label.strip())
+    if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+        raise SaferplanError(f"'{label}' is not a plan year", hint="Write it as 2019/20.")
+    return label.strip()
+
+
+def preview_plan(
+    plan: PlanFile,
+    partnership: Partnership,
+    label: str | None = None,
+    leads: Mapping[str, Organisation] | None = None,
+) -> PlanPreview:
+    """What importing ``plan`` as ``label`` would create; nothing is written."""
+    with partnership_scope(partnership):
+        return _preview(plan, _label(plan, label), leads or {})
+
+
+def _label(plan: PlanFile, label: str | None) -> str:
+    if label:
+        return check_label(label)
+    if plan.label:
+        return plan.label
+    raise InputError(
+        plan.file, "the file does not say which plan year it is", hint="Say which: --year 2019/20."
+    )
+
+
+def _matcher(leads: Mapping[str, Organisation]) -> LeadMatcher:
+    from saferplan.plans.models import lead_key
+
+    matcher = LeadMatcher.current()
+    matcher.remembered.update({lead_key(lead): org for lead, org in leads.items()})
+    return matcher
+
+
+def _preview(plan: PlanFile, label: str, leads: Mapping[str, Organisation]) -> PlanPreview:
+    rows = plan.rows
+    objectives = {r.objective_code for r in rows}
+    objectives |= {m.group(1) for c in objectives if (m := SUB_OBJECTIVE.match(c))}
+    others = _other_years_references(label)
+    matched = _matcher(leads).summary(r.lead_text for r in rows)
+    return PlanPreview(
+        file=plan.file,
+        label=label,
+        priorities=list(dict.fromkeys(r.section for r in rows)),
+        objectives=len(objectives),
+        actions=len(rows),
+        new_actions=sum(r.is_new for r in rows),
+        updates=sum(len(r.updates) for r in rows),
+        ratings=Counter(u.rag for r in rows for u in r.updates if u.rag != NOT_RATED),
+        dispositions=Counter(r.disposition for r in rows if r.disposition),
+        leads=matched,
+        linked_back=sum(1 for r in rows if r.predecessor in others),
+        linked_forward=sum(1 for r in rows if r.successor in others),
+        exists=Action.objects.filter(objective__priority__year__label=label).exists(),
+    )
+
+
+def _other_years_references(label: str) -> dict[str, Action]:
+    """Actions of the partnership's other plan years by row id (the latest year's wins)."""
+    found: dict[str, Action] = {}
+    actions = Action.objects.exclude(objective__priority__year__label=label).exclude(reference="")
+    for action in actions.order_by("objective__priority__year__label", "id"):
+        found[action.reference] = action
+    return found
+
+
+def import_plan(
+    text: str,
+    file: str,
+    partnership: Partnership,
+    label: str | None = None,
+    title: str = "",
+    user: Any = None,
+    leads: Mapping[str, Organisation] | None = None,
+) -> StrategyYear:
+    """Create the ``label`` plan of ``partnership`` from CSV text: every row, or none."""
+    return import_plan_file(read_plan_text(text, file), partnership, label, title, user, leads)
+
+
+def import_plan_file(
+    plan: PlanFile,
+    partnership: Partnership,
+    label: str | None = None,
+    title: str = "",
+    user: Any = None,
+    leads: Mapping[str, Organisation] | None = None,
+) -> StrategyYear:
+    """Write ``plan`` as the ``label`` plan (its history, decisions and links), audited.
+
+    ``leads`` maps leads as written to organisations; each is remembered as an alias.
+    """
+    with partnership_scope(partnership), transaction.atomic():
+        label = _label(plan, label)
+        preview = _preview(plan, label, leads or {})
+        year = _new_year(plan.file, partnership, label, title)
+        for lead, organisation in (leads or {}).items():
+            remember(user, partnership, lead, organisation)
+        written = _write_rows(plan, year, dict((m.lead, m.organisation) for m in preview.leads))
+        linked = _link_years(year, written, user)
+        audit.record(
+            user,
+            "created",
+            year,
+            summary=f"Imported the {label} plan from {plan.file}: {preview.actions} actions, "
+            f"{preview.updates} updates, {sum(preview.dispositions.values())} year-end "
+            f"decisions, {linked} links to other years",
+        )
+        return year
+
+
+def _new_year(file: str, partnership: Partnership, label: str, title: str) -> StrategyYear:
+    year, _ = StrategyYear.objects.get_or_create(
+        partnership=partnership, label=label, defaults={"title": title}
+    )
+    if year.priorities.exists():
+        raise InputError(
+            file, f"the {label} plan has already been imported", hint="Nothing was changed."
+        )
+    return year
+
+
+def _write_rows(
+    plan: PlanFile, year: StrategyYear, leads: Mapping[str, Organisation | None]
+) -> list[tuple[PlanRow, Action]]:
+    priorities: dict[str, Priority] = {}
+    objectives: dict[str, Objective] = {}
+    written = []
+    source = Path(plan.file).name[-250:]
+    for row in plan.rows:
+        if row.section not in priorities:
+            priorities[row.section] = Priority.objects.create(
+                year=year, name=row.section, group=_group(row.section), order=len(priorities)
+            )
+        objective = _objective(row, priorities[row.section], objectives)
+        action = Action.objects.create(
+            objective=objective,
+            reference=row.reference,
+            measures_targets=row.measures_targets,
+            text=row.action,
+            review_point_text=row.review_point_text,
+            review_date=row.review_date,
+            ongoing=row.ongoing,
+            lead_text=row.lead_text,
+            lead_organisation=leads.get(" ".join(row.lead_text.split())),
+            is_new=row.is_new,
+            disposition=row.disposition,
+        )
+        ProgressUpdate.objects.bulk_create(
+            ProgressUpdate(
+                action=action,
+                rag=u.rag,
+                text=u.text,
+                date=u.date,
+                source=f"{source}, row {row.row}",
+            )
+            for u in row.updates
+        )
+        written.append((row, action))
+    return written
+
+
+def _objective(row: PlanRow, priority: Priority, objectives: dict[str, Objective]) -> Objective:
+    code = row.objective_code
+    sub = SUB_OBJECTIVE.match(code)
+    if sub and sub.group(1) not in objectives:
+        # "HH1a", "HH1b": sub-objectives (a/b/c) of HH1, whose heading is what they share.
+        heading = row.objective_heading.split(" – To ")[0]
+        objectives[sub.group(1)] = Objective.objects.create(
+            priority=priority,
+            code=sub.group(1),
+            heading=re.sub(r"(\d)[a-z]\b", r"\1", heading),
+            order=len(objectives),
+        )
+    if code not in objectives:
+        objectives[code] = Objective.objects.create(
+            parent=objectives[sub.group(1)] if sub else None,
+            priority=priority,
+            code=code,
+            heading=row.objective_heading,
+            order=len(objectives),
+        )
+    return objectives[code]
+
+
+def _link_years(year: StrategyYear, written: list[tuple[PlanRow, Action]], user: Any) -> int:
+    """Link each action to the one it continues, whichever plan year came in first."""
+    others = _other_years_references(year.label)
+    linked = 0
+    for row, action in written:
+        earlier = others.get(row.predecessor)
+        if earlier is not None and action.carried_from_id is None:
+            action.carried_from = earlier
+            action.save(update_fields=["carried_from"])
+            linked += 1
+        later = others.get(row.successor)
+        if later is not None and later.carried_from_id is None:
+            before = audit.snapshot(later)
+            later.carried_from = action
+            later.version += 1
+            later.save(update_fields=["carried_from", "version"])
+            audit.record(
+                user,
+                "changed",
+                later,
+                before=before,
+                summary=f"{later} continues {action} of {year.label}",
+            )
+            linked += 1
+    return linked
 
 
 def _group(section: str) -> str:
@@ -43,135 +292,18 @@ def _group(section: str) -> str:
     return Priority.Group.OTHER
 
 
-def _review(raw: str, normalised: str) -> tuple[date | None, bool]:
-    ongoing = "ongoing" in (raw + " " + normalised).lower()
-    first = normalised.split(";")[0].strip()
-    match = MONTH_RE.match(first)
-    if match:
-        year, month = int(match.group(1)), int(match.group(2))
-        # A month deadline means the end of that month.
-        end = date(year + month // 12, month % 12 + 1, 1)
-        return date.fromordinal(end.toordinal() - 1), ongoing
-    return None, ongoing
-
-
-def match_organisation(lead: str, organisations: list[Organisation]) -> Organisation | None:
-    lowered = lead.lower()
-    for org in organisations:
-        words = [org.name.lower()] + [
-            a.strip().lower() for a in org.aliases.split(",") if a.strip()
-        ]
-        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words):
-            return org
-    return None
-
-
-def import_plan(
-    text: str, file: str, partnership: Partnership, label: str, title: str = "", user: Any = None
-) -> StrategyYear:
-    """Create the ``label`` plan of ``partnership`` from the file: every row, or none."""
-    with partnership_scope(partnership), transaction.atomic():
-        return _import_plan(text, file, partnership, label, title, user)
-
-
-def _import_plan(
-    text: str, file: str, partnership: Partnership, label: str, title: str, user: Any
-) -> StrategyYear:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise InputError(
-            file,
-            f"missing column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(repr(c) for c in missing)}",
-            row=1,
-        )
-    year, _ = StrategyYear.objects.get_or_create(
-        partnership=partnership, label=label, defaults={"title": title}
-    )
-    if year.priorities.exists():
-        raise InputError(
-            file, f"the {label} plan has already been imported", hint="Nothing was changed."
-        )
-    organisations = list(Organisation.objects.all())
-    priorities: dict[str, Priority] = {}
-    objectives: dict[str, Objective] = {}
-    for line, row in enumerate(reader, start=2):
-        if not (row.get("action") or "").strip():
-            raise InputError(file, "the action is empty", row=line, column="action")
-        section = row["section"].strip() or "Other"
-        if section not in priorities:
-            priorities[section] = Priority.objects.create(
-                year=year, name=section, group=_group(section), order=len(priorities)
-            )
-        code = row["objective_code"].strip()
-        sub = SUB_OBJECTIVE.match(code)
-        if sub and sub.group(1) not in objectives:
-            # "HH1a", "HH1b": sub-objectives (a/b/c) of HH1, whose heading is what they share.
-            heading = row["objective_heading"].strip().split(" – To ")[0]
-            objectives[sub.group(1)] = Objective.objects.create(
-                priority=priorities[section],
-                code=sub.group(1),
-                heading=re.sub(r"(\d)[a-z]\b", r"\1", heading),
-                order=len(objectives),
-            )
-        if code not in objectives:
-            objectives[code] = Objective.objects.create(
-                parent=objectives[sub.group(1)] if sub else None,
-                priority=priorities[section],
-                code=code,
-                heading=row["objective_heading"].strip(),
-                order=len(objectives),
-            )
-        review_date, ongoing = _review(
-            row.get("review_point_deadline_raw", "") or "", row.get("deadline_normalised", "") or ""
-        )
-        lead = row["lead_raw"].strip()
-        action = Action.objects.create(
-            objective=objectives[code],
-            reference=(row.get("row_id") or "").strip(),
-            measures_targets=(row.get("measures_targets") or "").strip(),
-            text=row["action"].strip(),
-            review_point_text=(row.get("review_point_deadline_raw") or "").strip(),
-            review_date=review_date,
-            ongoing=ongoing,
-            lead_text=lead,
-            lead_organisation=match_organisation(lead, organisations),
-            is_new="new" in (row.get("new_action_flag") or "").lower(),
-        )
-        progress = (row.get("update_progress") or "").strip()
-        label_word = (row.get("rag_or_label") or "").strip().lower()
-        if progress or label_word in RAG_WORDS:
-            ProgressUpdate.objects.create(
-                action=action,
-                rag=RAG_WORDS.get(label_word, Rag.AMBER),
-                text=progress or "(imported rating)",
-                author=user,
-            )
-    return year
-
-
 def plan_text(path: str) -> str:
     """A plan file as CSV text: CSV as it is (UTF-8, BOM or Windows-1252), Excel's first sheet."""
-    from pathlib import Path
-
     from saferplan.datastore.sources import SourceFile, decoded_text
 
     file = Path(path)
-    if not file.exists():
+    if not file.is_file():
         raise InputError(path, "no such file")
     if file.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+        from saferplan.plans.planfile import _sheet_records
 
-        try:
-            sheet = load_workbook(file, read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises several types for a bad workbook
-            raise InputError(path, f"cannot be read as an Excel workbook ({exc})") from exc
         out = io.StringIO()
-        writer = csv.writer(out)
-        for row in sheet.iter_rows(values_only=True):
-            writer.writerow(["" if v is None else str(v) for v in row])
+        csv.writer(out).writerows(values for _, values in _sheet_records(file, path))
         return out.getvalue()
     text, _ = decoded_text(SourceFile(name=path, data=file.read_bytes()))
     return text

@@ -1,4 +1,4 @@
-"""Delivery plan records. Progress updates are kept as history; the latest one sets the RAG."""
+"""Delivery plan records. Progress updates are kept as history; the latest rating is the RAG."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 
 from saferplan.accounts.models import Organisation, Partnership
 from saferplan.accounts.tenancy import tenant_manager
@@ -20,6 +21,15 @@ class Rag(models.TextChoices):
     COMPLETED = "completed", "Completed"
     NOT_STARTED = "not_started", "Not started"
 
+
+# An update with no rating: imported plans mostly leave the RAG column empty (Harrow's
+# 2018/19 plan rates 5 of 56 actions), and a rating is never invented for them.
+NOT_RATED = ""
+RAG_LABELS: dict[str | None, str] = {
+    **{str(r): r.label for r in Rag},
+    NOT_RATED: "Not rated",
+    None: "No update",
+}
 
 RAG_MEANING = {
     Rag.RED: "Problems need addressing; close monitoring required.",
@@ -130,33 +140,82 @@ class Action(models.Model):
         return updates[0] if updates else None
 
     def rag(self) -> str | None:
-        latest = self.latest_update()
-        return latest.rag if latest else None
+        """The latest rating given; NOT_RATED if updates exist but none is rated, else None."""
+        updates = list(self.updates.all())
+        if not updates:
+            return None
+        return next((u.rag for u in updates if u.rag != NOT_RATED), NOT_RATED)
 
     def is_overdue(self, today: date | None = None) -> bool:
-        """Past its review date without a Green or Completed update since."""
+        """Past its review date without a Green or Completed rating since."""
         today = today or date.today()
         if self.review_date is None or self.review_date >= today:
             return False
-        latest = self.latest_update()
-        return latest is None or latest.rag not in (Rag.GREEN, Rag.COMPLETED)
+        return self.rag() not in (Rag.GREEN, Rag.COMPLETED)
+
+    def earlier_years(self) -> list[Action]:
+        """The actions this one was carried from, last year's first."""
+        chain: list[Action] = []
+        current = self.carried_from
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = current.carried_from
+        return chain
 
 
 class ProgressUpdate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    rag = models.CharField(max_length=20, choices=Rag.choices)
-    text = models.TextField()
-    date = models.DateField(default=date.today)
+    rag = models.CharField(max_length=20, choices=Rag.choices, blank=True)  # blank: not rated
+    text = models.TextField(blank=True)
+    # None: an imported update whose file gave no date (never guessed).
+    date = models.DateField(default=date.today, null=True, blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    # Where an imported update came from (file and row); blank when typed in.
+    source = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     objects = tenant_manager("action__objective__priority__year__partnership")
 
     class Meta:
-        ordering = ["-date", "-created", "-id"]
+        # Undated (imported) updates come before dated ones: the dated entries were
+        # appended to the cell later.
+        ordering = [F("date").desc(nulls_last=True), "-created", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_rag_display()} update on {self.action} ({self.date:%d %b %Y})"
+        when = f"{self.date:%d %b %Y}" if self.date else "undated"
+        return f"{self.rag_label} update on {self.action} ({when})"
+
+    @property
+    def rag_label(self) -> str:
+        return RAG_LABELS[self.rag]
+
+
+class LeadAlias(models.Model):
+    """A lead as a plan writes it ("Tanya Sprunks Inspector"), settled as an organisation's,
+    so later imports and plans match it without asking again."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="lead_aliases"
+    )
+    text = models.CharField(max_length=300, help_text="as written in the plan")
+    key = models.CharField(max_length=300, help_text="the text compared: lower case, one space")
+
+    objects = tenant_manager("partnership")
+
+    class Meta:
+        ordering = ["text"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "key"], name="one_alias_per_lead")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} = {self.organisation}"
+
+
+def lead_key(text: str) -> str:
+    """Leads compare without case or spacing: "Le Brun , Head" is "le brun, head"."""
+    return " ".join(text.replace(" ,", ",").split()).lower()
 
 
 class Measure(models.Model):

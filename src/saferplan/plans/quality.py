@@ -46,10 +46,9 @@ def quality_flags(year: StrategyYear, today: date | None = None) -> list[Flag]:
                     f"({action.review_date:%d %B %Y}) before this plan year began.",
                 )
             )
-        if (
-            latest
-            and latest.rag == Rag.AMBER
-            and (action.disposition == Disposition.COMPLETE or "complete" in latest.text.lower())
+        if action.rag() == Rag.AMBER and (
+            action.disposition == Disposition.COMPLETE
+            or (latest is not None and "complete" in latest.text.lower())
         ):
             flags.append(
                 Flag(
@@ -59,7 +58,7 @@ def quality_flags(year: StrategyYear, today: date | None = None) -> list[Flag]:
         if (
             action.review_date
             and action.review_date < today
-            and not any(u.date >= action.review_date for u in action.updates.all())
+            and not any(u.date and u.date >= action.review_date for u in action.updates.all())
         ):
             flags.append(
                 Flag(

@@ -5,7 +5,40 @@ from __future__ import annotations
 from django.db import transaction
 
 from saferplan.core.errors import SaferplanError
-from saferplan.plans.models import Action, Disposition, Objective, Priority, StrategyYear
+from saferplan.plans.models import (
+    Action,
+    Disposition,
+    Measure,
+    MeasureActual,
+    Objective,
+    Priority,
+    StrategyYear,
+)
+
+ACTION_COPIED = [
+    "reference",
+    "measures_targets",
+    "text",
+    "review_point_text",
+    "review_date",
+    "ongoing",
+    "lead_person",
+    "lead_organisation",
+    "lead_text",
+    "partners",
+    "funding_source",
+    "funding_amount",
+]
+MEASURE_COPIED = [
+    "name",
+    "direction",
+    "baseline_period",
+    "baseline_value",
+    "target",
+    "target_value",
+    "theme",
+    "area",
+]
 
 
 def undecided(year: StrategyYear) -> list[Action]:
@@ -14,7 +47,11 @@ def undecided(year: StrategyYear) -> list[Action]:
 
 @transaction.atomic
 def carry_over(year: StrategyYear, label: str) -> StrategyYear:
-    """Create the ``label`` plan with every CONTINUE action, its history linked, not copied."""
+    """Create the ``label`` plan with every CONTINUE action, its history linked, not copied.
+
+    An objective comes too when it has a continued action or an outcome measure (with
+    the measure and its actuals so far), and so does the parent of a sub-objective.
+    """
     missing = undecided(year)
     if missing:
         raise SaferplanError(
@@ -28,32 +65,51 @@ def carry_over(year: StrategyYear, label: str) -> StrategyYear:
         new_priority = Priority.objects.create(
             year=new, name=priority.name, group=priority.group, order=priority.order
         )
-        for objective in priority.objectives.all():
-            continuing = objective.actions.filter(disposition=Disposition.CONTINUE)
-            if not continuing.exists():
-                continue
-            new_objective = Objective.objects.create(
+        copies: dict[int, Objective] = {}
+        for objective in _carried_objectives(priority):
+            parent = copies.get(objective.parent_id) if objective.parent_id else None
+            copies[objective.pk] = copy = Objective.objects.create(
                 priority=new_priority,
+                parent=parent,
                 code=objective.code,
                 heading=objective.heading,
                 order=objective.order,
             )
-            for old in continuing:
+            for old in objective.actions.filter(disposition=Disposition.CONTINUE):
                 Action.objects.create(
-                    objective=new_objective,
-                    reference=old.reference,
-                    measures_targets=old.measures_targets,
-                    text=old.text,
-                    review_point_text=old.review_point_text,
-                    review_date=old.review_date,
-                    ongoing=old.ongoing,
-                    lead_person=old.lead_person,
-                    lead_organisation=old.lead_organisation,
-                    lead_text=old.lead_text,
-                    partners=old.partners,
-                    funding_source=old.funding_source,
-                    funding_amount=old.funding_amount,
+                    objective=copy,
                     is_new=False,
                     carried_from=old,
+                    **{name: getattr(old, name) for name in ACTION_COPIED},
                 )
+            for measure in objective.measures.all():
+                _carry_measure(measure, copy)
     return new
+
+
+def _carried_objectives(priority: Priority) -> list[Objective]:
+    """Objectives with a continued action or a measure, and their parents, parents first."""
+    objectives = list(priority.objectives.all())
+    kept = {
+        o.pk
+        for o in objectives
+        if o.measures.exists() or o.actions.filter(disposition=Disposition.CONTINUE).exists()
+    }
+    kept |= {o.parent_id for o in objectives if o.pk in kept and o.parent_id}
+    return sorted((o for o in objectives if o.pk in kept), key=lambda o: o.parent_id is not None)
+
+
+def _carry_measure(measure: Measure, objective: Objective) -> None:
+    copy = Measure.objects.create(
+        objective=objective, **{name: getattr(measure, name) for name in MEASURE_COPIED}
+    )
+    MeasureActual.objects.bulk_create(
+        MeasureActual(
+            measure=copy,
+            period=a.period,
+            value=a.value,
+            computed=a.computed,
+            provenance=a.provenance,
+        )
+        for a in measure.actuals.all()
+    )

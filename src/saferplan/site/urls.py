@@ -3,3 +3,6 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [path("", include("saferplan.web.urls"))]
+
+# A refusal says why, and offers a way back (web/templates/403.html).
+handler403 = "saferplan.web.refusals.refused"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from saferplan.accounts.models import Organisation
-from saferplan.plans.models import RAG_MEANING, Rag
+from saferplan.plans.models import RAG_MEANING, Action, Disposition, Rag
 
 
 class ProgressUpdateForm(forms.Form):
@@ -92,3 +94,85 @@ class MeasureActualForm(forms.Form):
         decimal_places=2,
         error_messages={"required": "Enter the value", "invalid": "Enter a number"},
     )
+
+
+class YearEndForm(forms.Form):
+    """A disposition for every action of a plan, and the year to carry continued ones into.
+
+    Each action's select is ``disposition-<id>``, with the version the page showed in
+    ``version-<id>``, so a decision made meanwhile by someone else is not overwritten.
+    """
+
+    next_label = forms.CharField(
+        label="Carry continued actions into the plan for",
+        required=False,
+        max_length=7,
+        help_text="For example, 2020/21",
+    )
+
+    def __init__(self, *args: Any, actions: list[Action], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.actions = actions
+        choices = [("", "Not decided"), *Disposition.choices]
+        for action in actions:
+            self.fields[f"disposition-{action.pk}"] = forms.ChoiceField(
+                label=f"Disposition of action {action.reference or action.pk}",
+                choices=choices,
+                required=False,
+                initial=action.disposition,
+                error_messages={"invalid_choice": "Choose Continue, Complete or Remove"},
+            )
+            self.fields[f"version-{action.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=action.version
+            )
+        self.carrying = bool(self.data.get("carry_over")) if self.is_bound else False
+
+    def chosen(self) -> dict[int, str]:
+        return {a.pk: self.cleaned_data[f"disposition-{a.pk}"] for a in self.actions}
+
+    def versions(self) -> dict[int, int]:
+        found = {a.pk: self.cleaned_data.get(f"version-{a.pk}") for a in self.actions}
+        return {pk: v for pk, v in found.items() if v is not None}
+
+    def clean(self) -> dict[str, Any]:
+        from saferplan.core.errors import SaferplanError
+        from saferplan.plans.importing import check_label
+
+        cleaned = super().clean() or {}
+        for action in self.actions:
+            name = f"disposition-{action.pk}"
+            if name not in self.data:  # not on the form sent: left as it is
+                cleaned[name] = action.disposition
+        if not self.carrying:
+            return cleaned
+        label = (cleaned.get("next_label") or "").strip()
+        if not label:
+            self.add_error("next_label", "Enter the plan year to carry into, like 2020/21")
+        else:
+            try:
+                cleaned["next_label"] = check_label(label)
+            except SaferplanError:
+                self.add_error("next_label", "Enter the plan year like 2020/21")
+        undecided = [a for a in self.actions if not cleaned.get(f"disposition-{a.pk}")]
+        if undecided:
+            self.add_error(
+                f"disposition-{undecided[0].pk}",
+                f"Give every action a disposition before carrying over: {len(undecided)} "
+                f"{'has' if len(undecided) == 1 else 'have'} none",
+            )
+        return cleaned
+
+
+class LeadForm(forms.Form):
+    """Settle an unmatched lead: which organisation it is."""
+
+    lead = forms.CharField(widget=forms.HiddenInput, max_length=300)
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=None,
+        error_messages={"required": "Choose the organisation this lead belongs to"},
+    )
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]

@@ -1,24 +1,27 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from saferplan.web import views, yj_views
+from saferplan.web import action_views, plan_views, views, yj_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("partnership/", views.switch_partnership, name="switch_partnership"),
-    path("plans/<int:year_id>/", views.plan, name="plan"),
-    path("plans/<int:year_id>/overdue/", views.overdue, name="overdue"),
-    path("plans/<int:year_id>/by-organisation/", views.by_organisation, name="by_organisation"),
-    path("actions/<int:action_id>/", views.action_detail, name="action"),
-    path("actions/<int:action_id>/update/", views.action_update, name="action_update"),
-    path("actions/<int:action_id>/edit/", views.action_edit, name="action_edit"),
-    path("objectives/<int:objective_id>/add-action/", views.action_edit, name="action_add"),
-    path("plans/<int:year_id>/quality/", views.plan_quality, name="quality"),
-    path("plans/<int:year_id>/year-end/", views.year_end, name="year_end"),
-    path("plans/<int:year_id>/progress.<str:fmt>", views.plan_export, name="export"),
-    path("measures/<int:measure_id>/actual/", views.measure_actual, name="measure_actual"),
+    path("plans/<int:year_id>/", plan_views.plan, name="plan"),
+    path("plans/<int:year_id>/overdue/", plan_views.overdue, name="overdue"),
+    path(
+        "plans/<int:year_id>/by-organisation/", plan_views.by_organisation, name="by_organisation"
+    ),
+    path("plans/<int:year_id>/leads/", plan_views.plan_leads, name="plan_leads"),
+    path("actions/<int:action_id>/", action_views.action_detail, name="action"),
+    path("actions/<int:action_id>/update/", action_views.action_update, name="action_update"),
+    path("actions/<int:action_id>/edit/", action_views.action_edit, name="action_edit"),
+    path("objectives/<int:objective_id>/add-action/", action_views.action_edit, name="action_add"),
+    path("plans/<int:year_id>/quality/", plan_views.plan_quality, name="quality"),
+    path("plans/<int:year_id>/year-end/", plan_views.year_end, name="year_end"),
+    path("plans/<int:year_id>/progress.<str:fmt>", plan_views.plan_export, name="export"),
+    path("measures/<int:measure_id>/actual/", action_views.measure_actual, name="measure_actual"),
     path("audit/", views.audit_log, name="audit"),
     path("partnership/settings/", views.partnership_settings, name="partnership_settings"),
     path("youth-justice/", yj_views.dashboard, name="yj"),

@@ -26,6 +26,7 @@ PAGES = [
     ("/plans/{year}/quality/", PLAN_READERS),
     ("/actions/{police_action}/edit/", {"admin", "analyst"}),
     ("/plans/{year}/year-end/", {"admin", "analyst"}),
+    ("/plans/{year}/leads/", {"admin", "analyst"}),
     ("/plans/{year}/progress.xlsx", PLAN_READERS),
     ("/audit/", {"admin"}),
     ("/partnership/settings/", {"admin"}),

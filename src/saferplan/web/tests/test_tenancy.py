@@ -146,6 +146,7 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
         (analyst, f"/objectives/{theirs['objective_id']}/add-action/", {"text": "Planted", "version": 0}),
         (analyst, f"/plans/{theirs['year_id']}/year-end/", {"carry_over": "1", "next_label": "2020/21"}),
         (analyst, f"/measures/{theirs['measure_id']}/actual/", {"period": "2019", "value": "1"}),
+        (analyst, f"/plans/{theirs['year_id']}/leads/", {"lead": "Farah Ikram", "organisation": 1}),
         (analyst, "/partnership/", {"partnership": other.partnership.pk}),
     ]  # fmt: skip
     for client, url, data in posts:

@@ -1,0 +1,253 @@
+"""Changing a delivery plan: every write the pages (and later the API) make goes through here.
+
+Each function takes who is acting, the object and the cleaned values; it checks the
+permission and the version the person saw, writes in one transaction, and audits. A
+version that moved on since the person opened the page raises :class:`Conflict`, which a
+page shows as a 409 with the other person's change; nothing is written then.
+
+Writers wait for each other rather than fail: on PostgreSQL the action's row is locked
+(``select_for_update``); on SQLite, where that does nothing, every transaction begins
+``IMMEDIATE`` (site settings), so it takes the write lock first and waits its turn (busy
+timeout) instead of failing with "database is locked" when another writer got in between
+its read and its write. The version is also checked in the UPDATE itself, so a lost update
+is impossible whatever the database does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from saferplan.accounts import audit, permissions
+from saferplan.accounts.models import Organisation
+from saferplan.core.errors import SaferplanError
+from saferplan.plans import leads as plan_leads
+from saferplan.plans import yearend
+from saferplan.plans.models import (
+    Action,
+    Disposition,
+    Measure,
+    MeasureActual,
+    Objective,
+    ProgressUpdate,
+    StrategyYear,
+    lead_key,
+)
+
+ACTION_FIELDS = [
+    "text",
+    "measures_targets",
+    "review_point_text",
+    "review_date",
+    "lead_text",
+    "lead_organisation",
+]
+
+
+class Conflict(SaferplanError):
+    """Someone else changed the object since the person opened it; nothing was written."""
+
+    def __init__(self, message: str, current: Any = None) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+class NotAllowed(SaferplanError):
+    """The person's roles in this partnership do not allow the change."""
+
+
+def _allow(allowed: bool, what: str) -> None:
+    if not allowed:
+        raise NotAllowed(f"you cannot {what}")
+
+
+def _claim(action: Action, version: int | None, message: str) -> tuple[Action, dict[str, Any]]:
+    """Lock ``action``, check it is still at ``version`` and move it to the next one.
+
+    Returns the locked action (at its new version) and its snapshot before the change.
+    """
+    locked = Action.objects.select_for_update(of=("self",)).get(pk=action.pk)
+    if version is not None and locked.version != version:
+        raise Conflict(message, current=locked)
+    before = audit.snapshot(locked)
+    moved = Action.objects.filter(pk=locked.pk, version=locked.version).update(
+        version=F("version") + 1
+    )
+    if moved != 1:  # changed between the read and the write (a database without locks)
+        raise Conflict(message, current=Action.objects.get(pk=action.pk))
+    locked.version += 1
+    return locked, before
+
+
+UPDATED_MEANWHILE = (
+    "Someone else updated this action while you were editing it. Their update is shown "
+    "below; check it, then submit yours again if it is still needed."
+)
+CHANGED_MEANWHILE = (
+    "Someone else changed this action while you were editing it. The form now shows "
+    "their version: check it and make your change again."
+)
+
+
+def record_progress(
+    user: Any, action: Action, *, rag: str, text: str, version: int
+) -> ProgressUpdate:
+    """A progress update on ``action`` by ``user``, who opened it at ``version``."""
+    _allow(permissions.can_update_action(user, action), "record progress on this action")
+    with transaction.atomic():
+        locked, before = _claim(action, version, UPDATED_MEANWHILE)
+        update = locked.updates.create(rag=rag, text=text, author=user)
+        audit.record(
+            user,
+            "created",
+            update,
+            summary=f"Progress update on {locked}: {update.get_rag_display()}",
+        )
+        audit.record(
+            user, "changed", locked, before=before, summary=f"Version {locked.version} of {locked}"
+        )
+    return update
+
+
+def save_action(
+    user: Any,
+    values: Mapping[str, Any],
+    *,
+    version: int | None,
+    action: Action | None = None,
+    objective: Objective | None = None,
+) -> Action:
+    """Edit ``action`` (opened at ``version``), or add a new one (marked New) to ``objective``."""
+    _allow(permissions.can_edit_plan(user), "change the plan")
+    with transaction.atomic():
+        if action is None:
+            if objective is None:
+                raise ValueError("a new action needs its objective")
+            saved, before = Action(objective=objective, is_new=True), None
+        else:
+            # No version (a crafted form) is never the current one: versions start at 1.
+            saved, before = _claim(action, version or 0, CHANGED_MEANWHILE)
+        for name in ACTION_FIELDS:
+            setattr(saved, name, values[name])
+        saved.save()
+        audit.record(
+            user,
+            "changed" if before else "created",
+            saved,
+            before=before,
+            summary=f"{'Edited' if before else 'Added'} {saved}",
+        )
+    return saved
+
+
+def set_dispositions(
+    user: Any,
+    year: StrategyYear,
+    chosen: Mapping[int, str],
+    versions: Mapping[int, int] | None = None,
+) -> list[Action]:
+    """Year-end decisions by action id (a ``versions`` entry: the version the person saw).
+
+    All or nothing: if any changed action moved on meanwhile, none is saved.
+    """
+    _allow(permissions.can_edit_plan(user), "change the plan")
+    versions = versions or {}
+    allowed = {str(d) for d in Disposition} | {""}
+    with transaction.atomic():
+        changed = []
+        actions = Action.objects.filter(objective__priority__year=year, pk__in=list(chosen))
+        for action in actions.order_by("id"):
+            value = chosen[action.pk]
+            if value not in allowed:
+                raise SaferplanError(f"'{value}' is not a year-end decision")
+            if value == action.disposition:
+                continue
+            locked, before = _claim(action, versions.get(action.pk), CHANGED_MEANWHILE)
+            locked.disposition = value
+            locked.save(update_fields=["disposition"])
+            audit.record(
+                user,
+                "changed",
+                locked,
+                before=before,
+                summary=f"Year-end disposition of {locked}: {value or 'not decided'}",
+            )
+            changed.append(locked)
+    return changed
+
+
+def carry_over(user: Any, year: StrategyYear, label: str) -> StrategyYear:
+    """Next year's plan with every continued action, its history and measures linked."""
+    from saferplan.plans.importing import check_label
+
+    _allow(permissions.can_edit_plan(user), "change the plan")
+    label = check_label(label)
+    with transaction.atomic():
+        new = yearend.carry_over(year, label)
+        audit.record(user, "created", new, summary=f"Carried {year.label} over into {new}")
+    return new
+
+
+def year_end(
+    user: Any,
+    year: StrategyYear,
+    chosen: Mapping[int, str],
+    versions: Mapping[int, int] | None = None,
+    carry_into: str | None = None,
+) -> StrategyYear | None:
+    """Save the decisions and, if asked, carry over: both, or (on any error) neither."""
+    with transaction.atomic():
+        set_dispositions(user, year, chosen, versions)
+        return carry_over(user, year, carry_into) if carry_into is not None else None
+
+
+def record_actual(user: Any, measure: Measure, period: str, value: Decimal) -> MeasureActual:
+    """A typed-in actual (computed measures are refreshed from the crime data instead)."""
+    _allow(permissions.can_edit_plan(user) and not measure.computed, "type in this measure")
+    with transaction.atomic():
+        actual, created = MeasureActual.objects.update_or_create(
+            measure=measure,
+            period=period,
+            defaults={"value": value, "computed": False, "provenance": f"typed in by {user}"},
+        )
+        audit.record(
+            user,
+            "created" if created else "changed",
+            actual,
+            summary=f"Actual for {measure}: {actual.value} in {actual.period}",
+        )
+    return actual
+
+
+def settle_lead(
+    user: Any, year: StrategyYear, lead: str, organisation: Organisation
+) -> list[Action]:
+    """``lead`` is ``organisation``'s: remembered as its alias, and every action of the
+    partnership with that lead and no organisation yet is given it (each audited)."""
+    _allow(permissions.can_edit_plan(user), "change the plan")
+    key = lead_key(lead)
+    with transaction.atomic():
+        plan_leads.remember(user, year.partnership, lead, organisation)
+        matching = [
+            a
+            for a in Action.objects.filter(lead_organisation__isnull=True).exclude(lead_text="")
+            if lead_key(a.lead_text) == key
+        ]
+        settled = []
+        for action in matching:
+            locked, before = _claim(action, None, CHANGED_MEANWHILE)
+            locked.lead_organisation = organisation
+            locked.save(update_fields=["lead_organisation"])
+            audit.record(
+                user,
+                "changed",
+                locked,
+                before=before,
+                summary=f"Lead organisation of {locked}: {organisation}",
+            )
+            settled.append(locked)
+    return settled
