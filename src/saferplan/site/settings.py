@@ -88,9 +88,14 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets readers (the web app) work while an import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000;"
+    # WAL lets readers (the web app) work while an import writes. Writers queue: each
+    # transaction takes the write lock as it begins (BEGIN IMMEDIATE), waiting up to the
+    # busy timeout for another writer, rather than reading first and then failing with
+    # "database is locked" when another writer got in between its read and its write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA busy_timeout=30000;",
+        transaction_mode="IMMEDIATE",
+        timeout=30,
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not SQLite's in-memory default, so session-wide fixtures and subprocesses
