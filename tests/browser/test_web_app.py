@@ -59,7 +59,8 @@ def test_action_lead_records_progress_and_the_roll_up_changes(page, live_server,
 @pytest.mark.parametrize("path", ["/sign-in/", "/", "/plans/{year}/", "/plans/{year}/overdue/",
                                   "/plans/{year}/by-organisation/", "/actions/{action}/",
                                   "/actions/{action}/update/", "/audit/",
-                                  "/plans/{year}/quality/", "/plans/{year}/year-end/"])  # fmt: skip
+                                  "/plans/{year}/quality/", "/plans/{year}/year-end/",
+                                  "/plans/{year}/leads/"])  # fmt: skip
 def test_pages_have_no_serious_accessibility_violations(a11y_page, live_server, path: str) -> None:
     page = a11y_page
     load_demo_partnership()
@@ -70,3 +71,40 @@ def test_pages_have_no_serious_accessibility_violations(a11y_page, live_server, 
         sign_in(page, live_server.url, "admin")
     page.goto(live_server.url + path.format(year=year.pk, action=action.pk))
     assert serious_violations(page) == []
+
+
+def test_the_refusal_page_has_no_serious_accessibility_violations(a11y_page, live_server) -> None:
+    page = a11y_page
+    load_demo_partnership()
+    year = StrategyYear.objects.get()
+    sign_in(page, live_server.url, "board")
+    response = page.goto(f"{live_server.url}/plans/{year.pk}/year-end/")
+    assert response is not None and response.status == 403
+    assert "Only analysts and partnership admins" in page.content()
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Go back to the page you were on").click()
+    page.wait_for_url(f"{live_server.url}/plans/{year.pk}/")
+
+
+def test_an_analyst_settles_an_unmatched_lead(page, live_server, artifacts) -> None:
+    load_demo_partnership()
+    base = live_server.url
+    year = StrategyYear.objects.get()
+    sign_in(page, base, "analyst")
+    page.goto(f"{base}/plans/{year.pk}/")
+    page.get_by_role("link", name="Lead organisations").click()
+    row = page.locator("tr", has_text="Tanya Sprunks Inspector")
+    row.get_by_label("Organisation of Tanya Sprunks Inspector").select_option(
+        label="Metropolitan Police: Harrow"
+    )
+    page.screenshot(path=str(artifacts / "web-settle-lead.png"), full_page=True)
+    row.get_by_role("button").click()
+    page.wait_for_url(f"{base}/plans/{year.pk}/leads/")
+    assert "2 actions updated" in page.locator(".govuk-notification-banner").inner_text()
+    assert (
+        Action.objects.filter(
+            lead_text="Tanya Sprunks Inspector",
+            lead_organisation__name="Metropolitan Police: Harrow",
+        ).count()
+        == 2
+    )
