@@ -3,3 +3,6 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [path("", include("saferplan.web.urls"))]
+
+# Unhandled errors: logged with the request id, which the page quotes (web/errors.py).
+handler500 = "saferplan.web.errors.server_error"
