@@ -32,7 +32,7 @@ SETTINGS = (
     Setting("SAFERPLAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]",
             "Host names the web app answers to, comma-separated."),
     Setting("SAFERPLAN_HTTPS", "0",
-            "`1` behind a TLS proxy (sending X-Forwarded-Proto): secure cookies, HTTPS redirect, HSTS."),
+            "`1` behind a TLS proxy (sending X-Forwarded-Proto): secure cookies, redirect, HSTS."),
     Setting("SAFERPLAN_PROGRESS", "unset",
             "Set (to anything) to show import progress bars when output is not a terminal."),
     Setting("SAFERPLAN_THEMES", "the bundled `crime/themes.toml`",
