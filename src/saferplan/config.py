@@ -32,7 +32,7 @@ SETTINGS = (
     Setting("SAFERPLAN_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]",
             "Host names the web app answers to, comma-separated."),
     Setting("SAFERPLAN_HTTPS", "0",
-            "`1` where TLS terminates in front of the app: cookies are sent over HTTPS only."),
+            "`1` behind a TLS proxy (sending X-Forwarded-Proto): secure cookies, redirect, HSTS."),
     Setting("SAFERPLAN_PROGRESS", "unset",
             "Set (to anything) to show import progress bars when output is not a terminal."),
     Setting("SAFERPLAN_THEMES", "the bundled `crime/themes.toml`",
@@ -57,10 +57,16 @@ def flag(name: str) -> bool:
 def data_dir() -> Path:
     """The data directory: ``$SAFERPLAN_DATA`` or ``./saferplan-data``, as an absolute path.
 
-    It is created on first use so a fresh checkout works without a set-up step.
+    It is created on first use so a fresh checkout works without a set-up step, and it is
+    private to the service's user: it holds password hashes, sessions and records about
+    children. So the folder is made mode 700, and the process's umask 077, so that every
+    file saferplan (or SQLite, for its journal) creates from then on is private too.
     """
+    os.umask(0o077)
     path = Path(get(DATA_ENV) or DEFAULT_DATA_DIR).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
     return path
 
 

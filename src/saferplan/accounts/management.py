@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from saferplan.accounts import audit
+from saferplan.accounts.demo_accounts import retire_demo_accounts
 from saferplan.accounts.models import Membership, Organisation, Partnership, Role
 from saferplan.accounts.tenancy import (
     across_partnerships,
@@ -185,6 +186,7 @@ def add_user(
             )
         if user is None:
             user = _new_user(username, password, full_name, email)
+            user.retired_demo_accounts = retire_demo_accounts()
         Membership.objects.create(user=user, partnership=owner, organisation=org, roles=roles)
         audit.record(None, "created", user, summary=f"user {username} ({org}; {', '.join(roles)})")
     return user

@@ -104,8 +104,25 @@ def user(
     with friendly_errors():
         from saferplan.accounts.management import add_user
 
-        add_user(username, organisation, role, password, name, email, partnership)
-    console.print(f"[green]Added[/] {username} ({organisation}: {', '.join(role)})")
+        user = add_user(username, organisation, role, password, name, email, partnership)
+    console.print(f"[green]Added[/] {escape(username)} ({escape(organisation)}: {', '.join(role)})")
+    if retired := getattr(user, "retired_demo_accounts", []):
+        console.print(
+            f"[yellow]Deactivated the demo accounts[/] ({', '.join(retired)}): real users "
+            "exist now, and the demo password is public.",
+            highlight=False,
+        )
+
+
+@app.command()
+def unlock(username: Annotated[str, typer.Argument()]) -> None:
+    """Lift a sign-in lock-out (too many wrong passwords) for a user name, at every address."""
+    with friendly_errors():
+        _setup()
+        from saferplan.accounts.lockout import unlock as lift
+
+        lifted = lift(username)
+    console.print(f"{escape(username)}: {lifted} lock{'s' if lifted != 1 else ''} lifted")
 
 
 @app.command()

@@ -8,13 +8,17 @@ from typing import Annotated
 
 import typer
 
-from saferplan.cli.output import console, friendly_errors
+from saferplan.cli.output import console, err_console, friendly_errors
 
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    allow_demo_accounts: Annotated[
+        bool,
+        typer.Option(help="Listen beyond this machine although demo accounts can sign in."),
+    ] = False,
 ) -> None:
     """Serve the web app (gunicorn) on http://HOST:PORT."""
     from django.core.management import call_command
@@ -23,6 +27,7 @@ def serve(
 
     with friendly_errors():
         setup_django()
+        _check_demo_accounts(host, allow_demo_accounts)
         call_command("collectstatic", interactive=False, verbosity=0)
     console.print(
         f"saferplan is at [bold]http://{host}:{port}/[/] (Ctrl-C stops it)", highlight=False
@@ -45,6 +50,33 @@ def serve(
         "-",
     ]
     os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def _check_demo_accounts(host: str, allowed: bool) -> None:
+    """The demo's password is public: never serve its accounts to the network unasked."""
+    from saferplan.accounts.demo_accounts import active_demo_accounts
+    from saferplan.core.errors import SaferplanError
+
+    demo = active_demo_accounts()
+    if not demo:
+        return
+    names = ", ".join(demo)
+    if host not in LOOPBACK and not allowed:
+        raise SaferplanError(
+            f"the demo accounts ({names}) can still sign in with the published demo "
+            f"password, so saferplan will not listen on {host}",
+            hint="Add real users (saferplan accounts user ...: the demo accounts are then "
+            "deactivated), deactivate them (saferplan accounts deactivate NAME), or pass "
+            "--allow-demo-accounts.",
+        )
+    err_console.print(
+        f"[yellow]Warning:[/] the demo accounts ({names}) sign in with the published demo "
+        "password: for trying saferplan out on this machine only.",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "saferplan.web.errors.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,9 +140,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling first
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Five wrong passwords lock that user name at that address only (never the real user
+# elsewhere), for a minute, then twice as long each time again, up to an hour.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1  # hour
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_COOLOFF_TIME = "saferplan.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "saferplan.accounts.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -171,3 +175,45 @@ X_FRAME_OPTIONS = "DENY"
 _https = config.flag("SAFERPLAN_HTTPS")
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
+if _https:
+    # Behind a TLS-terminating proxy that says so in X-Forwarded-Proto: redirect plain HTTP,
+    # and tell browsers to use HTTPS only for a year.
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading commits the host's whole domain to HTTPS in browsers' built-in lists: a
+    # decision for the council's domain owner, not for one application's settings.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Unhandled errors are logged with their traceback and the request's id (shown to the user
+# on the error page), to standard error and to the data directory's log.
+LOG_DIR = DATA_DIR / "logs"
+LOG_DIR.mkdir(exist_ok=True)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "saferplan.web.errors.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        },
+        "file": {
+            "class": "logging.handlers.RotatingFileHandler",
+            "formatter": "plain",
+            "filename": str(LOG_DIR / "saferplan.log"),
+            "maxBytes": 10 << 20,
+            "backupCount": 5,
+            "filters": ["request_id"],
+        },
+    },
+    "loggers": {
+        "django.request": {"handlers": ["stderr", "file"], "level": "ERROR", "propagate": False},
+        "saferplan": {"handlers": ["stderr", "file"], "level": "WARNING", "propagate": False},
+    },
+}

@@ -6,3 +6,5 @@ urlpatterns: list[URLPattern | URLResolver] = [path("", include("saferplan.web.u
 
 # A refusal says why, and offers a way back (web/templates/403.html).
 handler403 = "saferplan.web.refusals.refused"
+# Unhandled errors: logged with the request id, which the page quotes (web/errors.py).
+handler500 = "saferplan.web.errors.server_error"
