@@ -187,7 +187,7 @@ class ProgressUpdate(models.Model):
 
     @property
     def rag_label(self) -> str:
-        return RAG_LABELS[self.rag]
+        return RAG_LABELS.get(self.rag, self.rag)
 
 
 class LeadAlias(models.Model):

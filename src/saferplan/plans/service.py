@@ -230,6 +230,9 @@ def settle_lead(
     partnership with that lead and no organisation yet is given it (each audited)."""
     _allow(permissions.can_edit_plan(user), "change the plan")
     key = lead_key(lead)
+    in_plan = Action.objects.filter(objective__priority__year=year).values_list("lead_text")
+    if not key or key not in {lead_key(text) for (text,) in in_plan}:
+        raise SaferplanError(f"no action of the {year.label} plan has the lead '{lead}'")
     with transaction.atomic():
         plan_leads.remember(user, year.partnership, lead, organisation)
         matching = [

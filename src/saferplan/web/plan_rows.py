@@ -47,7 +47,7 @@ def action_row(action: Action) -> dict[str, Any]:
     return {
         "action": action,
         "rag": rag,
-        "rag_label": RAG_LABELS[rag],
+        "rag_label": RAG_LABELS.get(rag, str(rag)),
         "tag": rag_tag(rag),
         "overdue": action.is_overdue(),
     }

@@ -189,13 +189,17 @@ def plan_leads(request: HttpRequest, year_id: int) -> HttpResponse:
         status = 400
         if form.is_valid():
             lead, org = form.cleaned_data["lead"], form.cleaned_data["organisation"]
-            settled = service.settle_lead(request.user, year, lead, org)
-            messages.success(
-                request,
-                f"'{lead}' is now {org}'s: {len(settled)} action"
-                f"{'' if len(settled) == 1 else 's'} updated.",
-            )
-            return redirect("plan_leads", year_id=year.pk)
+            try:
+                settled = service.settle_lead(request.user, year, lead, org)
+            except SaferplanError as exc:
+                form.add_error(None, f"{exc.message[:1].upper()}{exc.message[1:]}.")
+            else:
+                messages.success(
+                    request,
+                    f"'{lead}' is now {org}'s: {len(settled)} action"
+                    f"{'' if len(settled) == 1 else 's'} updated.",
+                )
+                return redirect("plan_leads", year_id=year.pk)
     leads = LeadMatcher.current().summary(a.lead_text for a in plan_actions(year))
     return render(
         request,

@@ -66,7 +66,9 @@ def test_dated_updates_in_one_cell_become_their_own_history() -> None:
     dates = [u.date for u in housing.updates.all()]
     assert dates == [date(2019, 5, 17), date(2019, 2, 25), None]
     assert housing.updates.first().text.startswith("Business as usual")
-    assert all(u.source.startswith("delivery_plan_2018_19.csv, row ") for u in housing.updates.all())
+    assert all(
+        u.source.startswith("delivery_plan_2018_19.csv, row ") for u in housing.updates.all()
+    )
 
 
 def test_the_plan_page_shows_the_imported_ratings_not_all_no_update() -> None:

@@ -106,7 +106,9 @@ def test_a_plan_editor_settles_an_unmatched_lead_in_the_app() -> None:
     analyst = _client("analyst")
     page = analyst.get(f"/plans/{year.pk}/leads/").content.decode()
     assert SPRUNKS in page.split("Leads matched")[0]  # listed as not matched
-    response = analyst.post(f"/plans/{year.pk}/leads/", {"lead": SPRUNKS, "organisation": police.pk})
+    response = analyst.post(
+        f"/plans/{year.pk}/leads/", {"lead": SPRUNKS, "organisation": police.pk}
+    )
     assert response.status_code == 302
     assert {a.lead_organisation_id for a in Action.objects.filter(lead_text=SPRUNKS)} == {police.pk}
     assert LeadAlias.objects.get().organisation == police
@@ -123,5 +125,10 @@ def test_the_leads_page_refuses_what_it_should(demo_scope) -> None:
     empty = _client("analyst").post(f"/plans/{year.pk}/leads/", {"lead": SPRUNKS})
     assert empty.status_code == 400
     assert "Choose the organisation this lead belongs to" in empty.content.decode()
+    police = Organisation.objects.get(name=POLICE)
+    planted = _client("analyst").post(f"/plans/{year.pk}/leads/",
+                                      {"lead": "Not in the plan", "organisation": police.pk})  # fmt: skip
+    assert planted.status_code == 400
+    assert "No action of the 2019/20 plan has the lead" in planted.content.decode()
     assert not LeadAlias.objects.exists()
     assert demo_scope.name == PARTNERSHIP
