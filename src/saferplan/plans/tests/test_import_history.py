@@ -158,3 +158,26 @@ def test_bad_plan_files_are_refused_naming_the_place_and_store_nothing(
     assert message in caught.value.message and caught.value.message.startswith("plan.csv, row")
     assert not StrategyYear.objects.exists() and not ProgressUpdate.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_an_excel_plan_is_read_with_sheet_row_numbers(tmp_path) -> None:
+    from openpyxl import Workbook
+
+    from saferplan.plans.planfile import read_plan_path
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["section", "objective_code", "objective_heading", "action", "lead_raw",
+                  "deadline_normalised"])  # fmt: skip
+    sheet.append(["High", "HV1", "Burglary", "Patrols\nin two lines", "Police", "2020-03"])
+    sheet.append(["High", "HV1", "Burglary", "Visits", "Police", "2020-13"])
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        read_plan_path(str(path))
+    assert (caught.value.row, caught.value.column) == (3, "deadline_normalised")
+    sheet["F3"] = "2020-04"
+    book.save(path)
+    plan = read_plan_path(str(path))
+    assert [(r.row, r.action, r.review_date) for r in plan.rows] == [
+        (2, "Patrols\nin two lines", date(2020, 3, 31)), (3, "Visits", date(2020, 4, 30))]  # fmt: skip
