@@ -69,7 +69,7 @@ class PlanPreview:
         return [m for m in self.leads if m.organisation is None]
 
 
-def check_label(label: str, file: str = "plan year") -> str:
+def check_label(label: str) -> str:
     """A plan year as "2019/20" (two consecutive years)."""
     match = LABEL.match(label.strip())
     if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
@@ -92,7 +92,7 @@ def _label(plan: PlanFile, label: str | None) -> str:
     if label:
         return check_label(label)
     if plan.label:
-        return plan.label
+        return check_label(plan.label)
     raise InputError(
         plan.file, "the file does not say which plan year it is", hint="Say which: --year 2019/20."
     )
