@@ -141,7 +141,11 @@ def imports_command() -> None:
     setup_django()
     from rich.table import Table
 
+    from saferplan.datastore.importing import reconcile
     from saferplan.datastore.models import ImportRecord
+
+    with friendly_errors():
+        reconcile(wait=False)  # an import a crash left unlisted is listed before it is shown
 
     table = Table("#", "kind", "file", "sha256", "read", "kept", "rejected", "when", "by")
     for r in ImportRecord.objects.all():

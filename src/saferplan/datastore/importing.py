@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import getpass
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+import uuid
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +18,13 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from saferplan.core.errors import SaferplanError
+from saferplan.datastore.publishing import (
+    CommittedImport,
+    Publication,
+    Recovery,
+    recover,
+    stop_point,
+)
 from saferplan.datastore.sources import SourceFile, expand_sources
 from saferplan.datastore.warehouse import StagedTable, Warehouse
 
@@ -115,48 +123,110 @@ def run_import(
             raise
     wh = warehouse or Warehouse()
     if not parsed:
+        reconcile(wh, wait=False)  # e.g. a re-run after a crash that followed the commit
         return outcome
-
-    from django.db import transaction
-
-    from saferplan.datastore.models import ImportRecord
-
     with wh.lock():
-        publication = wh.begin()
+        recover(wh, _committed_imports)
+        publication = Publication(wh)
         try:
-            with transaction.atomic():
-                for source, result, started, finished in parsed:
-                    if ImportRecord.objects.filter(kind=kind, sha256=source.sha256).exists():
-                        # Imported by another process while we were parsing.
-                        outcome.skipped.append((source.display_name, None))
-                        continue
-                    record = ImportRecord.objects.create(
-                        kind=kind,
-                        file_name=source.name,
-                        container=source.container or "",
-                        sha256=source.sha256,
-                        size_bytes=source.size,
-                        encoding=result.encoding,
-                        rows_read=result.rows_read,
-                        rows_kept=result.rows_kept,
-                        rows_rejected=result.rows_rejected,
-                        dataset_name=result.dataset_name,
-                        notes=result.notes,
-                        imported_by=user,
-                        started_at=started,
-                        finished_at=finished,
-                    )
-                    entries = publication.add(record.pk, result.tables)
-                    record.notes = {**record.notes, "files": [e.file for e in entries]}
-                    record.save(update_fields=["notes"])
-                    outcome.imported.append(record)
-                publication.commit()
+            records = _record_and_place(kind, parsed, publication, user, outcome)
+            stop_point("after-commit")
+            if records:
+                _publish_or_forget(publication, records)
         except BaseException:
-            publication.rollback()
+            publication.discard()
             raise
         finally:
             publication.cleanup()
     return outcome
+
+
+def _record_and_place(
+    kind: str,
+    parsed: list[tuple[SourceFile, ParsedSource, datetime, datetime]],
+    publication: Publication,
+    user: str,
+    outcome: ImportOutcome,
+) -> list[Any]:
+    """Record each import and place its files, in one transaction: committed together."""
+    from django.db import transaction
+
+    from saferplan.datastore.models import ImportRecord
+
+    records = []
+    with transaction.atomic():
+        for source, result, started, finished in parsed:
+            if ImportRecord.objects.filter(kind=kind, sha256=source.sha256).exists():
+                # Imported by another process while we were parsing.
+                outcome.skipped.append((source.display_name, None))
+                continue
+            record = ImportRecord.objects.create(
+                kind=kind,
+                uid=uuid.uuid4(),
+                file_name=source.name,
+                container=source.container or "",
+                sha256=source.sha256,
+                size_bytes=source.size,
+                encoding=result.encoding,
+                rows_read=result.rows_read,
+                rows_kept=result.rows_kept,
+                rows_rejected=result.rows_rejected,
+                dataset_name=result.dataset_name,
+                notes=result.notes,
+                imported_by=user,
+                started_at=started,
+                finished_at=finished,
+            )
+            entries = publication.add(record.pk, record.uid.hex, result.tables)
+            record.notes = {**record.notes, "files": [e.file for e in entries]}
+            record.save(update_fields=["notes"])
+            records.append(record)
+        stop_point("staged")
+        publication.place()
+        stop_point("before-commit")
+    outcome.imported.extend(records)
+    return records
+
+
+def _publish_or_forget(publication: Publication, records: list[Any]) -> None:
+    """List the committed imports in the catalog; should that fail, delete their records.
+
+    (Should deleting fail too, the next writer's recovery lists them: either way the
+    catalog and the database agree.)
+    """
+    from django.db import transaction
+
+    from saferplan.datastore.models import ImportRecord
+
+    try:
+        publication.publish()
+    except BaseException:
+        with transaction.atomic():
+            ImportRecord.objects.filter(pk__in=[r.pk for r in records]).delete()
+        raise
+
+
+def reconcile(warehouse: Warehouse | None = None, *, wait: bool = True) -> Recovery | None:
+    """Run crash recovery (see :func:`recover`); with ``wait=False`` only if no writer is busy.
+
+    Requires Django to be set up.
+    """
+    wh = warehouse or Warehouse()
+    if wait:
+        with wh.lock():
+            return recover(wh, _committed_imports)
+    with wh.try_lock() as locked:
+        return recover(wh, _committed_imports) if locked else None
+
+
+def _committed_imports(uids: Collection[str]) -> list[CommittedImport]:
+    from saferplan.datastore.models import ImportRecord
+
+    wanted = [uuid.UUID(u) for u in uids]
+    return [
+        CommittedImport(r.pk, r.uid.hex, list(r.notes.get("files", [])))
+        for r in ImportRecord.objects.filter(uid__in=wanted)
+    ]
 
 
 def _parse_all(
