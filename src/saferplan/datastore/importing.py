@@ -15,9 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, cast
 
-from saferplan.core.errors import SaferplanError
+from saferplan.core.errors import InputError, SaferplanError
 from saferplan.datastore.publishing import (
     CommittedImport,
     Publication,
@@ -25,7 +25,7 @@ from saferplan.datastore.publishing import (
     recover,
     stop_point,
 )
-from saferplan.datastore.sources import SourceFile, expand_sources
+from saferplan.datastore.sources import SourceFile, csv_header, expand_sources
 from saferplan.datastore.warehouse import StagedTable, Warehouse
 
 # Files at least this large are parsed while their SHA-256 is computed.
@@ -61,6 +61,9 @@ class Importer(Protocol):
     kind: ClassVar[str]
     help: ClassVar[str]
     suffixes: ClassVar[tuple[str, ...]]
+    # Optional, for telling a file of another kind apart (see refuse_other_kind):
+    # ``describes`` ("a police.uk street-level crime file") and a static method
+    # ``recognises(header) -> bool``, true for every file of the kind.
 
     def parse(
         self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
@@ -160,9 +163,10 @@ def _record_and_place(
                 # Imported by another process while we were parsing.
                 outcome.skipped.append((source.display_name, None))
                 continue
+            uid = uuid.uuid4()
             record = ImportRecord.objects.create(
                 kind=kind,
-                uid=uuid.uuid4(),
+                uid=uid,
                 file_name=source.name,
                 container=source.container or "",
                 sha256=source.sha256,
@@ -177,7 +181,7 @@ def _record_and_place(
                 started_at=started,
                 finished_at=finished,
             )
-            entries = publication.add(record.pk, record.uid.hex, result.tables)
+            entries = publication.add(record.pk, uid.hex, result.tables)
             record.notes = {**record.notes, "files": [e.file for e in entries]}
             record.save(update_fields=["notes"])
             records.append(record)
@@ -224,8 +228,10 @@ def _committed_imports(uids: Collection[str]) -> list[CommittedImport]:
 
     wanted = [uuid.UUID(u) for u in uids]
     return [
-        CommittedImport(r.pk, r.uid.hex, list(r.notes.get("files", [])))
-        for r in ImportRecord.objects.filter(uid__in=wanted)
+        CommittedImport(pk, cast(uuid.UUID, uid).hex, list(notes.get("files", [])))
+        for pk, uid, notes in ImportRecord.objects.filter(uid__in=wanted).values_list(
+            "pk", "uid", "notes"
+        )
     ]
 
 
@@ -256,6 +262,7 @@ def _parse_all(
         early: ParsedSource | None = None
         started = datetime.now(UTC)
         if source.size >= CONCURRENT_HASH_BYTES:
+            refuse_other_kind(kind, source, registry)
             early = importer.parse(source, options, report)
         digest = digest_job.result()
         wait_ready()
@@ -268,9 +275,30 @@ def _parse_all(
                 report(source.size)
             continue
         seen.add(digest)
+        if early is None:
+            refuse_other_kind(kind, source, registry)
         result = early or importer.parse(source, options, report)
         parsed.append((source, result, started, datetime.now(UTC)))
     return outcome, parsed
+
+
+def refuse_other_kind(kind: str, source: SourceFile, registry: Mapping[str, Any]) -> None:
+    """Refuse a CSV file that another kind's importer recognises and this one does not
+    (a police.uk file given as ``mps`` should not be told to rename 'Context')."""
+    header = csv_header(source)
+    mine = getattr(registry[kind], "recognises", None)
+    if header is None or mine is None or mine(header):
+        return
+    for other, importer in registry.items():
+        recognises = getattr(importer, "recognises", None)
+        if other != kind and recognises is not None and recognises(header):
+            this = getattr(registry[kind], "describes", f"a {kind} file")
+            raise InputError(
+                source.display_name,
+                f"this looks like {importer.describes}, not {this}",
+                row=1,
+                hint=f"Import it as that kind: saferplan import {other} FILE",
+            )
 
 
 def _os_user() -> str:

@@ -7,7 +7,8 @@ a partition, so a newer download replaces the months it covers and keeps the oth
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -43,6 +44,11 @@ SHAPES: dict[str, dict[str, str | None]] = {
         "borough": "LookUp_BoroughName",
     },
 }
+# The ONS code each level's code column must hold (the borough file has none).
+CODE_PATTERNS = {
+    "ward": (re.compile(r"^[EW]05[0-9]{6}$"), "a ward code (e.g. E05013554)"),
+    "lsoa": (re.compile(r"^[EW]01[0-9]{6}$"), "an LSOA code (e.g. E01002112)"),
+}
 # Other spellings seen in MPS files over the years, mapped to the names above.
 ALIASES = {
     "MajorText": "Major Category",
@@ -74,11 +80,23 @@ def detect_level(file: str, header: list[str]) -> tuple[str, dict[str, str | Non
     raise InputError(file, "not an MPS count file", row=1)  # pragma: no cover
 
 
+def _check_code(file: str, level: str, code: str, line: int, column: str) -> None:
+    pattern, example = CODE_PATTERNS[level]
+    if not pattern.match(code):
+        raise InputError(file, f"{csvcheck.quoted(code)} is not {example}", row=line, column=column)
+
+
 @register
 class MpsImporter:
     kind: ClassVar[str] = "mps"
     help: ClassVar[str] = "Metropolitan Police monthly counts by borough, ward or LSOA (wide)."
     suffixes: ClassVar[tuple[str, ...]] = (".csv",)
+    describes: ClassVar[str] = "an MPS monthly count file"
+
+    @staticmethod
+    def recognises(header: Sequence[str]) -> bool:
+        labels = {"MajorText", "MinorText", "Major Category", "Minor Category"}
+        return bool(labels & set(header)) and any(wide.YYYYMM.match(h) for h in header)
 
     def parse(
         self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
@@ -108,6 +126,8 @@ class MpsImporter:
                 if not row[column]:
                     raise InputError(name, "this cell is empty", row=line, column=column)
             code_col = shape["area_code"]
+            if code_col is not None:
+                _check_code(name, level, row[code_col], line, code_col)
             identity = (
                 row[code_col] if code_col else row[str(shape["area_name"])],
                 row[str(shape["borough"])],
