@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from saferplan.cli.output import console, exiting_soon, friendly_errors
+from saferplan.cli.output import console, exiting_soon, friendly_errors, labelled, plain
 
 
 def _input_size(paths: list[Path]) -> int:
@@ -117,18 +117,21 @@ def _import(
 
     with friendly_errors(), _progress_bar(kind, files) as progress:
         outcome = run_import(kind, files, options=options, progress=progress, prepare=prepare)
+    # File names come from archives and folders as they are: printed as plain text.
     for record in outcome.imported:
         console.print(
-            f"[green]Imported[/] {record.file_name}: {record.rows_kept:,} rows kept "
-            f"of {record.rows_read:,} read ({record.rows_rejected:,} rejected) "
-            f"as import #{record.pk}",
+            labelled(
+                "Imported", "green", f" {record.file_name}: {record.rows_kept:,} rows kept "
+                f"of {record.rows_read:,} read ({record.rows_rejected:,} rejected) "
+                f"as import #{record.pk}",
+            ),
             highlight=False,
             soft_wrap=True,
-        )
+        )  # fmt: skip
     for file_name, earlier in outcome.skipped:
         already = f" as import #{earlier.pk}" if earlier is not None else ""
         console.print(
-            f"[yellow]Skipped[/] {file_name}: already imported{already}",
+            labelled("Skipped", "yellow", f" {file_name}: already imported{already}"),
             highlight=False,
             soft_wrap=True,
         )
@@ -151,14 +154,14 @@ def imports_command() -> None:
     for r in ImportRecord.objects.all():
         table.add_row(
             str(r.pk),
-            r.kind,
-            r.file_name,
+            plain(r.kind),
+            plain(r.file_name),
             r.sha256[:12],
             f"{r.rows_read:,}",
             f"{r.rows_kept:,}",
             f"{r.rows_rejected:,}",
             r.finished_at.strftime("%Y-%m-%d %H:%M"),
-            r.imported_by,
+            plain(r.imported_by),
         )
     console.print(table)
 
