@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from saferplan.cli.output import console, exiting_soon, friendly_errors, labelled, plain
+from saferplan.core.csvcheck import listing_of
 
 
 def _input_size(paths: list[Path]) -> int:
@@ -119,11 +120,13 @@ def _import(
         outcome = run_import(kind, files, options=options, progress=progress, prepare=prepare)
     # File names come from archives and folders as they are: printed as plain text.
     for record in outcome.imported:
+        ignored = record.notes.get("ignored_columns") or []
         console.print(
             labelled(
                 "Imported", "green", f" {record.file_name}: {record.rows_kept:,} rows kept "
                 f"of {record.rows_read:,} read ({record.rows_rejected:,} rejected) "
-                f"as import #{record.pk}",
+                f"as import #{record.pk}"
+                + (f"; ignored the columns {listing_of(ignored)}" if ignored else ""),
             ),
             highlight=False,
             soft_wrap=True,

@@ -12,7 +12,7 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +80,16 @@ def check_header(file: str, found: Sequence[str], expected: Sequence[str]) -> No
         row=1,
         hint=f"The file's columns are: {listing_of(found)}.",
     )
+
+
+# ONS code and name columns (LSOA11CD, MSOA11NM, LAD22NMW...): known, even when not used.
+ONS_COLUMN = re.compile(r"^[A-Z]{2,6}[0-9]{2}(CD|NM|NMW)$", re.IGNORECASE)
+
+
+def ignored_columns(header: Sequence[str], used: Callable[[str], bool]) -> list[str]:
+    """The columns an importer leaves out that are not ONS code or name columns: an import
+    may ignore a column only if it says so (the import summary lists these)."""
+    return [h for h in header if h.strip() and not used(h) and not ONS_COLUMN.match(h.strip())]
 
 
 def listing_of(values: Sequence[str], most: int = 12) -> str:

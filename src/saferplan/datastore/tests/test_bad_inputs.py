@@ -402,3 +402,25 @@ def test_boundaries_without_a_name_column_import(warehouse, import_into, tmp_pat
     import_into("boundaries", write(tmp_path / "unnamed.csv", text))
     rows = warehouse.connect().execute("SELECT area_code, area_name FROM boundaries").fetchall()
     assert rows == [("E01002112", None)]
+
+
+@pytest.mark.parametrize("kind", ["police-uk", "population", "lookup", "boundaries"])
+def test_an_unknown_column_is_ignored_only_saying_so(kind, warehouse, import_into, tmp_path):
+    name, text, options = VALID[kind]
+    header, row = text.splitlines()
+    path = write(tmp_path / name, f"{header},Notes\n{row},checked by JS\n")
+    (record,) = import_into(kind, path, **options).imported
+    assert record.notes["ignored_columns"] == ["Notes"]
+
+
+def test_the_import_summary_names_ignored_columns(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    header, row = POLICE.splitlines()
+    path = write(tmp_path / "2018-06-x-street.csv", f"{header},Notes\n{row},[b]checked[/b]\n")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SAFERPLAN_DATA"] = str(tmp_path / "data")
+    done = subprocess.run([sys.executable, "-m", "saferplan", "import", "police-uk", str(path)],
+                          capture_output=True, text=True, env=env, check=True)  # fmt: skip
+    assert "as import #1; ignored the columns 'Notes'" in done.stdout

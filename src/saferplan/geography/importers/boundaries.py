@@ -72,6 +72,8 @@ class BoundariesImporter:
         _check_inside_great_britain(name, frame.geometry, where)
         area_codes = frame[code_col].astype(str).str.strip()
         _check_codes(name, area_codes, level, code_col, where)
+        used = (code_col, name_col, frame.geometry.name)
+        ignored = csvcheck.ignored_columns([str(c) for c in frame.columns], lambda c: c in used)
         data = pa.table(
             {
                 "level": pa.array([level] * len(frame), pa.string()),
@@ -89,7 +91,12 @@ class BoundariesImporter:
             tables=[StagedTable("boundaries", data)],
             rows_read=len(frame),
             rows_kept=len(frame),
-            notes={"level": level, "repaired_geometries": repaired, "crs": STORAGE_CRS},
+            notes={
+                "level": level,
+                "repaired_geometries": repaired,
+                "crs": STORAGE_CRS,
+                "ignored_columns": ignored,
+            },
         )
 
 

@@ -113,4 +113,9 @@ class LookupImporter:
             rows_read=len(seen),
             rows_kept=len(seen),
             encoding=encoding,
+            notes={
+                "ignored_columns": csvcheck.ignored_columns(
+                    header, lambda h: bool(OTHER_COLUMN.match(h))
+                )
+            },
         )

@@ -94,11 +94,21 @@ class PopulationImporter:
             rows_kept=len(rows),
             encoding=encoding,
             dataset_name=set_name,
-            notes={"year": year, "levels": levels, "source": src},
-        )
+            notes={"year": year, "levels": levels, "source": src,
+                   "ignored_columns": csvcheck.ignored_columns(header, _known_column)},
+        )  # fmt: skip
 
 
 Record = tuple[str, str, str | None, int, str, str, int]
+NAMED_COLUMNS = {"code", "name", "area code", "area_code", "area codes", "area name", "area_name",
+                 "year", "sex", "level", "age_band", "population"}  # fmt: skip
+
+
+def _known_column(column: str) -> bool:
+    return (
+        bool(BAND_COLUMN.match(column) or SINGLE_AGE.match(column) or _band(column) == "all")
+        or column.strip().lower() in NAMED_COLUMNS
+    )
 
 
 def _rows(file: str, text: str, width: int) -> tuple[list[int], list[list[str]]]:
