@@ -70,7 +70,7 @@ def check_header(file: str, found: Sequence[str], expected: Sequence[str]) -> No
             file,
             f"expected a column '{column}' but found {quoted(guess)} — was it renamed?",
             row=1,
-            column=quoted(guess, 40)[1:-1],
+            column=column_label(guess),
             hint=f"Rename the column {quoted(guess)} to '{column}'.",
         )
     listing = ", ".join(f"'{c}'" for c in missing)
@@ -112,16 +112,29 @@ def printable(text: str) -> str:
     return _CONTROL.sub("", _ANSI.sub("", text))
 
 
-def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
-    """A value from a file, fit to quote in a message: in quotes, cut short when longer than
-    ``limit`` (saying how long it was), control characters shown as escapes (``\\x1b``)."""
+def column_label(name: str) -> str:
+    """A column name from a file, fit for an error's ``column`` (see :func:`shortened`)."""
+    return shortened(name.strip(), 40)
+
+
+def shortened(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """Text (from a file or a library's error) cut short when longer than ``limit``, saying
+    how long it was, with control characters shown as escapes (``\\x1b``)."""
     text = "" if value is None else str(value)
-    shown = _CONTROL_OR_LINE.sub(
-        lambda m: m.group().encode("unicode_escape").decode(), text[:limit]
-    )
+    shown = _visible(text[:limit])
+    return f"{shown}… ({len(text):,} characters)" if len(text) > limit else shown
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A value from a file, fit to quote in a message: in quotes, and as :func:`shortened`."""
+    text = "" if value is None else str(value)
     if len(text) > limit:
-        return f"'{shown}…' ({len(text):,} characters)"
-    return f"'{shown}'"
+        return f"'{_visible(text[:limit])}…' ({len(text):,} characters)"
+    return f"'{_visible(text)}'"
+
+
+def _visible(text: str) -> str:
+    return _CONTROL_OR_LINE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 class CheckedReader:
@@ -178,7 +191,9 @@ class CheckedReader:
                     f"the cell is {len(cell):,} characters long; at most {limit:,} are allowed "
                     "(is the file damaged?)",
                     row=row,
-                    column=header[index].strip() if index < len(header) else f"field {index + 1}",
+                    column=column_label(header[index])
+                    if index < len(header)
+                    else f"field {index + 1}",
                 )
 
     @property
@@ -235,7 +250,7 @@ def locate(text: str, offset: int) -> tuple[int, str | None]:
     if header is None or last is header or not last:
         return row, None
     index = len(last) - 1
-    return row, (header[index].strip() or None) if index < len(header) else None
+    return row, (column_label(header[index]) or None) if index < len(header) else None
 
 
 def record_lines(text: str) -> list[int]:

@@ -50,7 +50,7 @@ def read_wide(
                 file,
                 f"{csvcheck.quoted(name)} is not a {period_word} column heading",
                 row=1,
-                column=csvcheck.quoted(name, 40)[1:-1],
+                column=csvcheck.column_label(name),
                 hint=f"Period columns must be headed like {period_word_example(period_word)}.",
             )
         periods.append((index, name, period_start(name)))

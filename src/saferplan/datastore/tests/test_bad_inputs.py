@@ -424,3 +424,12 @@ def test_the_import_summary_names_ignored_columns(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "saferplan", "import", "police-uk", str(path)],
                           capture_output=True, text=True, env=env, check=True)  # fmt: skip
     assert "as import #1; ignored the columns 'Notes'" in done.stdout
+
+
+def test_a_huge_column_name_is_cut_short_where_an_error_names_it(
+    warehouse, import_into, tmp_path
+) -> None:
+    text = _cell("mps", "MajorText", "x" * 200_000).replace("Burglary", "a\x00b")
+    error = _refused(import_into, warehouse, "mps", write(tmp_path / "mps.csv", text), {})
+    assert "NUL" in str(error)
+    assert isinstance(error, InputError) and error.column == "x" * 40 + "… (200,000 characters)"

@@ -212,7 +212,7 @@ def _from_wkt_csv(name: str, source: SourceFile, crs: str | None) -> tuple[Any, 
         except shapely.errors.GEOSException as exc:
             raise InputError(
                 name,
-                f"the geometry is not valid WKT ({csvcheck.quoted(exc, 120)[1:-1]})",
+                f"the geometry is not valid WKT ({csvcheck.shortened(exc, 120)})",
                 row=line,
                 column=geometry_col,
             ) from exc
@@ -237,7 +237,7 @@ def _from_vector_file(
             frame = pyogrio.read_dataframe(io.BytesIO(bytes(source.data)))
     except Exception as exc:  # pyogrio raises several GDAL error types
         raise InputError(
-            name, f"cannot be read as a boundary file ({csvcheck.quoted(exc, 200)[1:-1]})"
+            name, f"cannot be read as a boundary file ({csvcheck.shortened(exc, 200)})"
         ) from exc
     frame = gpd.GeoDataFrame(frame)
     if frame.crs is None:
