@@ -167,7 +167,7 @@ def read_regular_file(path: Path | str) -> bytes:
     return bytes(_file_bytes(Path(path)))
 
 
-def is_blank(data: bytes | mmap.mmap) -> bool:
+def is_blank(data: bytes | mmap.mmap | memoryview) -> bool:
     """True for an empty file or one holding only white space (checked without a full copy)."""
     if len(data) > MAP_THRESHOLD:
         return (
@@ -283,13 +283,13 @@ def utf8_bytes(source: SourceFile) -> tuple[bytes, str]:
     """
     data = bytes(source.data)
     refuse_non_csv(source)
-    if is_blank(data):
-        raise InputError(source.display_name, "the file is empty")
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM) :]
         encoding = "utf-8-sig"
     else:
         encoding = "utf-8"
+    if is_blank(data):
+        raise InputError(source.display_name, "the file is empty")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -140,7 +140,7 @@ def _utf8(source: SourceFile) -> tuple[Any, str]:
     or holds a NUL byte (found without decoding: a search for one byte is fast)."""
     data = source.data
     refuse_non_csv(source)
-    if is_blank(data):
+    if is_blank(memoryview(data)[len(UTF8_BOM) :] if data[:3] == UTF8_BOM else data):
         raise InputError(source.display_name, "the file is empty")
     if data.find(b"\x00") >= 0:
         refuse_nul(source.display_name, _decode(data))

@@ -433,3 +433,23 @@ def test_a_huge_column_name_is_cut_short_where_an_error_names_it(
     error = _refused(import_into, warehouse, "mps", write(tmp_path / "mps.csv", text), {})
     assert "NUL" in str(error)
     assert isinstance(error, InputError) and error.column == "x" * 40 + "… (200,000 characters)"
+
+
+def test_a_population_file_without_its_lsoa_code_column_is_not_read_as_boroughs(
+    warehouse, import_into, tmp_path
+) -> None:
+    """Found by benchmarks/malformed_inputs.py: LSOA11CD renamed, LAD11CD was taken instead."""
+    text = _cell("population", "LSOA11CD", "[/bold]")
+    error = _refused(import_into, warehouse, "population", write(tmp_path / "p_mid2019.csv", text),
+                     {})  # fmt: skip
+    assert "a column 'LSOA11NM' but no 'LSOA11CD' column" in str(error)
+    _located(error, 1, "LSOA11NM")
+
+
+@pytest.mark.parametrize("kind", list(VALID))
+def test_a_file_holding_only_a_byte_order_mark_is_empty(kind, warehouse, import_into, tmp_path):
+    """Found by the fuzz tests: the lookup importer raised StopIteration."""
+    name, _, options = VALID[kind]
+    error = _refused(import_into, warehouse, kind, write_bytes(tmp_path / name, b"\xef\xbb\xbf \n"),
+                     options)  # fmt: skip
+    assert "the file is empty" in str(error)

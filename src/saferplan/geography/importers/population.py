@@ -29,6 +29,7 @@ YEAR_IN_NAME = re.compile(r"mid[-_ ]?((19|20)[0-9]{2})", re.IGNORECASE)
 YEAR = re.compile(r"^(19|20)[0-9]{2}$")
 # A GSS code: a letter for the country, then eight ASCII digits (ZZ999 is not one).
 AREA_CODE = re.compile(r"^[EWSNK][0-9]{8}$")
+NAME_COLUMN = re.compile(r"^((LSOA|MSOA|WD|LAD)[0-9]{2})NM$", re.IGNORECASE)
 DEFAULT_SOURCE = "ONS mid-year population estimates"
 
 
@@ -158,6 +159,22 @@ def _year(file: str, path: str, options: Mapping[str, Any]) -> int:
 
 
 def _code_column(file: str, header: list[str]) -> str:
+    """The area code column: the first ONS code column, else one named like 'Code'.
+
+    A name column whose code column is missing (LSOA11NM without LSOA11CD) is refused: the
+    next code column (LAD11CD) would silently make an LSOA file a borough one.
+    """
+    upper = {h.upper() for h in header}
+    for column in header:
+        named = NAME_COLUMN.match(column)
+        if named and f"{named.group(1)}CD".upper() not in upper:
+            raise InputError(
+                file,
+                f"the file has a column {csvcheck.quoted(column)} but no "
+                f"'{named.group(1)}CD' column for its codes",
+                row=1,
+                column=csvcheck.column_label(column),
+            )
     for column in header:
         if codes.level_of_column(column):
             return column
