@@ -326,31 +326,8 @@ def _check_cell_lengths(name: str, table: pa.Table, text: _LazyText) -> None:
                   f"{csvcheck.MAX_FIELD:,} are allowed (is the file damaged?)")  # fmt: skip
 
 
-def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
-    # Low-cardinality columns are dictionaries: checked once per distinct value, not per row;
-    # a bad value is reported on the first row that holds any bad value.
-    _check_cell_lengths(name, table, text)
-    month = table["Month"]
-    bad = _first_row_with(month, lambda v: v is None or not csvcheck.MONTH_RE.match(v))
-    if bad is not None:
-        value = month[bad].as_py()
-        shown = (
-            "the month is empty" if value is None else f"{csvcheck.quoted(value)} is not a month"
-        )
-        _fail(name, text, bad, "Month", f"{shown} (expected YYYY-MM, e.g. 2018-06)")
-
-    bad = _first_row_with(table["Crime type"], lambda v: v is None or not v.strip())
-    if bad is not None:
-        _fail(name, text, bad, "Crime type", "the crime type is empty")
-
-    lsoa = table["LSOA code"]
-    bad = _first_row_with(lsoa, lambda v: v is not None and not LSOA_RE.match(v))
-    if bad is not None:
-        _fail(
-            name, text, bad, "LSOA code",
-            f"{csvcheck.quoted(lsoa[bad].as_py())} is not an LSOA code (e.g. E01002112)",
-        )  # fmt: skip
-
+def _coordinates(name: str, table: pa.Table, text: _LazyText) -> dict[str, Any]:
+    """Longitude and latitude as numbers: finite, inside the UK, both or neither."""
     coords = {}
     for column, (low, high) in zip(_COORDINATES, (LON_RANGE, LAT_RANGE), strict=True):
         raw = table[column]
@@ -382,7 +359,35 @@ def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
         if bad is not None:
             missing = "Longitude" if coords["Longitude"][bad].as_py() is None else "Latitude"
             _fail(name, text, bad, missing, "one coordinate is given without the other")
+    return coords
 
+
+def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
+    # Low-cardinality columns are dictionaries: checked once per distinct value, not per row;
+    # a bad value is reported on the first row that holds any bad value.
+    _check_cell_lengths(name, table, text)
+    month = table["Month"]
+    bad = _first_row_with(month, lambda v: v is None or not csvcheck.MONTH_RE.match(v))
+    if bad is not None:
+        value = month[bad].as_py()
+        shown = (
+            "the month is empty" if value is None else f"{csvcheck.quoted(value)} is not a month"
+        )
+        _fail(name, text, bad, "Month", f"{shown} (expected YYYY-MM, e.g. 2018-06)")
+
+    bad = _first_row_with(table["Crime type"], lambda v: v is None or not v.strip())
+    if bad is not None:
+        _fail(name, text, bad, "Crime type", "the crime type is empty")
+
+    lsoa = table["LSOA code"]
+    bad = _first_row_with(lsoa, lambda v: v is not None and not LSOA_RE.match(v))
+    if bad is not None:
+        _fail(
+            name, text, bad, "LSOA code",
+            f"{csvcheck.quoted(lsoa[bad].as_py())} is not an LSOA code (e.g. E01002112)",
+        )  # fmt: skip
+
+    coords = _coordinates(name, table, text)
     columns: dict[str, Any] = {target: table[src] for src, target in TARGET.items()}
     columns["month"], columns["partition_key"] = _month_and_partition(
         table["Month"], table["Falls within"]
