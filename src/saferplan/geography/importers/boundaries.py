@@ -188,6 +188,7 @@ def _check_codes(file: str, area_codes: Any, level: str, column: str, where: Any
 
 def _from_wkt_csv(name: str, source: SourceFile, crs: str | None) -> tuple[Any, Any]:
     import geopandas as gpd
+    import numpy as np
     import shapely
 
     text, _ = decoded_text(source)
@@ -208,7 +209,9 @@ def _from_wkt_csv(name: str, source: SourceFile, crs: str | None) -> tuple[Any, 
             raise InputError(name, "this row has the wrong number of fields", row=line)
         wkt = record.pop(geometry_col) or ""
         try:
-            geometries.append(shapely.from_wkt(wkt))
+            # NaN coordinates are refused with their row later, not warned about here.
+            with np.errstate(invalid="ignore"):
+                geometries.append(shapely.from_wkt(wkt))
         except shapely.errors.GEOSException as exc:
             raise InputError(
                 name,
