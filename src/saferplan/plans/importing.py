@@ -19,6 +19,7 @@ from django.db import transaction
 
 from saferplan.accounts.models import Organisation, Partnership
 from saferplan.accounts.tenancy import partnership_scope
+from saferplan.core.csvcheck import DictReader
 from saferplan.core.errors import InputError
 from saferplan.plans.models import Action, Objective, Priority, ProgressUpdate, Rag, StrategyYear
 
@@ -78,6 +79,7 @@ def _import_plan(
     text: str, file: str, partnership: Partnership, label: str, title: str, user: Any
 ) -> StrategyYear:
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = DictReader(file, text)
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -156,7 +158,7 @@ def plan_text(path: str) -> str:
     """A plan file as CSV text: CSV as it is (UTF-8, BOM or Windows-1252), Excel's first sheet."""
     from pathlib import Path
 
-    from saferplan.datastore.sources import SourceFile, decoded_text
+    from saferplan.datastore.sources import SourceFile, decoded_text, read_regular_file
 
     file = Path(path)
     if not file.exists():
@@ -173,5 +175,5 @@ def plan_text(path: str) -> str:
         for row in sheet.iter_rows(values_only=True):
             writer.writerow(["" if v is None else str(v) for v in row])
         return out.getvalue()
-    text, _ = decoded_text(SourceFile(name=path, data=file.read_bytes()))
+    text, _ = decoded_text(SourceFile(name=path, data=read_regular_file(file)))
     return text
