@@ -37,6 +37,8 @@ SETTINGS = (
             "Set (to anything) to show import progress bars when output is not a terminal."),
     Setting("SAFERPLAN_THEMES", "the bundled `crime/themes.toml`",
             "A themes file of your own (named filters over each source's categories)."),
+    Setting("SAFERPLAN_TEST_STOP_AT", "unset",
+            "Tests only: the step of an import's publication at which it stops and waits."),
 )  # fmt: skip
 _BY_NAME = {s.name: s for s in SETTINGS}
 DATA_ENV = "SAFERPLAN_DATA"

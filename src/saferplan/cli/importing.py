@@ -12,7 +12,8 @@ import typer
 
 from saferplan import config
 from saferplan.cli import options
-from saferplan.cli.output import console, exiting_soon, friendly_errors
+from saferplan.cli.output import console, exiting_soon, friendly_errors, labelled, plain
+from saferplan.core.csvcheck import listing_of
 from saferplan.datastore.kinds import kinds_help
 
 
@@ -115,18 +116,23 @@ def _import(
     # Crime, population and geography are open data, shared by every partnership.
     with friendly_errors(), _progress_bar(kind, files) as progress:
         outcome = run_import(kind, files, options=options, progress=progress, prepare=prepare)
+    # File names come from archives and folders as they are: printed as plain text.
     for record in outcome.imported:
+        ignored = record.notes.get("ignored_columns") or []
         console.print(
-            f"[green]Imported[/] {record.file_name}: {record.rows_kept:,} rows kept "
-            f"of {record.rows_read:,} read ({record.rows_rejected:,} rejected) "
-            f"as import #{record.pk}",
+            labelled(
+                "Imported", "green", f" {record.file_name}: {record.rows_kept:,} rows kept "
+                f"of {record.rows_read:,} read ({record.rows_rejected:,} rejected) "
+                f"as import #{record.pk}"
+                + (f"; ignored the columns {listing_of(ignored)}" if ignored else ""),
+            ),
             highlight=False,
             soft_wrap=True,
-        )
+        )  # fmt: skip
     for file_name, earlier in outcome.skipped:
         already = f" as import #{earlier.pk}" if earlier is not None else ""
         console.print(
-            f"[yellow]Skipped[/] {file_name}: already imported{already}",
+            labelled("Skipped", "yellow", f" {file_name}: already imported{already}"),
             highlight=False,
             soft_wrap=True,
         )
@@ -142,7 +148,11 @@ def imports_command(partnership: options.Partnership = None) -> None:
 
     from saferplan.accounts.models import Partnership
     from saferplan.accounts.tenancy import cli_partnership, open_data_scope
+    from saferplan.datastore.importing import reconcile
     from saferplan.datastore.models import ImportRecord
+
+    with friendly_errors():
+        reconcile(wait=False)  # an import a crash left unlisted is listed before it is shown
 
     table = Table("#", "kind", "file", "sha256", "read", "kept", "rejected", "when", "by")
     with friendly_errors():
@@ -156,14 +166,14 @@ def imports_command(partnership: options.Partnership = None) -> None:
     for r in records:
         table.add_row(
             str(r.pk),
-            r.kind,
-            r.file_name,
+            plain(r.kind),
+            plain(r.file_name),
             r.sha256[:12],
             f"{r.rows_read:,}",
             f"{r.rows_kept:,}",
             f"{r.rows_rejected:,}",
             r.finished_at.strftime("%Y-%m-%d %H:%M"),
-            r.imported_by,
+            plain(r.imported_by),
         )
     console.print(table)
 

@@ -1,4 +1,9 @@
-"""One place that turns library errors into messages for people, and shared consoles."""
+"""One place that turns library errors into messages for people, and shared consoles.
+
+Messages quote what files hold (cells, column names, archive members), so they are printed
+as plain text: never read as Rich markup (``[link=…]`` would be a hyperlink, ``[/bold]`` an
+error), with escape sequences and control characters removed (see :func:`plain`).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,10 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from saferplan.core.cells import csv_row
+from saferplan.core.csvcheck import printable
 from saferplan.core.errors import InputError, SaferplanError
 
 console = Console()
@@ -51,10 +58,22 @@ def exiting_soon() -> Iterator[None]:
         gc.enable()
 
 
+def plain(value: object) -> Text:
+    """``value`` as Rich text that is shown as it is: no markup, escapes or control codes."""
+    return Text(printable(str(value)))
+
+
+def labelled(label: str, style: str, *rest: object) -> Text:
+    """A styled label (ours) followed by plain text (possibly from a file)."""
+    return Text.assemble((label, style), *(plain(part) for part in rest))
+
+
 def _show(exc: SaferplanError) -> None:
-    err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False, soft_wrap=True)
+    err_console.print(labelled("Error:", "bold red", " ", exc.message), highlight=False,
+                      soft_wrap=True)  # fmt: skip
     if exc.hint:
-        err_console.print(f"[dim]Hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
+        err_console.print(labelled("Hint:", "dim", " ", exc.hint), highlight=False,
+                          soft_wrap=True)  # fmt: skip
 
 
 def write_stdout(text: str) -> None:
@@ -85,9 +104,9 @@ def print_rows(
         return
     from rich.table import Table
 
-    grid = Table(title=title, caption=caption)
+    grid = Table(title=plain(title), caption=plain(caption) if caption else None)
     for header in headers:
-        grid.add_column(header)
+        grid.add_column(plain(header))
     for row in rows:
-        grid.add_row(*[str(x) for x in row])
+        grid.add_row(*[plain(x) for x in row])
     console.print(grid)

@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import getpass
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+import uuid
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, cast
 
-from saferplan.core.errors import SaferplanError
-from saferplan.datastore.sources import SourceFile, expand_sources
+from saferplan.core.errors import InputError, SaferplanError
+from saferplan.datastore.publishing import (
+    CommittedImport,
+    Publication,
+    Recovery,
+    recover,
+    stop_point,
+)
+from saferplan.datastore.sources import SourceFile, csv_header, expand_sources
 from saferplan.datastore.warehouse import StagedTable, Warehouse
 
 # Files at least this large are parsed while their SHA-256 is computed.
@@ -43,6 +51,9 @@ class ParsedSource:
 class Importer(Protocol):
     kind: ClassVar[str]  # declared, with its help, in ``datastore.kinds``
     suffixes: ClassVar[tuple[str, ...]]
+    # Optional, for telling a file of another kind apart (see refuse_other_kind):
+    # ``describes`` ("a police.uk street-level crime file") and a static method
+    # ``recognises(header) -> bool``, true for every file of the kind.
 
     def parse(
         self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
@@ -128,49 +139,124 @@ def _run_import(
             raise
     wh = warehouse or Warehouse()
     if not parsed:
+        reconcile(wh, wait=False)  # e.g. a re-run after a crash that followed the commit
         return outcome
-
-    from django.db import transaction
-
-    from saferplan.datastore.models import ImportRecord
-
     with wh.lock():
-        publication = wh.begin()
+        recover(wh, _committed_imports)
+        publication = Publication(wh)
         try:
-            with transaction.atomic():
-                for source, result, started, finished in parsed:
-                    if ImportRecord.objects.filter(kind=kind, sha256=source.sha256).exists():
-                        # Imported by another process while we were parsing.
-                        outcome.skipped.append((source.display_name, None))
-                        continue
-                    record = ImportRecord.objects.create(
-                        partnership=partnership,
-                        kind=kind,
-                        file_name=source.name,
-                        container=source.container or "",
-                        sha256=source.sha256,
-                        size_bytes=source.size,
-                        encoding=result.encoding,
-                        rows_read=result.rows_read,
-                        rows_kept=result.rows_kept,
-                        rows_rejected=result.rows_rejected,
-                        dataset_name=result.dataset_name,
-                        notes=result.notes,
-                        imported_by=user,
-                        started_at=started,
-                        finished_at=finished,
-                    )
-                    entries = publication.add(record.pk, result.tables)
-                    record.notes = {**record.notes, "files": [e.file for e in entries]}
-                    record.save(update_fields=["notes"])
-                    outcome.imported.append(record)
-                publication.commit()
+            records = _record_and_place(kind, parsed, publication, user, outcome, partnership)
+            stop_point("after-commit")
+            if records:
+                _publish_or_forget(publication, records)
         except BaseException:
-            publication.rollback()
+            publication.discard()
             raise
         finally:
             publication.cleanup()
     return outcome
+
+
+def _record_and_place(
+    kind: str,
+    parsed: list[tuple[SourceFile, ParsedSource, datetime, datetime]],
+    publication: Publication,
+    user: str,
+    outcome: ImportOutcome,
+    partnership: Any = None,
+) -> list[Any]:
+    """Record each import and place its files, in one transaction: committed together."""
+    from django.db import transaction
+
+    from saferplan.datastore.models import ImportRecord
+
+    records = []
+    with transaction.atomic():
+        for source, result, started, finished in parsed:
+            if ImportRecord.objects.filter(kind=kind, sha256=source.sha256).exists():
+                # Imported by another process while we were parsing.
+                outcome.skipped.append((source.display_name, None))
+                continue
+            uid = uuid.uuid4()
+            record = ImportRecord.objects.create(
+                partnership=partnership,
+                kind=kind,
+                uid=uid,
+                file_name=source.name,
+                container=source.container or "",
+                sha256=source.sha256,
+                size_bytes=source.size,
+                encoding=result.encoding,
+                rows_read=result.rows_read,
+                rows_kept=result.rows_kept,
+                rows_rejected=result.rows_rejected,
+                dataset_name=result.dataset_name,
+                notes=result.notes,
+                imported_by=user,
+                started_at=started,
+                finished_at=finished,
+            )
+            entries = publication.add(record.pk, uid.hex, result.tables)
+            record.notes = {**record.notes, "files": [e.file for e in entries]}
+            record.save(update_fields=["notes"])
+            records.append(record)
+        stop_point("staged")
+        publication.place()
+        stop_point("before-commit")
+    outcome.imported.extend(records)
+    return records
+
+
+def _publish_or_forget(publication: Publication, records: list[Any]) -> None:
+    """List the committed imports in the catalog; should that fail, delete their records.
+
+    (Should deleting fail too, the next writer's recovery lists them: either way the
+    catalog and the database agree.)
+    """
+    from django.db import transaction
+
+    from saferplan.datastore.models import ImportRecord
+
+    try:
+        publication.publish()
+    except BaseException:
+        with transaction.atomic():
+            ImportRecord.objects.filter(pk__in=[r.pk for r in records]).delete()
+        raise
+
+
+def reconcile(warehouse: Warehouse | None = None, *, wait: bool = True) -> Recovery | None:
+    """Run crash recovery (see :func:`recover`); with ``wait=False`` only if no writer is busy.
+
+    Requires Django to be set up.
+    """
+    wh = warehouse or Warehouse()
+    if wait:
+        with wh.lock():
+            return recover(wh, _committed_imports)
+    with wh.try_lock() as locked:
+        return recover(wh, _committed_imports) if locked else None
+
+
+def _committed_imports(uids: Collection[str]) -> list[CommittedImport]:
+    """The imports the database has among ``uids``, whoever owns them: recovery of the
+    warehouse is below every partnership's scope."""
+    from saferplan.accounts.tenancy import across_partnerships
+
+    wanted = [uuid.UUID(u) for u in uids]
+    with across_partnerships():
+        return _committed(wanted)
+
+
+def _committed(wanted: list[uuid.UUID]) -> list[CommittedImport]:
+    from saferplan.datastore.models import ImportRecord
+
+    return [
+        CommittedImport(pk, cast(uuid.UUID, uid).hex, list(notes.get("files", [])))
+        for pk, uid, notes in ImportRecord.objects.filter(uid__in=wanted).values_list(
+            "pk", "uid", "notes"
+        )
+    ]
 
 
 def _parse_all(
@@ -200,6 +286,7 @@ def _parse_all(
         early: ParsedSource | None = None
         started = datetime.now(UTC)
         if source.size >= CONCURRENT_HASH_BYTES:
+            refuse_other_kind(kind, source, registry)
             early = importer.parse(source, options, report)
         digest = digest_job.result()
         wait_ready()
@@ -212,9 +299,30 @@ def _parse_all(
                 report(source.size)
             continue
         seen.add(digest)
+        if early is None:
+            refuse_other_kind(kind, source, registry)
         result = early or importer.parse(source, options, report)
         parsed.append((source, result, started, datetime.now(UTC)))
     return outcome, parsed
+
+
+def refuse_other_kind(kind: str, source: SourceFile, registry: Mapping[str, Any]) -> None:
+    """Refuse a CSV file that another kind's importer recognises and this one does not
+    (a police.uk file given as ``mps`` should not be told to rename 'Context')."""
+    header = csv_header(source)
+    mine = getattr(registry[kind], "recognises", None)
+    if header is None or mine is None or mine(header):
+        return
+    for other, importer in registry.items():
+        recognises = getattr(importer, "recognises", None)
+        if other != kind and recognises is not None and recognises(header):
+            this = getattr(registry[kind], "describes", f"a {kind} file")
+            raise InputError(
+                source.display_name,
+                f"this looks like {importer.describes}, not {this}",
+                row=1,
+                hint=f"Import it as that kind: saferplan import {other} FILE",
+            )
 
 
 def _os_user() -> str:

@@ -12,6 +12,10 @@ class ImportRecord(models.Model):
     """A file imported into the warehouse: what, from where, its hash, and what happened."""
 
     kind = models.CharField(max_length=40)
+    # Names the import's warehouse files and catalog entries: unlike the id, which SQLite
+    # hands out again after a transaction that never committed, it is never reused.
+    # Null for records with no warehouse files (and for those made before it existed).
+    uid = models.UUIDField(null=True, unique=True, editable=False, default=None)
     file_name = models.CharField(max_length=500)
     container = models.CharField(max_length=500, blank=True, help_text="zip archive, if any")
     sha256 = models.CharField(max_length=64)

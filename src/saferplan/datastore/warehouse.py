@@ -4,7 +4,8 @@ Why this shape: DuckDB lets only one process open a database file for writing, b
 (the web app, report builds, a second CLI) must keep working while an import runs. So an
 import writes new Parquet files, then publishes them by replacing ``catalog.json`` in one
 ``os.replace``. A reader sees the catalog before or after, never half of an import; files
-are never modified once written, and superseded ones are kept for provenance.
+are never modified once written, and superseded ones are kept for provenance. How files
+are written and published so that a crash never corrupts anything: ``publishing``.
 """
 
 from __future__ import annotations
@@ -13,43 +14,38 @@ import contextlib
 import fcntl
 import json
 import os
-import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from saferplan import config
-from saferplan.core.errors import SaferplanError
-from saferplan.datastore import arrays
 from saferplan.datastore.tables import TABLES
 
 if TYPE_CHECKING:
     import duckdb
 
-CATALOG_VERSION = 1
+CATALOG_VERSION = 2  # 2: entries carry the import's uid (version 1 catalogs still read)
+CATALOG_TEMP_PREFIX = "catalog-"
 _DUCKDB_TYPES = {
     "string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "double": "DOUBLE",
     "date32[day]": "DATE", "binary": "BLOB",
 }  # fmt: skip
-ROWS_PER_FILE = 500_000
 
 
 @dataclass(frozen=True)
 class CatalogEntry:
     """One Parquet file of one table, written by one import."""
 
-    import_id: int
+    import_id: int  # the ImportRecord's id: which import is newest, and its provenance
     table: str
     file: str  # relative to the warehouse root
     rows: int
     partitions: list[str] = field(default_factory=list)
+    import_uid: str = ""  # the ImportRecord's uid, also in the file's name ("" before v2)
 
 
 @dataclass(frozen=True)
@@ -139,131 +135,44 @@ class Warehouse:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def write_staged(
-        self, staging: Path, import_id: int, staged: Sequence[StagedTable]
-    ) -> list[tuple[Path, CatalogEntry]]:
-        """Write each staged table as Parquet in ``staging``; return (file, entry) pairs."""
-        jobs: list[tuple[Path, CatalogEntry, pa.Table, list[str]]] = []
-        for part in staged:
-            spec = TABLES[part.table]
-            data = part.data.append_column(
-                "import_id", arrays.constant_int64(import_id, part.data.num_rows)
-            )
-            data = data.select(spec.schema.names)
-            data = data.cast(_storage_schema(spec.schema, data.schema))
-            dictionary = [
-                f.name
-                for f in spec.schema
-                if pa.types.is_string(f.type) and f.name not in spec.high_cardinality
-            ]
-            # Large tables are split so the files can be encoded on every core at once.
-            step = max(ROWS_PER_FILE, -(-data.num_rows // (os.cpu_count() or 1)))
-            for start in range(0, max(data.num_rows, 1), step):
-                chunk = data.slice(start, step)
-                relative = f"tables/{spec.name}/import-{import_id:06d}-{len(jobs)}.parquet"
-                partitions = sorted(pc.unique(chunk["partition_key"]).to_pylist())
-                entry = CatalogEntry(import_id, spec.name, relative, chunk.num_rows, partitions)
-                jobs.append((staging / relative, entry, chunk, dictionary))
-
-        def write(job: tuple[Path, CatalogEntry, pa.Table, list[str]]) -> None:
-            path, _, chunk, dictionary = job
-            path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(
-                chunk,
-                path,
-                compression="zstd",
-                compression_level=1,
-                use_dictionary=dictionary,
-                # Statistics are gathered per batch of values: fewer, larger batches cost
-                # less (a dictionary column's are computed from its referenced values).
-                write_batch_size=64 << 10,
-                # The Parquet schema alone reads back as the table's schema; a stored Arrow
-                # schema would make dictionary-encoded input read back as dictionaries.
-                store_schema=False,
-            )
-
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            list(pool.map(write, jobs))
-        return [(path, entry) for path, entry, _, _ in jobs]
-
-    def begin(self) -> Publication:
-        """Start staging files for publication; call inside :meth:`lock`.
-
-        The caller commits (catalog replaced: readers see every new file) or rolls back
-        (nothing visible changes), then always calls :meth:`Publication.cleanup`.
-        """
-        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=self.root))
-        return Publication(self, staging)
+    @contextlib.contextmanager
+    def try_lock(self) -> Iterator[bool]:
+        """Like :meth:`lock`, but never waits: yields False if another writer holds it."""
+        with open(self.root / ".lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _write_catalog(self, entries: list[CatalogEntry]) -> None:
+        """Replace the catalog in one step, durably: the new one is on disk before it is
+        renamed into place, and the rename is on disk before this returns."""
         payload = {"version": CATALOG_VERSION, "entries": [asdict(e) for e in entries]}
-        handle, tmp = tempfile.mkstemp(prefix="catalog-", suffix=".json", dir=self.root)
-        with os.fdopen(handle, "w") as out:
-            json.dump(payload, out, indent=1)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, self.catalog_path)
-
-
-class Publication:
-    """Files staged by one import run; see :meth:`Warehouse.begin`."""
-
-    def __init__(self, warehouse: Warehouse, staging: Path) -> None:
-        self.warehouse = warehouse
-        self.staging = staging
-        self.pending: list[tuple[Path, CatalogEntry]] = []
-        self.moved: list[Path] = []
-        self.previous_catalog: list[CatalogEntry] | None = None
-
-    def add(self, import_id: int, staged: Sequence[StagedTable]) -> list[CatalogEntry]:
-        written = self.warehouse.write_staged(self.staging, import_id, staged)
-        self.pending.extend(written)
-        return [entry for _, entry in written]
-
-    def commit(self) -> None:
-        root = self.warehouse.root
-        for path, entry in self.pending:
-            final = root / entry.file
-            if final.exists():
-                raise SaferplanError(f"warehouse file {final} already exists; refusing to replace")
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, final)
-            self.moved.append(final)
-        previous = self.warehouse.entries()
-        self.warehouse._write_catalog(previous + [e for _, e in self.pending])
-        self.previous_catalog = previous  # only once the new catalog is really in place
-
-    def rollback(self) -> None:
-        """Undo a commit: old catalog back first (readers), then the unlisted files."""
+        handle, tmp = tempfile.mkstemp(prefix=CATALOG_TEMP_PREFIX, suffix=".json", dir=self.root)
         try:
-            if self.previous_catalog is not None:
-                self.warehouse._write_catalog(self.previous_catalog)
-                self.previous_catalog = None
-        finally:
-            for path in self.moved:
-                path.unlink(missing_ok=True)
-            self.moved.clear()
+            with os.fdopen(handle, "w") as out:
+                json.dump(payload, out, indent=1)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, self.catalog_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        fsync_directory(self.root)
 
-    def cleanup(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
 
-
-def _storage_schema(schema: pa.Schema, data: pa.Schema) -> pa.Schema:
-    """``schema``, but string columns an importer gave as dictionaries stay dictionaries.
-
-    The Parquet writer stores an Arrow dictionary as it is, where plain strings would be
-    hashed value by value, and the file's column type (string) is the same either way.
-    """
-    fields = []
-    for f in schema:
-        given = data.field(f.name).type
-        keep = (
-            pa.types.is_string(f.type)
-            and pa.types.is_dictionary(given)
-            and pa.types.is_string(given.value_type)
-        )
-        fields.append(f.with_type(pa.dictionary(given.index_type, f.type)) if keep else f)
-    return pa.schema(fields, metadata=schema.metadata)
+def fsync_directory(path: Path) -> None:
+    """Make the names in ``path`` (files renamed or created there) survive a power cut."""
+    handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _sql_string(value: str) -> str:

@@ -294,7 +294,7 @@ def _group(section: str) -> str:
 
 def plan_text(path: str) -> str:
     """A plan file as CSV text: CSV as it is (UTF-8, BOM or Windows-1252), Excel's first sheet."""
-    from saferplan.datastore.sources import SourceFile, decoded_text
+    from saferplan.datastore.sources import SourceFile, decoded_text, read_regular_file
 
     file = Path(path)
     if not file.is_file():
@@ -305,5 +305,5 @@ def plan_text(path: str) -> str:
         out = io.StringIO()
         csv.writer(out).writerows(values for _, values in _sheet_records(file, path))
         return out.getvalue()
-    text, _ = decoded_text(SourceFile(name=path, data=file.read_bytes()))
+    text, _ = decoded_text(SourceFile(name=path, data=read_regular_file(file)))
     return text

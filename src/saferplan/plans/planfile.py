@@ -10,14 +10,13 @@ states them, never guessed. A bad value is an error naming the file, row and col
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from saferplan.core.csvcheck import quoted
 from saferplan.core.errors import InputError
 from saferplan.plans.models import NOT_RATED, Disposition, Rag
 from saferplan.plans.progress import UpdateEntry, split_progress
@@ -91,14 +90,14 @@ def read_plan_text(text: str, file: str) -> PlanFile:
 
 def read_plan_path(path: str) -> PlanFile:
     """A plan from a CSV file (UTF-8, BOM or Windows-1252) or an Excel workbook's first sheet."""
-    from saferplan.datastore.sources import SourceFile, decoded_text
+    from saferplan.datastore.sources import SourceFile, decoded_text, read_regular_file
 
     file = Path(path)
     if not file.is_file():
         raise InputError(path, "no such file")
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         return read_plan_records(path, _sheet_records(file, path))
-    text, _ = decoded_text(SourceFile(name=path, data=file.read_bytes()))
+    text, _ = decoded_text(SourceFile(name=path, data=read_regular_file(file)))
     return read_plan_text(text, path)
 
 
@@ -158,7 +157,7 @@ def _row(file: str, line: int, cells: dict[str, str]) -> PlanRow:
         if len(value) > limit:
             raise InputError(
                 file,
-                f"the cell is {len(value):,} characters long; at most {limit:,} are kept",
+                f"the cell is {len(value):,} characters long; at most {limit:,} are allowed",
                 row=line,
                 column=name,
             )
@@ -178,7 +177,7 @@ def _row(file: str, line: int, cells: dict[str, str]) -> PlanRow:
     if reference and not REFERENCE.match(reference):
         raise InputError(
             file,
-            f"'{reference}' is not a row id (letters, digits, '-', '.' and '_', no spaces)",
+            f"{quoted(reference)} is not a row id (letters, digits, '-', '.' and '_', no spaces)",
             row=line,
             column="row_id",
         )
@@ -225,7 +224,7 @@ def _review(file: str, line: int, raw: str, normalised: str) -> tuple[date | Non
         if not 1 <= month <= 12:
             raise InputError(
                 file,
-                f"'{match.group(0)}' is not a month (expected YYYY-MM, e.g. 2020-03)",
+                f"{quoted(match.group(0))} is not a month (expected YYYY-MM, e.g. 2020-03)",
                 row=line,
                 column=column,
             )
@@ -258,7 +257,7 @@ def _rating(file: str, line: int, column: str, value: str) -> tuple[str, bool]:
         return RAG_WORDS[lowered], False
     raise InputError(
         file,
-        f"'{value[:60]}' is not a RAG rating (expected Red, Amber, Green, "
+        f"{quoted(value)} is not a RAG rating (expected Red, Amber, Green, "
         "Completed, Not started, or blank)",
         row=line,
         column=column,
@@ -271,7 +270,7 @@ def _flag(file: str, line: int, value: str) -> bool:
         return True
     if lowered in NO:
         return False
-    raise InputError(file, f"'{value[:60]}' is not Y or N", row=line, column="new_action_flag")
+    raise InputError(file, f"{quoted(value)} is not Y or N", row=line, column="new_action_flag")
 
 
 def _disposition_column(cells: dict[str, str]) -> str:
@@ -298,7 +297,8 @@ def _disposition(file: str, line: int, column: str, value: str) -> str:
             return str(disposition)
     raise InputError(
         file,
-        f"'{value[:60]}' is not a year-end decision (expected CONTINUE, COMPLETE, REMOVE or blank)",
+        f"{quoted(value)} is not a year-end decision "
+        "(expected CONTINUE, COMPLETE, REMOVE or blank)",
         row=line,
         column=column,
     )
@@ -316,20 +316,13 @@ def _plan_year(value: str) -> str:
 
 
 def _csv_records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            problem = str(exc)
-            if "field larger than field limit" in problem:
-                problem = f"a cell is longer than {csv.field_size_limit():,} characters"
-            raise InputError(file, f"the row cannot be read as CSV ({problem})", row=start) from exc
-        yield start, record
-        start = reader.line_num + 1
+    """Records with the line each starts on; over-long cells are refused by the shared
+    reader, naming row and column."""
+    from saferplan.core.csvcheck import CheckedReader
+
+    reader = CheckedReader(file, text, max_field=MAX_TEXT, column_limits=MAX_LENGTH)
+    for record in reader:
+        yield reader.record_start, record
 
 
 def _sheet_records(path: Path, name: str) -> Iterator[tuple[int, list[str]]]:

@@ -7,8 +7,6 @@ family, 2018-19, 221``). Periods are normalised the way the local indicators lab
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -17,9 +15,9 @@ from pathlib import Path
 from django.db import transaction
 
 from saferplan.accounts.tenancy import require_partnership
-from saferplan.core.csvcheck import check_header
+from saferplan.core.csvcheck import DictReader, check_header
 from saferplan.core.errors import InputError
-from saferplan.datastore.sources import SourceFile, decoded_text
+from saferplan.datastore.sources import SourceFile, decoded_text, read_regular_file
 from saferplan.youthjustice.kpis import direction
 from saferplan.youthjustice.models import PublishedFigure
 
@@ -35,8 +33,8 @@ def normalise_period(text: str) -> str:
 @transaction.atomic
 def import_comparators(path: Path) -> int:
     owner = require_partnership()
-    text, _ = decoded_text(SourceFile(str(path), path.read_bytes()))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    text, _ = decoded_text(SourceFile(str(path), read_regular_file(path)))
+    reader = DictReader(str(path), text)
     header = [h.strip() for h in reader.fieldnames or []]
     check_header(str(path), header, ["indicator", "area", "period", "value"])
     count = 0
@@ -111,8 +109,8 @@ def import_population_by_ethnicity(path: Path) -> int:
     from saferplan.youthjustice.models import PopulationByEthnicity
     from saferplan.youthjustice.records import ETHNIC_GROUPS
 
-    text, _ = decoded_text(SourceFile(str(path), path.read_bytes()))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    text, _ = decoded_text(SourceFile(str(path), read_regular_file(path)))
+    reader = DictReader(str(path), text)
     check_header(str(path), [h.strip() for h in reader.fieldnames or []], POPULATION_COLUMNS)
     count = 0
     for n, raw in enumerate(reader, start=2):

@@ -8,7 +8,6 @@ changes nothing.
 
 from __future__ import annotations
 
-import csv
 import getpass
 import hashlib
 import io
@@ -21,9 +20,9 @@ import pandas as pd
 from django.db import transaction
 
 from saferplan.accounts.tenancy import require_partnership
-from saferplan.core.csvcheck import check_header
+from saferplan.core.csvcheck import DictReader, check_header
 from saferplan.core.errors import InputError
-from saferplan.datastore.sources import SourceFile, decoded_text
+from saferplan.datastore.sources import SourceFile, decoded_text, read_regular_file
 from saferplan.youthjustice.files import (
     COLUMNS,
     DATE_COLUMNS,
@@ -70,8 +69,8 @@ ColumnMap = dict[str, dict[str, str]]
 def read_column_map(path: Path) -> ColumnMap:
     """A CSV ``table, source_column, column`` naming this format's column for each of a case
     management system's, so its extract imports as exported."""
-    text, _ = decoded_text(SourceFile(str(path), path.read_bytes()))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    text, _ = decoded_text(SourceFile(str(path), read_regular_file(path)))
+    reader = DictReader(str(path), text)
     check_header(str(path), [h.strip() for h in reader.fieldnames or []],
                  ["table", "source_column", "column"])  # fmt: skip
     out: ColumnMap = {}
@@ -97,9 +96,9 @@ def _renamed(header: list[str], table: str, columns: ColumnMap) -> list[str]:
 
 
 def _read_csv_file(path: Path, table: str, columns: ColumnMap) -> RawTable:
-    data = path.read_bytes()
+    data = read_regular_file(path)
     text, _ = decoded_text(SourceFile(str(path), data))
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = DictReader(str(path), text)
     reader.fieldnames = _renamed([h.strip() for h in reader.fieldnames or []], table, columns)
     check_header(str(path), reader.fieldnames, COLUMNS[table])
     rows = [
@@ -126,7 +125,7 @@ def _cell(value: Any) -> str:
 def _read_workbook(path: Path, columns: ColumnMap) -> dict[str, RawTable]:
     from openpyxl import load_workbook
 
-    data = path.read_bytes()
+    data = read_regular_file(path)
     digest = hashlib.sha256(data).hexdigest()
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

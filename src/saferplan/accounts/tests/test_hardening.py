@@ -126,7 +126,7 @@ def test_command_line_changes_are_audited_with_the_operating_system_user() -> No
 def test_with_https_the_deployment_check_is_clean(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-        # Not the test run's own DJANGO_ALLOW_ASYNC_UNSAFE (set for the browser tests).
+        # As deployed: not the test run's own variables (the browser tests allow async).
         env={**{k: v for k, v in os.environ.items()
                 if k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")},
              "SAFERPLAN_DATA": str(tmp_path), "SAFERPLAN_HTTPS": "1",

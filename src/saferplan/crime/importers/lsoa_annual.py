@@ -8,12 +8,13 @@ count them twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any, ClassVar
 
 import pyarrow as pa
 
+from saferplan.core import csvcheck
 from saferplan.core.errors import InputError
 from saferplan.crime.importers import wide
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register
@@ -43,6 +44,7 @@ CATEGORIES: dict[str, tuple[str, str | None]] = {
     "minor-theft-vehicle": ("Vehicle Offences", "Theft or Taking of a Motor Vehicle"),
 }
 CATEGORY_RE = re.compile(r"(major|minor)-[a-z-]+$")
+LSOA_CODE = re.compile(r"^[EW]01[0-9]{6}$")
 
 
 def category_of(file: str, override: str | None) -> tuple[str, str | None]:
@@ -66,6 +68,11 @@ def category_of(file: str, override: str | None) -> tuple[str, str | None]:
 class LsoaAnnualImporter:
     kind: ClassVar[str] = "lsoa-annual"
     suffixes: ClassVar[tuple[str, ...]] = (".csv",)
+    describes: ClassVar[str] = "an annual LSOA crime count file"
+
+    @staticmethod
+    def recognises(header: Sequence[str]) -> bool:
+        return set(LABELS) <= set(header) and any(wide.YYYY.match(h) for h in header)
 
     def parse(
         self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
@@ -79,8 +86,9 @@ class LsoaAnnualImporter:
         codes, names, boroughs, starts, counts, keys = [], [], [], [], [], []
         for line, row, values in table.rows:
             code = row["LSOA11CD"]
-            if not re.match(r"^[EW]01\d{6}$", code):
-                raise InputError(name, f"'{code}' is not an LSOA code", row=line, column="LSOA11CD")
+            if not LSOA_CODE.match(code):
+                raise InputError(name, f"{csvcheck.quoted(code)} is not an LSOA code",
+                                 row=line, column="LSOA11CD")  # fmt: skip
             if code in seen:
                 raise InputError(
                     name, f"LSOA {code} appears again (first on row {seen[code]})", row=line

@@ -7,7 +7,8 @@ a partition, so a newer download replaces the months it covers and keeps the oth
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -43,6 +44,11 @@ SHAPES: dict[str, dict[str, str | None]] = {
         "borough": "LookUp_BoroughName",
     },
 }
+# The ONS code each level's code column must hold (the borough file has none).
+CODE_PATTERNS = {
+    "ward": (re.compile(r"^[EW]05[0-9]{6}$"), "a ward code (e.g. E05013554)"),
+    "lsoa": (re.compile(r"^[EW]01[0-9]{6}$"), "an LSOA code (e.g. E01002112)"),
+}
 # Other spellings seen in MPS files over the years, mapped to the names above.
 ALIASES = {
     "MajorText": "Major Category",
@@ -74,10 +80,22 @@ def detect_level(file: str, header: list[str]) -> tuple[str, dict[str, str | Non
     raise InputError(file, "not an MPS count file", row=1)  # pragma: no cover
 
 
+def _check_code(file: str, level: str, code: str, line: int, column: str) -> None:
+    pattern, example = CODE_PATTERNS[level]
+    if not pattern.match(code):
+        raise InputError(file, f"{csvcheck.quoted(code)} is not {example}", row=line, column=column)
+
+
 @register
 class MpsImporter:
     kind: ClassVar[str] = "mps"
     suffixes: ClassVar[tuple[str, ...]] = (".csv",)
+    describes: ClassVar[str] = "an MPS monthly count file"
+
+    @staticmethod
+    def recognises(header: Sequence[str]) -> bool:
+        labels = {"MajorText", "MinorText", "Major Category", "Minor Category"}
+        return bool(labels & set(header)) and any(wide.YYYYMM.match(h) for h in header)
 
     def parse(
         self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
@@ -91,45 +109,7 @@ class MpsImporter:
         table = wide.read_wide(name, text, labels, wide.YYYYMM, wide.month_start, "month")
         progress(source.size)
 
-        seen: dict[tuple[str, ...], int] = {}
-        columns: dict[str, list[Any]] = {
-            k: []
-            for k in (
-                "area_code", "area_name", "borough", "major", "minor",
-                "period_start", "count", "partition_key",
-            )
-        }  # fmt: skip
-        keys = [f"mps|{level}|{d:%Y-%m}" for _, d in table.periods]
-        for line, row, counts in table.rows:
-            for key in ("area_name", "major"):
-                column = shape[key]
-                assert column is not None
-                if not row[column]:
-                    raise InputError(name, "this cell is empty", row=line, column=column)
-            code_col = shape["area_code"]
-            identity = (
-                row[code_col] if code_col else row[str(shape["area_name"])],
-                row[str(shape["borough"])],
-                row[str(shape["major"])],
-                row[str(shape["minor"])],
-            )
-            if identity in seen:
-                raise InputError(
-                    name,
-                    f"the same area and category appear again (first on row {seen[identity]})",
-                    row=line,
-                    hint="Each area should have one row per minor category.",
-                )
-            seen[identity] = line
-            for (_, start), count, key in zip(table.periods, counts, keys, strict=True):
-                columns["area_code"].append(row[code_col] if code_col else None)
-                columns["area_name"].append(row[str(shape["area_name"])])
-                columns["borough"].append(row[str(shape["borough"])] or None)
-                columns["major"].append(row[str(shape["major"])])
-                columns["minor"].append(row[str(shape["minor"])] or None)
-                columns["period_start"].append(start)
-                columns["count"].append(count)
-                columns["partition_key"].append(key)
+        columns = _columns(name, level, shape, table)
         n = len(columns["count"])
         data = pa.table(
             {
@@ -148,3 +128,51 @@ class MpsImporter:
             encoding=encoding,
             notes={"level": level, "first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"},
         )
+
+
+def _columns(
+    name: str, level: str, shape: dict[str, str | None], table: wide.WideTable
+) -> dict[str, list[Any]]:
+    """One value per area, category and month, each row's labels checked."""
+    seen: dict[tuple[str, ...], int] = {}
+    columns: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            "area_code", "area_name", "borough", "major", "minor",
+            "period_start", "count", "partition_key",
+        )
+    }  # fmt: skip
+    keys = [f"mps|{level}|{d:%Y-%m}" for _, d in table.periods]
+    for line, row, counts in table.rows:
+        for key in ("area_name", "major"):
+            column = shape[key]
+            assert column is not None
+            if not row[column]:
+                raise InputError(name, "this cell is empty", row=line, column=column)
+        code_col = shape["area_code"]
+        if code_col is not None:
+            _check_code(name, level, row[code_col], line, code_col)
+        identity = (
+            row[code_col] if code_col else row[str(shape["area_name"])],
+            row[str(shape["borough"])],
+            row[str(shape["major"])],
+            row[str(shape["minor"])],
+        )
+        if identity in seen:
+            raise InputError(
+                name,
+                f"the same area and category appear again (first on row {seen[identity]})",
+                row=line,
+                hint="Each area should have one row per minor category.",
+            )
+        seen[identity] = line
+        for (_, start), count, key in zip(table.periods, counts, keys, strict=True):
+            columns["area_code"].append(row[code_col] if code_col else None)
+            columns["area_name"].append(row[str(shape["area_name"])])
+            columns["borough"].append(row[str(shape["borough"])] or None)
+            columns["major"].append(row[str(shape["major"])])
+            columns["minor"].append(row[str(shape["minor"])] or None)
+            columns["period_start"].append(start)
+            columns["count"].append(count)
+            columns["partition_key"].append(key)
+    return columns

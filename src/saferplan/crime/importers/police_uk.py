@@ -9,7 +9,7 @@ from __future__ import annotations
 import mmap
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any, ClassVar
@@ -22,7 +22,14 @@ from saferplan.core import csvcheck
 from saferplan.core.errors import InputError
 from saferplan.datastore import arrays
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register
-from saferplan.datastore.sources import UTF8_BOM, SourceFile, is_blank
+from saferplan.datastore.sources import (
+    UTF8_BOM,
+    SourceFile,
+    is_blank,
+    refuse_non_csv,
+    refuse_nul,
+    windows_1252_text,
+)
 from saferplan.datastore.warehouse import StagedTable
 
 COLUMNS = [
@@ -56,7 +63,7 @@ LAT_RANGE = (49.8, 61.0)
 # Files at least this large are read in pieces, one per core (see _read_in_pieces).
 PIECES_FROM_BYTES = 16 << 20
 NUMBER_PATTERN = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
-LSOA_RE = re.compile(r"^[EW]01\d{6}$")
+LSOA_RE = re.compile(r"^[EW]01[0-9]{6}$")
 
 
 @register
@@ -64,6 +71,11 @@ class PoliceUkImporter:
     kind: ClassVar[str] = "police-uk"
     # Archives from police.uk also hold outcomes and stop-and-search files: only street files.
     suffixes: ClassVar[tuple[str, ...]] = ("-street.csv",)
+    describes: ClassVar[str] = "a police.uk street-level crime file"
+
+    @staticmethod
+    def recognises(header: Sequence[str]) -> bool:
+        return len(set(header) & set(COLUMNS)) >= 6
 
     def parse(
         self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
@@ -80,7 +92,7 @@ class PoliceUkImporter:
                 table = _read(name, data, header)
         except _NotUtf8:
             # Arrow checks UTF-8 as it parses; only a file that fails is re-read as cp1252.
-            data, encoding = _as_windows_1252(data), "windows-1252"
+            data, encoding = _as_windows_1252(name, data), "windows-1252"
             header = csvcheck.read_header(
                 name, bytes(data[:65536]).decode("utf-8", errors="replace")
             )
@@ -123,10 +135,14 @@ class _LazyText:
 
 
 def _utf8(source: SourceFile) -> tuple[Any, str]:
-    """The file's bytes (a zero-copy view), without any BOM."""
+    """The file's bytes (a zero-copy view), without any BOM; refused if it is not CSV text
+    or holds a NUL byte (found without decoding: a search for one byte is fast)."""
     data = source.data
-    if is_blank(data):
+    refuse_non_csv(source)
+    if is_blank(memoryview(data)[len(UTF8_BOM) :] if data[:3] == UTF8_BOM else data):
         raise InputError(source.display_name, "the file is empty")
+    if data.find(b"\x00") >= 0:
+        refuse_nul(source.display_name, _decode(data))
     view = memoryview(data)
     if bytes(view[:3]) == UTF8_BOM:
         return view[3:], "utf-8-sig"
@@ -141,8 +157,14 @@ def _decode(data: Any) -> str:
         return bytes(data).decode("cp1252", errors="replace")
 
 
-def _as_windows_1252(data: bytes) -> bytes:
-    return bytes(data).decode("cp1252", errors="replace").encode("utf-8")
+def _as_windows_1252(name: str, data: Any) -> bytes:
+    """The file, which Arrow found is not UTF-8, as UTF-8 (see windows_1252_text)."""
+    raw = bytes(data)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return windows_1252_text(name, raw, exc.start).encode("utf-8")
+    return raw
 
 
 # Columns with few distinct values are read as Arrow dictionaries: each distinct value is
@@ -283,28 +305,28 @@ def _first_row_with(column: pa.ChunkedArray, bad: Callable[[str | None], bool]) 
     return _first_bad(pa.chunked_array(masks, pa.bool_()))
 
 
-def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
-    # Low-cardinality columns are dictionaries: checked once per distinct value, not per row;
-    # a bad value is reported on the first row that holds any bad value.
-    month = table["Month"]
-    bad = _first_row_with(month, lambda v: v is None or not csvcheck.MONTH_RE.match(v))
-    if bad is not None:
-        value = month[bad].as_py()
-        shown = "the month is empty" if value is None else f"'{value}' is not a month"
-        _fail(name, text, bad, "Month", f"{shown} (expected YYYY-MM, e.g. 2018-06)")
+def _check_cell_lengths(name: str, table: pa.Table, text: _LazyText) -> None:
+    """A cell longer than csvcheck.MAX_FIELD is a damaged file, as for every CSV importer."""
+    for column in COLUMNS:
+        values = table[column]
+        if pa.types.is_dictionary(values.type):
+            bad = _first_row_with(values, lambda v: v is not None and len(v) > csvcheck.MAX_FIELD)
+        elif (
+            pa.types.is_string(values.type)
+            and values.null_count < len(values)
+            and pc.max(pc.utf8_length(values)).as_py() > csvcheck.MAX_FIELD
+        ):
+            bad = _first_bad(pc.greater(pc.utf8_length(values), csvcheck.MAX_FIELD))
+        else:
+            continue
+        if bad is not None:
+            size = len(values[bad].as_py())
+            _fail(name, text, bad, column, f"the cell is {size:,} characters long; at most "
+                  f"{csvcheck.MAX_FIELD:,} are allowed (is the file damaged?)")  # fmt: skip
 
-    bad = _first_row_with(table["Crime type"], lambda v: v is None or not v.strip())
-    if bad is not None:
-        _fail(name, text, bad, "Crime type", "the crime type is empty")
 
-    lsoa = table["LSOA code"]
-    bad = _first_row_with(lsoa, lambda v: v is not None and not LSOA_RE.match(v))
-    if bad is not None:
-        _fail(
-            name, text, bad, "LSOA code",
-            f"'{lsoa[bad].as_py()}' is not an LSOA code (e.g. E01002112)",
-        )  # fmt: skip
-
+def _coordinates(name: str, table: pa.Table, text: _LazyText) -> dict[str, Any]:
+    """Longitude and latitude as numbers: finite, inside the UK, both or neither."""
     coords = {}
     for column, (low, high) in zip(_COORDINATES, (LON_RANGE, LAT_RANGE), strict=True):
         raw = table[column]
@@ -314,7 +336,11 @@ def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
             bad = _first_bad(pc.invert(pc.match_substring_regex(raw, NUMBER_PATTERN)))
             if bad is None:
                 raise
-            _fail(name, text, bad, column, f"'{raw[bad].as_py()}' is not a number")
+            _fail(name, text, bad, column, f"{csvcheck.quoted(raw[bad].as_py())} is not a number")
+        bad = _first_bad(pc.invert(pc.is_finite(values)))
+        if bad is not None:  # NaN would pass the bounds check: it compares false with both
+            shown = csvcheck.quoted(raw[bad].as_py())
+            _fail(name, text, bad, column, f"{shown} is not a coordinate (not a finite number)")
         bounds = pc.min_max(values).as_py()
         if bounds["min"] is not None and (bounds["min"] < low or bounds["max"] > high):
             bad = _first_bad(pc.or_(pc.less(values, low), pc.greater(values, high)))
@@ -332,7 +358,35 @@ def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
         if bad is not None:
             missing = "Longitude" if coords["Longitude"][bad].as_py() is None else "Latitude"
             _fail(name, text, bad, missing, "one coordinate is given without the other")
+    return coords
 
+
+def _convert(name: str, table: pa.Table, text: _LazyText) -> pa.Table:
+    # Low-cardinality columns are dictionaries: checked once per distinct value, not per row;
+    # a bad value is reported on the first row that holds any bad value.
+    _check_cell_lengths(name, table, text)
+    month = table["Month"]
+    bad = _first_row_with(month, lambda v: v is None or not csvcheck.MONTH_RE.match(v))
+    if bad is not None:
+        value = month[bad].as_py()
+        shown = (
+            "the month is empty" if value is None else f"{csvcheck.quoted(value)} is not a month"
+        )
+        _fail(name, text, bad, "Month", f"{shown} (expected YYYY-MM, e.g. 2018-06)")
+
+    bad = _first_row_with(table["Crime type"], lambda v: v is None or not v.strip())
+    if bad is not None:
+        _fail(name, text, bad, "Crime type", "the crime type is empty")
+
+    lsoa = table["LSOA code"]
+    bad = _first_row_with(lsoa, lambda v: v is not None and not LSOA_RE.match(v))
+    if bad is not None:
+        _fail(
+            name, text, bad, "LSOA code",
+            f"{csvcheck.quoted(lsoa[bad].as_py())} is not an LSOA code (e.g. E01002112)",
+        )  # fmt: skip
+
+    coords = _coordinates(name, table, text)
     columns: dict[str, Any] = {target: table[src] for src, target in TARGET.items()}
     columns["month"], columns["partition_key"] = _month_and_partition(
         table["Month"], table["Falls within"]

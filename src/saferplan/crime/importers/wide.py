@@ -6,8 +6,6 @@ period. Labels are checked per row and counts per cell, so an error names the ex
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,13 +34,11 @@ def read_wide(
     ignored_columns: Sequence[str] = (),
 ) -> WideTable:
     """Parse ``text`` whose header is ``label_columns`` followed by period columns."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise InputError(file, "the file is empty") from None
-    except csv.Error as exc:
-        raise InputError(file, f"the header cannot be read ({exc})", row=1) from exc
+    reader = csvcheck.records(file, text)
+    first = next(reader, None)
+    if first is None:
+        raise InputError(file, "the file is empty")
+    header = [h.strip() for h in first[1]]
     csvcheck.check_header(file, header, label_columns)
     positions = {name: header.index(name) for name in label_columns}
     periods: list[tuple[int, str, date]] = []
@@ -52,9 +48,9 @@ def read_wide(
         if not period_pattern.match(name):
             raise InputError(
                 file,
-                f"'{name}' is not a {period_word} column heading",
+                f"{csvcheck.quoted(name)} is not a {period_word} column heading",
                 row=1,
-                column=name,
+                column=csvcheck.column_label(name),
                 hint=f"Period columns must be headed like {period_word_example(period_word)}.",
             )
         periods.append((index, name, period_start(name)))
@@ -65,40 +61,24 @@ def read_wide(
         raise InputError(file, f"a {period_word} column appears twice", row=1)
 
     rows: list[tuple[int, dict[str, str], list[int]]] = []
-    line = 1
     width = len(header)
-    try:
-        for record in reader:
-            line_start = line + 1
-            line = reader.line_num
-            if not record or not any(cell.strip() for cell in record):
-                continue
-            if len(record) != width:
-                raise InputError(
-                    file,
-                    (
-                        f"this row has {len(record)} fields but the header has {width}"
-                        + (" (is the file truncated?)" if len(record) < width else "")
-                    ),
-                    row=line_start,
-                )
-            labels = {name: record[pos].strip() for name, pos in positions.items()}
-            counts: list[int] = []
-            for index, name, _ in periods:
-                value = csvcheck.parse_count(record[index])
-                if value is None:
-                    raw = record[index]
-                    problem = "is empty" if not raw.strip() else f"'{raw}' is not a whole number"
-                    raise InputError(
-                        file,
-                        f"the count {problem} (counts must be whole numbers, 0 or more)",
-                        row=line_start,
-                        column=name,
-                    )
-                counts.append(value)
-            rows.append((line_start, labels, counts))
-    except csv.Error as exc:
-        raise InputError(file, f"the row cannot be read as CSV ({exc})", row=line + 1) from exc
+    for line, record in reader:
+        if not record or not any(cell.strip() for cell in record):
+            continue
+        if len(record) != width:
+            raise InputError(
+                file,
+                (
+                    f"this row has {len(record)} fields but the header has {width}"
+                    + (" (is the file truncated?)" if len(record) < width else "")
+                ),
+                row=line,
+            )
+        labels = {name: record[pos].strip() for name, pos in positions.items()}
+        counts = [
+            csvcheck.check_count(file, record[index], line, name) for index, name, _ in periods
+        ]
+        rows.append((line, labels, counts))
     if not rows:
         raise InputError(file, "the file has a header but no rows", row=2)
     return WideTable(list(label_columns), [(n, d) for _, n, d in periods], rows)
@@ -116,5 +96,5 @@ def year_start(text: str) -> date:
     return date(int(text[:4]), 1, 1)
 
 
-YYYYMM = re.compile(r"^\d{4}(0[1-9]|1[0-2])$")
-YYYY = re.compile(r"^(19|20)\d{2}$")
+YYYYMM = re.compile(r"^[0-9]{4}(0[1-9]|1[0-2])$")
+YYYY = re.compile(r"^(19|20)[0-9]{2}$")

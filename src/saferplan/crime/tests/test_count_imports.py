@@ -106,7 +106,7 @@ def test_lsoa_annual_categories_and_figures(warehouse, import_into) -> None:
         ("MajorText,MinorText,LookUp_BoroughName,201801\nBurglary,Domestic,Harrow,many\n", 2, "201801",
          "'many' is not a whole number"),
         ("MajorText,MinorText,LookUp_BoroughName,201801\nBurglary,Domestic,Harrow,-3\n", 2, "201801",
-         "'-3' is not a whole number"),
+         "'-3' is negative"),
         ("MajorText,MinorText,LookUp_BoroughName,201801\nBurglary,Domestic,Harrow,\n", 2, "201801",
          "the count is empty"),
         ("MajorText,MinorText,LookUp_BoroughName,201801,201802\nBurglary,Domestic,Harrow,1\n", 2, None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
+from saferplan.datastore.publishing import Publication
 from saferplan.datastore.warehouse import StagedTable, Warehouse
 
 
@@ -27,10 +28,11 @@ def _lookup_rows(codes: list[str], lad: str, partition: str) -> StagedTable:
 
 def _publish(wh: Warehouse, import_id: int, staged: StagedTable) -> None:
     with wh.lock():
-        pub = wh.begin()
+        pub = Publication(wh)
         try:
-            pub.add(import_id, [staged])
-            pub.commit()
+            pub.add(import_id, f"{import_id:032x}", [staged])
+            pub.place()
+            pub.publish()
         finally:
             pub.cleanup()
 
@@ -51,17 +53,18 @@ def test_newest_import_of_a_partition_wins(warehouse: Warehouse) -> None:
     assert con.execute("SELECT count(*) FROM area_lookup_all").fetchone() == (4,)
 
 
-def test_rolled_back_publication_leaves_no_trace(warehouse: Warehouse) -> None:
+def test_discarded_publication_leaves_no_trace(warehouse: Warehouse) -> None:
     _publish(warehouse, 1, _lookup_rows(["A"], "Kept", "p1"))
     before = warehouse.catalog_path.read_bytes()
+    files = sorted(warehouse.root.rglob("*"))
     with warehouse.lock():
-        pub = warehouse.begin()
-        pub.add(2, [_lookup_rows(["Z"], "Lost", "p1")])
-        pub.commit()
-        pub.rollback()
+        pub = Publication(warehouse)
+        pub.add(2, "2" * 32, [_lookup_rows(["Z"], "Lost", "p1")])
+        pub.place()
+        pub.discard()
         pub.cleanup()
     assert warehouse.catalog_path.read_bytes() == before
-    assert not list((warehouse.root / "tables" / "area_lookup").glob("import-000002-*"))
+    assert sorted(warehouse.root.rglob("*")) == files
     con = warehouse.connect()
     assert con.execute("SELECT lad_name FROM area_lookup").fetchall() == [("Kept",)]
 
@@ -69,8 +72,8 @@ def test_rolled_back_publication_leaves_no_trace(warehouse: Warehouse) -> None:
 def test_staged_rows_must_fit_the_schema(warehouse: Warehouse) -> None:
     bad = StagedTable("area_lookup", pa.table({"lsoa_code": ["A"], "partition_key": ["p"]}))
     with warehouse.lock():
-        pub = warehouse.begin()
+        pub = Publication(warehouse)
         with pytest.raises(KeyError):
-            pub.add(1, [bad])
+            pub.add(1, "1" * 32, [bad])
         pub.cleanup()
     assert warehouse.entries() == []

@@ -5,10 +5,8 @@ An explicit lookup always wins over the LSOA -> authority pairs a population fil
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -20,6 +18,16 @@ from saferplan.datastore.sources import SourceFile, decoded_text
 from saferplan.datastore.warehouse import StagedTable
 
 PLAIN = ["lsoa_code", "lsoa_name", "ward_code", "ward_name", "lad_code", "lad_name"]
+# What each code column must hold, when a row gives it.
+CODE_PATTERNS = {
+    "lsoa_code": (re.compile(r"^[EW]01[0-9]{6}$"), "an LSOA code"),
+    "ward_code": (re.compile(r"^[EW]05[0-9]{6}$"), "a ward code"),
+    "lad_code": (re.compile(r"^(E0[6-9]|W06)[0-9]{6}$"), "a local authority code"),
+}
+# The columns a lookup holds besides: codes and names of areas (or an id).
+OTHER_COLUMN = re.compile(
+    r"^([A-Z]{2,5}[0-9]{2}(CD|NM|NMW)|(lsoa|ward|lad)_(code|name)|FID|ObjectId)?$", re.I
+)
 ONS = {
     "lsoa_code": r"^LSOA\d\dCD$",
     "lsoa_name": r"^LSOA\d\dNM$",
@@ -54,23 +62,27 @@ def _columns(file: str, header: list[str]) -> dict[str, int]:
 class LookupImporter:
     kind: ClassVar[str] = "lookup"
     suffixes: ClassVar[tuple[str, ...]] = (".csv",)
+    describes: ClassVar[str] = "an LSOA to ward and local authority lookup"
+
+    @staticmethod
+    def recognises(header: Sequence[str]) -> bool:
+        """LSOA and ward or authority code columns, and nothing but codes and names."""
+        plain = {"lsoa_code", "lad_code"} <= set(header)
+        ons = {k for k, pattern in ONS.items() for h in header if re.match(pattern, h, re.I)}
+        coded = plain or ("lsoa_code" in ons and bool({"ward_code", "lad_code"} & ons))
+        return coded and all(OTHER_COLUMN.match(h) for h in header)
 
     def parse(
         self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
     ) -> ParsedSource:
         name = source.display_name
         text, encoding = decoded_text(source)
-        try:
-            records = list(csv.reader(io.StringIO(text, newline="")))
-        except csv.Error as exc:
-            raise InputError(name, f"the file cannot be read as CSV ({exc})") from exc
-        header = [h.strip() for h in records[0]]
-        reader = iter(records[1:])
+        records = csvcheck.records(name, text)
+        header = [h.strip() for h in next(records)[1]]
         columns = _columns(name, header)
         out: dict[str, list[str | None]] = {k: [] for k in PLAIN}
         seen: dict[str, int] = {}
-        for index, record in enumerate(reader):
-            line = index + 2
+        for line, record in records:
             if not any(c.strip() for c in record):
                 continue
             if len(record) != len(header):
@@ -78,10 +90,12 @@ class LookupImporter:
                     name, f"this row has {len(record)} fields but the header has {len(header)}",
                     row=line,
                 )  # fmt: skip
+            for key, (pattern, what) in CODE_PATTERNS.items():
+                value = record[columns[key]].strip() if key in columns else ""
+                if (value or key == "lsoa_code") and not pattern.match(value):
+                    raise InputError(name, f"{csvcheck.quoted(value)} is not {what}", row=line,
+                                     column=header[columns[key]])  # fmt: skip
             code = record[columns["lsoa_code"]].strip()
-            if not re.match(r"^[EW]01\d{6}$", code):
-                raise InputError(name, f"'{code}' is not an LSOA code", row=line,
-                                 column=header[columns["lsoa_code"]])  # fmt: skip
             if code in seen:
                 raise InputError(name, f"LSOA {code} appears again (first on row {seen[code]})",
                                  row=line)  # fmt: skip
@@ -98,4 +112,9 @@ class LookupImporter:
             rows_read=len(seen),
             rows_kept=len(seen),
             encoding=encoding,
+            notes={
+                "ignored_columns": csvcheck.ignored_columns(
+                    header, lambda h: bool(OTHER_COLUMN.match(h))
+                )
+            },
         )

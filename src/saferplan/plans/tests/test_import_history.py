@@ -144,7 +144,7 @@ HEADER = "section,objective_code,objective_heading,action,lead_raw,deadline_norm
         (HEADER + "High,HV1,Burglary,Patrols,Police,2020-03\n" + "High,HV1,B,"
          + "x" * 10_000_000 + ",Police,2020-03\n", 3, "action", "characters"),
         (HEADER + "High,HV1,Burglary," + "y" * 30_000 + ",Police,\n", 2, "action",
-         "at most 20,000 are kept"),
+         "at most 20,000 are allowed"),
         (HEADER + "High,HV1,Burglary,Patrols," + "z" * 301 + ",\n", 2, "lead_raw", "at most 300"),
     ],
 )  # fmt: skip

@@ -1,0 +1,280 @@
+"""Publishing an import's Parquet files so that a crash at any moment leaves the warehouse,
+its catalog and the database in agreement (ADR 1).
+
+The order: each file is written in a staging folder and fsynced, then renamed to
+``tables/<table>/import-<uid>-<n>.parquet`` (unlisted, so no reader opens it); the database
+commits the import; only then does the catalog list the files. So the catalog never names an
+import the database lacks. A crash before the commit leaves unlisted files; a crash after it,
+an import the database has and the catalog lacks. The next writer calls :func:`recover` once
+it holds the lock: it lists the committed import's files and deletes every other unlisted
+file, staging folder and temporary catalog. The uid, not the database id, names the files,
+because SQLite hands an uncommitted id out again.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from saferplan import config
+from saferplan.core.errors import SaferplanError
+from saferplan.datastore import arrays
+from saferplan.datastore.tables import TABLES
+from saferplan.datastore.warehouse import (
+    CATALOG_TEMP_PREFIX,
+    CatalogEntry,
+    StagedTable,
+    Warehouse,
+    fsync_directory,
+)
+
+ROWS_PER_FILE = 500_000
+STAGING_PREFIX = "staging-"
+FILE_NAME = re.compile(r"^import-(?P<uid>[0-9a-f]{32})-\d+\.parquet$")
+# Test-only: the step at which an import stops and waits to be killed (see stop_point).
+STOP_ENV = "SAFERPLAN_TEST_STOP_AT"
+
+
+def stop_point(step: str) -> None:
+    """With ``SAFERPLAN_TEST_STOP_AT=<step>``, say so on stderr and wait to be killed.
+
+    Lets the crash test kill a real import (``kill -9``) between two steps of publication.
+    """
+    if config.get(STOP_ENV) != step:
+        return
+    sys.stderr.write(f"saferplan: stopped at {step}\n")
+    sys.stderr.flush()
+    while True:  # pragma: no cover - ended by the test's SIGKILL
+        time.sleep(60)
+
+
+@dataclass(frozen=True)
+class CommittedImport:
+    """An import the database has: its id, uid and the files it wrote."""
+
+    import_id: int
+    uid: str
+    files: list[str]
+
+
+# Given the uids found on unlisted files, the imports among them the database has committed.
+CommittedLookup = Callable[[Collection[str]], list[CommittedImport]]
+
+
+@dataclass
+class Recovery:
+    """What :func:`recover` did, for tests and messages."""
+
+    listed: list[str] = field(default_factory=list)  # uids of imports now in the catalog
+    removed_files: list[str] = field(default_factory=list)
+    removed_staging: int = 0
+
+
+class Publication:
+    """The files one import command writes; see the module docstring for the order.
+
+    Use inside :meth:`Warehouse.lock`: :meth:`add` for each import, :meth:`place`, commit
+    the database, :meth:`publish`; on failure :meth:`discard`; always :meth:`cleanup`.
+    """
+
+    def __init__(self, warehouse: Warehouse) -> None:
+        self.warehouse = warehouse
+        self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=warehouse.root))
+        self.pending: list[tuple[Path, CatalogEntry]] = []
+        self.placed: list[Path] = []
+
+    def add(self, import_id: int, uid: str, staged: Sequence[StagedTable]) -> list[CatalogEntry]:
+        """Write the import's tables as Parquet in the staging folder, each file fsynced."""
+        written = _write_staged(self.staging, import_id, uid, staged)
+        self.pending.extend(written)
+        return [entry for _, entry in written]
+
+    def place(self) -> None:
+        """Move every staged file to its final name (still unlisted: no reader sees it)."""
+        root = self.warehouse.root
+        folders = {root}
+        for number, (path, entry) in enumerate(self.pending, start=1):
+            final = root / entry.file
+            if final.exists():
+                raise SaferplanError(f"warehouse file {final} already exists; refusing to replace")
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, final)
+            self.placed.append(final)
+            folders.update({final.parent, final.parent.parent})
+            stop_point(f"placed-{number}")
+        for folder in folders:
+            fsync_directory(folder)
+
+    def publish(self) -> None:
+        """List the placed files in the catalog: readers now see every one of them."""
+        previous = self.warehouse.entries()
+        new = [entry for _, entry in self.pending]
+        try:
+            self.warehouse._write_catalog(previous + new)
+        except BaseException:
+            # Failing once the new catalog was in place (its folder's fsync) would leave it
+            # listing files that discard() is about to delete.
+            files = {e.file for e in new}
+            if any(e.file in files for e in self.warehouse.entries()):
+                self.warehouse._write_catalog(previous)
+            raise
+        stop_point("after-catalog")
+
+    def discard(self) -> None:
+        """Delete the placed files; only for a publication the catalog does not list."""
+        for path in self.placed:
+            path.unlink(missing_ok=True)
+        self.placed.clear()
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def recover(warehouse: Warehouse, committed: CommittedLookup) -> Recovery:
+    """Bring catalog, files and database back into agreement after a crash (hold the lock).
+
+    An unlisted file whose import the database committed is listed (the crash came between
+    the commit and the catalog); every other unlisted file, staging folder and temporary
+    catalog is left over from an import that never committed, and is deleted.
+    """
+    root = warehouse.root
+    done = Recovery()
+    for stale in root.glob(f"{STAGING_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+        done.removed_staging += 1
+    for stale in root.glob(f"{CATALOG_TEMP_PREFIX}*.json"):
+        stale.unlink(missing_ok=True)
+    entries = warehouse.entries()
+    listed = {e.file for e in entries}
+    unlisted = {
+        path.relative_to(root).as_posix(): path
+        for path in sorted(root.glob("tables/*/*.parquet"))
+        if path.relative_to(root).as_posix() not in listed
+    }
+    if not unlisted:
+        return done
+    uids = {m["uid"] for m in (FILE_NAME.match(p.name) for p in unlisted.values()) if m}
+    known = {e.import_uid for e in entries}
+    additions: list[CatalogEntry] = []
+    for found in committed(uids) if uids else []:
+        if found.uid in known:
+            continue
+        missing = [f for f in found.files if not (root / f).is_file()]
+        if missing:
+            raise SaferplanError(
+                f"import #{found.import_id} is recorded, but its warehouse file {missing[0]} "
+                "is missing",
+                hint="Restore the warehouse folder from a backup.",
+            )
+        additions += [_entry_from_file(root, f, found) for f in found.files]
+        done.listed.append(found.uid)
+    if additions:
+        warehouse._write_catalog(entries + additions)
+    keep = {e.file for e in additions}
+    for relative, path in unlisted.items():
+        if relative not in keep:
+            path.unlink(missing_ok=True)
+            done.removed_files.append(relative)
+    return done
+
+
+def _entry_from_file(root: Path, relative: str, found: CommittedImport) -> CatalogEntry:
+    path = root / relative
+    keys = pq.read_table(path, columns=["partition_key"])["partition_key"]
+    return CatalogEntry(
+        found.import_id,
+        path.parent.name,
+        relative,
+        pq.ParquetFile(path).metadata.num_rows,
+        sorted(pc.unique(keys).to_pylist()),
+        found.uid,
+    )
+
+
+_Job = tuple[Path, CatalogEntry, pa.Table, list[str]]
+
+
+def _write_staged(
+    staging: Path, import_id: int, uid: str, staged: Sequence[StagedTable]
+) -> list[tuple[Path, CatalogEntry]]:
+    """Write each staged table as Parquet in ``staging``; return (file, entry) pairs."""
+    jobs: list[_Job] = []
+    for part in staged:
+        spec = TABLES[part.table]
+        data = part.data.append_column(
+            "import_id", arrays.constant_int64(import_id, part.data.num_rows)
+        )
+        data = data.select(spec.schema.names)
+        data = data.cast(_storage_schema(spec.schema, data.schema))
+        dictionary = [
+            f.name
+            for f in spec.schema
+            if pa.types.is_string(f.type) and f.name not in spec.high_cardinality
+        ]
+        # Large tables are split so the files can be encoded on every core at once.
+        step = max(ROWS_PER_FILE, -(-data.num_rows // (os.cpu_count() or 1)))
+        for start in range(0, max(data.num_rows, 1), step):
+            chunk = data.slice(start, step)
+            relative = f"tables/{spec.name}/import-{uid}-{len(jobs)}.parquet"
+            partitions = sorted(pc.unique(chunk["partition_key"]).to_pylist())
+            entry = CatalogEntry(
+                import_id, spec.name, relative, chunk.num_rows, partitions, import_uid=uid
+            )
+            jobs.append((staging / relative, entry, chunk, dictionary))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(_write_file, jobs))
+    return [(path, entry) for path, entry, _, _ in jobs]
+
+
+def _write_file(job: _Job) -> None:
+    path, _, chunk, dictionary = job
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(
+        chunk,
+        path,
+        compression="zstd",
+        compression_level=1,
+        use_dictionary=dictionary,
+        # Statistics are gathered per batch of values: fewer, larger batches cost less (a
+        # dictionary column's are computed from its referenced values).
+        write_batch_size=64 << 10,
+        # The Parquet schema alone reads back as the table's schema; a stored Arrow schema
+        # would make dictionary-encoded input read back as dictionaries.
+        store_schema=False,
+    )
+    # On disk before the catalog can list it: a power cut must not leave a listed file empty.
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _storage_schema(schema: pa.Schema, data: pa.Schema) -> pa.Schema:
+    """``schema``, but string columns an importer gave as dictionaries stay dictionaries.
+
+    The Parquet writer stores an Arrow dictionary as it is, where plain strings would be
+    hashed value by value, and the file's column type (string) is the same either way.
+    """
+    fields = []
+    for f in schema:
+        given = data.field(f.name).type
+        keep = (
+            pa.types.is_string(f.type)
+            and pa.types.is_dictionary(given)
+            and pa.types.is_string(given.value_type)
+        )
+        fields.append(f.with_type(pa.dictionary(given.index_type, f.type)) if keep else f)
+    return pa.schema(fields, metadata=schema.metadata)
