@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from saferplan.cli.output import console, friendly_errors, write_stdout
+from saferplan.core.cells import csv_row
 
 app = typer.Typer(help="Crime statistics: comparator tables and rankings.", no_args_is_help=True)
 
@@ -110,7 +111,7 @@ def compare(
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COMPARE_COLUMNS)
-        writer.writerows([[_cell(v) for v in row] for row in values])
+        writer.writerows([csv_row(_cell(v) for v in row) for row in values])
         write_stdout(out.getvalue())
     elif format is Format.json:
         with friendly_errors():
@@ -174,7 +175,7 @@ def rank(
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(RANK_COLUMNS)
-        writer.writerows([[_cell(v) for v in row] for row in values])
+        writer.writerows([csv_row(_cell(v) for v in row) for row in values])
         write_stdout(out.getvalue())
     elif format is Format.json:
         payload = {

@@ -92,3 +92,20 @@ def test_the_live_trackers_downloads(tmp_path: Path) -> None:
     xlsx = client.get(url + "xlsx").content
     assert _formulas(xlsx) == []
     assert any(isinstance(v, str) and v.startswith("=1+") and t == "s" for v, t in _cells(xlsx))
+
+
+def test_stats_csv_output(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from typer.testing import CliRunner
+
+    from saferplan.cli.main import app
+    from saferplan.crime import comparisons
+    from saferplan.datastore.warehouse import Warehouse
+
+    row = SimpleNamespace(rank=1, area="=1+16", count=3, rate=Decimal("-1.50"))
+    monkeypatch.setattr(comparisons, "ranking", lambda *args, **kw: ([row], "mps"))
+    monkeypatch.setattr(Warehouse, "connect", lambda self: None)
+    result = CliRunner().invoke(app, ["stats", "rank", "--period", "2018", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == "1,'=1+16,3,-1.50"
