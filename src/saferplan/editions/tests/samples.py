@@ -7,6 +7,7 @@ import functools
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 from saferplan.editions.models import Document, Edition
 from saferplan.editions.store import Build, keep_edition
@@ -64,3 +65,13 @@ def keep_sample(folder: Path, text: str, edition: str = "public", user: object =
         parameters={"area": text, "comparators": ["London"], "themes": ["total"]},
     )
     return keep_edition(build, write_documents(folder, text), user)
+
+
+def editions_in(monkeypatch: Any, folder: Path) -> Path:
+    """Keep the test's editions in ``folder`` instead of the session's data directory,
+    without moving the rest of the data directory (the warehouse the pages read)."""
+    from saferplan.editions import store
+
+    folder.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(store, "editions_root", lambda: folder)
+    return folder
