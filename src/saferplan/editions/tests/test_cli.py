@@ -142,3 +142,13 @@ def test_verify_names_a_missing_file(harrow, data_dir: Path, tmp_path: Path) -> 
     (folder / "figures.json").unlink()
     result = _cli("editions", "verify", str(edition.pk), "--partnership", "Safer Harrow")
     assert result.exit_code == 1 and "figures.json is missing" in result.output
+
+
+def test_a_build_before_any_partnership_exists_is_not_kept(capsys) -> None:
+    from saferplan.cli.editions import say_kept
+    from saferplan.editions.documents import keep_strategic_assessment
+
+    # No partnership in scope: nothing is looked at, nothing kept, and the build says so.
+    assert keep_strategic_assessment(None, None) is None  # type: ignore[arg-type]
+    say_kept(None)
+    assert "Not kept as an edition" in capsys.readouterr().out
