@@ -92,10 +92,12 @@ def build_strategic_assessment(
     partnership: str = "Community Safety Partnership",
     harm_table: Path | None = None,
 ) -> Path:  # fmt: skip
+    from saferplan.cli.editions import say_kept
     from saferplan.core.errors import SaferplanError
     from saferplan.crime.harm import load_harm_table
     from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse
+    from saferplan.editions.documents import keep_strategic_assessment
     from saferplan.reports.assessment import build_assessment
     from saferplan.reports.build import provenance, write_report
     from saferplan.site.bootstrap import setup_django
@@ -114,6 +116,8 @@ def build_strategic_assessment(
             a.provenance = provenance(a.import_ids)
         with console.status("Writing HTML, Word and PDF…"):
             built = write_report(a, out, partnership)
+        # Every build is kept as an edition of the partnership in scope (files never change).
+        say_kept(keep_strategic_assessment(a, built))
     return built.folder
 
 
