@@ -93,7 +93,7 @@ def demo(
     if build_report:
         from saferplan.cli.report import build_strategic_assessment
 
-        folder = build_strategic_assessment(
+        folder, _ = build_strategic_assessment(
             SUBJECT, str(year), out, ",".join(COMPARATORS), partnership="Safer Harrow (demo)"
         )
         console.print(
