@@ -84,7 +84,9 @@ def demo_warehouse(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), across_partnerships():
         load_demo(warehouse=wh)
         # The records would make tests that import the same files into their own empty
-        # warehouse see them as already imported; this warehouse is only read.
+        # warehouse see them as already imported; this warehouse is only read. Kept in
+        # memory for the tests that name the files behind figures (report provenance).
+        wh.import_records = list(ImportRecord.objects.all())
         ImportRecord.objects.all().delete()
     return wh
 

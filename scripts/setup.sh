@@ -17,10 +17,11 @@ as_root() {
   else echo "error: need root (or sudo) to run: $*" >&2; return 1; fi
 }
 
-# Debian packages: WeasyPrint needs Pango; the test suite needs a PostgreSQL server.
+# Debian packages: WeasyPrint needs Pango; the test suite needs a PostgreSQL server, and
+# LibreOffice (headless) to open the Word documents as a real word processor does.
 packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 if (( want_test )); then
-  packages+=(postgresql poppler-utils chromium)
+  packages+=(postgresql poppler-utils chromium libreoffice-writer-nogui)
 fi
 missing=()
 for p in "${packages[@]}"; do

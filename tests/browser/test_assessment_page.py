@@ -9,6 +9,7 @@ import pytest
 from saferplan.crime.themes import load_themes
 from saferplan.reports.assessment import build_assessment
 from saferplan.reports.build import write_report
+from saferplan.reports.tests.helpers import demo_provenance
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +19,7 @@ def report(demo_warehouse, tmp_path_factory) -> Path:
     a = build_assessment(demo_warehouse.connect(), load_themes(), "Harrow", "2018",
                          ["Barnet", "London"], themes=["total", "burglary"])  # fmt: skip
     out = tmp_path_factory.mktemp("browser-report")
-    write_report(a, out, "Safer Harrow", pdf=False)
+    write_report(a, out, "Safer Harrow", pdf=False, records=demo_provenance(demo_warehouse))
     return out / "strategic-assessment.html"
 
 
@@ -40,4 +41,9 @@ def test_assessment_renders_with_every_image(page, report: Path, artifacts: Path
     assert page.url.endswith("#burglary")
     harrow_row = page.locator("#total table tbody tr").first.inner_text()
     assert "13,939" in harrow_row and "14,888" in harrow_row
+    assert page.locator("#total table tbody tr.subject").count() == 1
+    contents = page.get_by_role("navigation", name="Contents").locator("li").all_inner_texts()
+    assert contents == ["Key findings", "Total notifiable crime", "Burglary", "Data and methods"]
+    alts = page.evaluate("Array.from(document.images).map(i => i.alt)")
+    assert all(alt.strip() for alt in alts), alts
     page.screenshot(path=str(artifacts / "strategic-assessment.png"), full_page=False)

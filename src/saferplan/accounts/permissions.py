@@ -49,3 +49,19 @@ def can_view_audit(user: Any) -> bool:
 def can_view_youth_justice(user: Any) -> bool:
     """Child-level youth justice data: youth justice practitioners and admins only."""
     return bool(roles(user) & {Role.YOUTH_JUSTICE, Role.ADMIN})
+
+
+def can_view_restricted_figures(user: Any) -> bool:
+    """Small numbers not suppressed (restricted editions of documents): analysts and admins."""
+    return bool(roles(user) & {Role.ADMIN, Role.ANALYST})
+
+
+def can_view_editions(user: Any) -> bool:
+    """The partnership's built documents: everyone in it, board members included."""
+    return bool(roles(user))
+
+
+def can_view_edition(user: Any, edition: Any) -> bool:
+    """One edition and its files: public ones for everyone in the partnership, restricted
+    ones for those who may see restricted figures."""
+    return can_view_editions(user) and (not edition.restricted or can_view_restricted_figures(user))

@@ -95,7 +95,7 @@ def demo(
         from saferplan.cli.report import build_strategic_assessment
 
         with partnership_scope(partnership):
-            folder = build_strategic_assessment(
+            folder, _ = build_strategic_assessment(
                 subject, str(year), out, ",".join(comparators), partnership=partnership.name
             )
         console.print(

@@ -44,7 +44,7 @@ def strategic_assessment(
         area, comparators, owner = partnership_defaults(partnership, area, comparators)
     # Built in the partnership's scope: its documents and restricted imports are its own.
     with partnership_scope(owner):
-        path = build_strategic_assessment(
+        path, left_out = build_strategic_assessment(
             area,
             year,
             out,
@@ -54,6 +54,8 @@ def strategic_assessment(
             owner.name if owner else COVER,
             harm_table,
         )
+    for title, why in left_out:
+        err_console.print(f"[yellow]Left out[/] {title}: {why}", highlight=False, soft_wrap=True)
     console.print(f"[green]Written[/] the {area} Strategic Assessment {year} to {path} "
                   f"in {time.perf_counter() - start:.1f} s", highlight=False)  # fmt: skip
 
@@ -91,18 +93,22 @@ def build_strategic_assessment(
     edition: str = "public", themes: str | None = None,
     partnership: str = "Community Safety Partnership",
     harm_table: Path | None = None,
-) -> Path:  # fmt: skip
-    from saferplan.core.errors import SaferplanError
+) -> tuple[Path, list[tuple[str, str]]]:  # fmt: skip
+    """Build and write the assessment; returns the folder and the themes left out (and why).
+
+    Anything that would make an empty or misleading document (an unknown area, comparator or
+    edition, a year outside the data, no theme with figures) stops it with an error. Every
+    build is kept as an edition of the partnership in scope."""
+    from saferplan.cli.editions import say_kept
     from saferplan.crime.harm import load_harm_table
     from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse
+    from saferplan.editions.documents import keep_strategic_assessment
     from saferplan.reports.assessment import build_assessment
-    from saferplan.reports.build import provenance, write_report
+    from saferplan.reports.build import write_report
     from saferplan.site.bootstrap import setup_django
 
     with friendly_errors():
-        if edition not in ("public", "restricted"):
-            raise SaferplanError(f"unknown edition '{edition}'", hint="Use public or restricted.")
         setup_django()
         with console.status(f"Computing the {area} assessment for {year}…"):
             a = build_assessment(
@@ -111,15 +117,16 @@ def build_strategic_assessment(
                 themes=[t.strip() for t in themes.split(",")] if themes else None,
                 harm_table=load_harm_table(harm_table) if harm_table else None,
             )  # fmt: skip
-            a.provenance = provenance(a.import_ids)
-        with console.status("Writing HTML, Word and PDF…"):
+        with console.status("Checking and writing HTML, Word and PDF…"):
             built = write_report(a, out, partnership)
-    return built.folder
+        # Every build is kept as an edition of the partnership in scope (files never change).
+        say_kept(keep_strategic_assessment(a, built))
+    return built.folder, [(t.title, why) for t, why in a.unavailable]
 
 
 @app.command()
 def check(folder: Annotated[Path, typer.Argument(help="A built report folder.")]) -> None:
-    """Re-derive every rate, change and direction word in a report's figures bundle."""
+    """Re-derive every figure and word of a report, and compare its HTML and Word file with it."""
     from saferplan.reports.check import check_directory
 
     with friendly_errors():
@@ -129,8 +136,8 @@ def check(folder: Annotated[Path, typer.Argument(help="A built report folder.")]
         for p in problems:
             err_console.print(f"  - {p}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=1)
-    console.print(f"[green]OK[/]: every figure and direction word in {folder} agrees with "
-                  "its definition.", highlight=False)  # fmt: skip
+    console.print(f"[green]OK[/]: every figure, direction word and document in {folder} agrees "
+                  "with its definition and with figures.json.", highlight=False)  # fmt: skip
 
 
 def register(root: typer.Typer) -> None:

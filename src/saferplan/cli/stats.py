@@ -47,12 +47,16 @@ def _json_number(value: Any) -> Any:
 
 
 def _population_json(figure: Any) -> dict[str, Any] | None:
+    """A population and where it came from; a group's lists every member's, with its year."""
     if figure is None:
         return None
-    return {
+    out = {
         "value": figure.value, "year": figure.year,
         "set": figure.population_set, "source": figure.source,
     }  # fmt: skip
+    if figure.parts:
+        out["members"] = [{"area": p.area, "value": p.value, "year": p.year} for p in figure.parts]
+    return out
 
 
 def _imports(ids: list[int]) -> list[dict[str, Any]]:

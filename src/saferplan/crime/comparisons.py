@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from saferplan.core.errors import InputError, NotFoundError
+from saferplan.core.errors import InputError, NotFoundError, SaferplanError
 from saferplan.core.periods import Period
 from saferplan.crime import queries, statistics
 from saferplan.crime.themes import Theme
@@ -56,6 +59,7 @@ class ComparisonTable:
     import_ids: list[int]
     population_note: str
     groups: dict[str, list[str]] = field(default_factory=dict)
+    population_import_ids: list[int] = field(default_factory=list)
 
 
 class PopulationOverride:
@@ -108,6 +112,39 @@ def _group(name: str) -> ComparatorGroup | None:
     return comparator_groups().get(name.strip().lower())
 
 
+@cache
+def no_residents() -> frozenset[str]:
+    """Areas in the crime data with no residents (the airports): never given a population."""
+    raw = tomllib.loads(COMPARATORS_FILE.read_text(encoding="utf-8"))
+    return frozenset(name.lower() for name in raw.get("no_residents", []))
+
+
+def has_residents(name: str | None) -> bool:
+    return (name or "").lower() not in no_residents()
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """A comparator as the user named it, resolved: one area, or a group of areas."""
+
+    label: str
+    group: ComparatorGroup | None = None
+
+
+def resolve_comparators(
+    con: duckdb.DuckDBPyConnection, names: list[str], level: str
+) -> list[Comparator]:
+    """Each name as a group or an area of ``level``; an unknown name is an error, at once."""
+    out = []
+    for name in names:
+        group = _group(name)
+        if group is not None:
+            out.append(Comparator(group.key, group))
+        else:
+            out.append(Comparator(resolve_area(con, name, level).name))
+    return out
+
+
 def _population(
     con: duckdb.DuckDBPyConnection,
     level: str,
@@ -115,21 +152,121 @@ def _population(
     year: int,
     override: PopulationOverride | None,
 ) -> dict[str, PopulationFigure]:
-    found = populations(con, level, names, year) if names else {}
+    """Each area's population: the user's file first, else the imported estimates."""
+    found: dict[str, PopulationFigure] = {}
     if override:
         for name in names:
             figure = override.figure(name, level, year)
             if figure is not None:
                 found[name] = figure
+    rest = [n for n in names if n not in found and has_residents(n)]
+    if rest:
+        try:
+            found.update(populations(con, level, rest, year))
+        except NotFoundError:
+            if override is None:
+                raise
+            raise NotFoundError(
+                f"no population for {_listing(rest)} in {override.path.name}, and no population "
+                "estimates have been imported"
+                if len(rest) < 6
+                else f"no population estimates have been imported for {len(rest)} areas it needs",
+                hint="Add them to the file, or import estimates: saferplan import population FILE.",
+            ) from None
     return found
 
 
-def _sum_population(figures: list[PopulationFigure], label: str) -> PopulationFigure | None:
-    if not figures:
-        return None
-    first = figures[0]
-    return PopulationFigure(label, first.level, sum(f.value for f in figures), first.year,
-                            first.population_set, first.source, first.age_band)  # fmt: skip
+def _listing(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def group_population(
+    label: str, members: list[str], figures: dict[str, PopulationFigure], year: int
+) -> PopulationFigure:
+    """A group's population: the sum over every member with residents, each by the
+    nearest-year rule; refused, naming them, when any member has none (never a partial sum)."""
+    residents = [m for m in members if has_residents(m)]
+    missing = [m for m in residents if m not in figures]
+    if missing:
+        raise SaferplanError(
+            f"{label}'s population for {year} cannot be given: no population estimate for "
+            f"{_listing(missing)} (of its {len(residents)} members with residents)",
+            hint="Import estimates that cover every member, or give the group's population "
+            "with --population FILE.",
+        )
+    parts = tuple(figures[m] for m in residents)
+    if not parts:
+        raise SaferplanError(f"{label} has no members with residents, so it has no rate")
+    years = Counter(p.year for p in parts)
+    first = parts[0]
+    return PopulationFigure(
+        label,
+        first.level,
+        sum(p.value for p in parts),
+        years.most_common(1)[0][0],
+        first.population_set,
+        first.source,
+        first.age_band,
+        tuple(sorted({i for p in parts for i in p.import_ids})),
+        parts,
+    )
+
+
+def _note(figures: list[PopulationFigure]) -> str:
+    """Which sets and years the rates used, naming any member that used another year."""
+    groups: dict[tuple[str, str], Counter[int]] = {}
+    for f in figures:
+        for part in f.parts or (f,):
+            groups.setdefault((part.population_set, part.source), Counter())[part.year] += 1
+    notes = []
+    for (name, source), years in sorted(groups.items()):
+        listed = ", ".join(str(y) for y in sorted(years))
+        notes.append(f"{name} ({listed}), {source}")
+    others = sorted(
+        {
+            f"{part.area} {part.year}"
+            for f in figures
+            if f.parts
+            for part in f.parts
+            if part.year != f.year
+        }
+    )
+    if others:
+        notes.append("members from other years: " + ", ".join(others))
+    return "; ".join(notes) or "no population"
+
+
+def _populations_for(
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    singles: list[str],
+    groups: dict[str, list[str]],
+    year: int,
+    override: PopulationOverride | None,
+) -> dict[str, PopulationFigure]:
+    """Populations of single areas, and of groups: the user's figure for the group itself
+    if the file gives one, else the sum over every member (``group_population``)."""
+    found = _population(con, level, singles, year, override)
+    members = sorted(
+        {m for g, ms in groups.items() for m in ms if not _given(override, g, level, year)}
+    )
+    try:
+        for_members = _population(con, level, members, year, override) if members else {}
+    except NotFoundError as exc:
+        names = " and ".join(g for g in groups if not _given(override, g, level, year))
+        given = f"{override.path.name} has no figure for it, and " if override else ""
+        raise NotFoundError(
+            f"{names}'s population for {year} cannot be given: {given}{exc.message}",
+            hint=exc.hint,
+        ) from None
+    for g, ms in groups.items():
+        given_figure = override.figure(g, level, year) if override else None
+        found[g] = given_figure or group_population(g, ms, for_members, year)
+    return found
+
+
+def _given(override: PopulationOverride | None, area: str, level: str, year: int) -> bool:
+    return override is not None and override.figure(area, level, year) is not None
 
 
 def compare(
@@ -145,44 +282,101 @@ def compare(
     """The subject area then each comparator (area or group), for two periods."""
     subject = resolve_area(con, area)
     level = subject.level
+    resolved = resolve_comparators(con, comparators, level)
     source = queries.choose_source(con, theme, level, [period, baseline])
     counts = {
         label: {c.name: c.count for c in queries.area_counts(con, theme, level, p, source)}
         for label, p in (("period", period), ("baseline", baseline))
     }
     all_names = sorted(set(counts["period"]) | set(counts["baseline"]))
-    wanted: list[tuple[str, list[str]]] = [(subject.name, [subject.name])]
+    wanted: list[tuple[str, list[str] | None]] = [(subject.name, None)]
     groups: dict[str, list[str]] = {}
-    for name in comparators:
-        group = _group(name)
-        if group is not None:
-            members = list(group.members) if group.members else all_names
-            groups[group.key] = members
-            wanted.append((group.key, members))
-        else:
-            wanted.append(
-                (resolve_area(con, name, level).name, [resolve_area(con, name, level).name])
-            )
-    members_needed = sorted({m for _, ms in wanted for m in ms})
-    years = {period.reference_year, baseline.reference_year}
-    by_year = {y: _population(con, level, members_needed, y, population_override) for y in years}
-    pops = {"period": by_year[period.reference_year], "baseline": by_year[baseline.reference_year]}
+    for comparator in resolved:
+        group = comparator.group
+        if group is None:
+            wanted.append((comparator.label, None))
+            continue
+        members = list(group.members) if group.members else all_names
+        groups[group.key] = members
+        wanted.append((group.key, members))
+    singles = [label for label, group_members in wanted if group_members is None]
+    used = [
+        _populations_for(con, level, singles, groups, p.reference_year, population_override)
+        for p in (period, baseline)
+    ]
     rows = []
-    for label, members in wanted:
-        cp = sum(counts["period"].get(m, 0) for m in members)
-        cb = sum(counts["baseline"].get(m, 0) for m in members)
-        if len(members) == 1 and label == members[0]:
-            pp, pb = pops["period"].get(label), pops["baseline"].get(label)
-        else:
-            pp = _sum_population([pops["period"][m] for m in members if m in pops["period"]], label)
-            pb = _sum_population(
-                [pops["baseline"][m] for m in members if m in pops["baseline"]], label
-            )
-        rows.append(statistics.Comparison(label, cb, cp, pb, pp))
-    used = {(f.population_set, f.year, f.source) for p in pops.values() for f in p.values()}
-    note = "; ".join(f"{s} ({y}), {src}" for s, y, src in sorted(used)) or "no population"
+    for label, group_members in wanted:
+        names = group_members or [label]
+        cp = sum(counts["period"].get(m, 0) for m in names)
+        cb = sum(counts["baseline"].get(m, 0) for m in names)
+        rows.append(statistics.Comparison(label, cb, cp, used[1].get(label), used[0].get(label)))
+    figures = [r.population_period for r in rows if r.population_period] + [
+        r.population_baseline for r in rows if r.population_baseline
+    ]
     ids = queries.contributing_imports(con, theme, source, level, [period, baseline])
-    return ComparisonTable(theme, level, period, baseline, source, rows, ids, note, groups)
+    population_ids = sorted({i for f in figures for i in f.import_ids})
+    return ComparisonTable(
+        theme, level, period, baseline, source, rows, ids, _note(figures), groups, population_ids
+    )
+
+
+@dataclass(frozen=True)
+class AreaFigure:
+    """One area's count in a period, with its population: a line of a ranking."""
+
+    key: str  # how the area is named in rankings: the name (boroughs) or the code
+    name: str
+    borough: str | None
+    count: int
+    population: PopulationFigure | None
+
+    @property
+    def rate(self) -> Decimal | None:
+        return statistics.rate(self.count, self.population.value if self.population else None)
+
+    @property
+    def exact_rate(self) -> Fraction | None:
+        return statistics.exact_rate(self.count, self.population.value if self.population else None)
+
+
+def area_figures(
+    con: duckdb.DuckDBPyConnection, level: str, theme: Theme, period: Period
+) -> tuple[list[AreaFigure], str]:
+    """Every area of ``level``: count and population in ``period``; returns them and the source.
+
+    A ward the source lists under two boroughs (Heathrow Villages is under Hillingdon and
+    under the airports' "Aviation Security (SO18)") is two lines, never one overwriting the
+    other; the line under an area without residents is named with it and gets no population.
+    """
+    source = queries.choose_source(con, theme, level, [period])
+    found = queries.area_counts(con, theme, level, period, source)
+    if level == "borough":
+        keyed = [(c.name, c) for c in found]
+    else:
+        seen = Counter(c.code or c.name for c in found)
+        keyed = [
+            (
+                c.code or c.name
+                if seen[c.code or c.name] == 1 or has_residents(c.borough)
+                else f"{c.code or c.name} ({c.borough})",
+                c,
+            )
+            for c in found
+        ]
+    with_residents = [
+        k
+        for k, c in keyed
+        if has_residents(c.name) and (level == "borough" or has_residents(c.borough))
+    ]
+    pops = populations(con, level, [c.code or c.name if level != "borough" else c.name
+                                    for k, c in keyed if k in with_residents],
+                       period.reference_year) if with_residents else {}  # fmt: skip
+    out = []
+    for key, c in keyed:
+        lookup = c.name if level == "borough" else (c.code or c.name)
+        figure = pops.get(lookup) if key in with_residents else None
+        out.append(AreaFigure(key, c.name, c.borough, c.count, figure))
+    return out, source
 
 
 @dataclass(frozen=True)
@@ -194,24 +388,29 @@ class RankRow:
     population: PopulationFigure | None
 
 
-def ranking(
-    con: duckdb.DuckDBPyConnection, level: str, theme: Theme, period: Period, by: str
-) -> tuple[list[RankRow], str]:
-    """Areas of ``level`` ranked by count or rate (1 = highest); returns rows and the source.
+def rank_rows(figures: list[AreaFigure], by: str) -> list[RankRow]:
+    """Ranked 1 = highest, by count or by the unrounded rate (so rounding makes no ties).
 
     Areas without residents (the airports) are ranked by count but left out of rate ranks.
     """
     if by not in ("count", "rate"):
         raise NotFoundError(f"cannot rank by '{by}'", hint="Rank by count or rate.")
-    source = queries.choose_source(con, theme, level, [period])
-    found = queries.area_counts(con, theme, level, period, source)
-    key = (lambda c: c.name) if level == "borough" else (lambda c: c.code or c.name)
-    counts = {key(c): c.count for c in found}
-    pops = populations(con, level, list(counts), period.reference_year)
-    rates = {a: statistics.rate(n, pops[a].value) if a in pops else None for a, n in counts.items()}
-    ranks = statistics.rank(counts if by == "count" else rates)
-    rows = [RankRow(ranks.get(a), a, counts[a], rates[a], pops.get(a)) for a in counts]
+    values: dict[str, statistics.Rankable] = {
+        f.key: f.count if by == "count" else f.exact_rate for f in figures
+    }
+    ranks = statistics.rank(values)
+    rows = [RankRow(ranks.get(f.key), f.key, f.count, f.rate, f.population) for f in figures]
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.area))
     if by == "rate":
         rows = [r for r in rows if r.rank is not None]
-    return rows, source
+    return rows
+
+
+def ranking(
+    con: duckdb.DuckDBPyConnection, level: str, theme: Theme, period: Period, by: str
+) -> tuple[list[RankRow], str]:
+    """Areas of ``level`` ranked by count or rate (1 = highest); returns rows and the source."""
+    if by not in ("count", "rate"):
+        raise NotFoundError(f"cannot rank by '{by}'", hint="Rank by count or rate.")
+    figures, source = area_figures(con, level, theme, period)
+    return rank_rows(figures, by), source

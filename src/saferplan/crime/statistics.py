@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 RATE_PER = 1000
@@ -29,6 +30,13 @@ def rate(count: int, population: int | None) -> Decimal | None:
     if not population:
         return None
     return round_half_up(Decimal(count) * RATE_PER / Decimal(population), RATE_DECIMALS)
+
+
+def exact_rate(count: int, population: int | None) -> Fraction | None:
+    """The rate before rounding: ranks and quartiles use it, so rounding makes no ties."""
+    if not population:
+        return None
+    return Fraction(count * RATE_PER, population)
 
 
 def pct_change(baseline: int, current: int) -> Decimal | None:
@@ -84,7 +92,10 @@ def _value(population: Any) -> int | None:
     return None if population is None else int(population.value)
 
 
-def rank(values: Mapping[str, float | Decimal | int | None]) -> dict[str, int]:
+Rankable = float | Decimal | int | Fraction | None
+
+
+def rank(values: Mapping[str, Rankable]) -> dict[str, int]:
     """Rank 1 = highest. Ties share the better rank (1, 2, 2, 4); None is not ranked."""
     present = {k: v for k, v in values.items() if v is not None}
     ordered = sorted(present.values(), reverse=True)
@@ -94,7 +105,7 @@ def rank(values: Mapping[str, float | Decimal | int | None]) -> dict[str, int]:
     return {k: first_position[v] for k, v in present.items()}
 
 
-def quartiles(values: Mapping[str, float | Decimal | int | None]) -> dict[str, int]:
+def quartiles(values: Mapping[str, Rankable]) -> dict[str, int]:
     """Quartile of each value among all: 1 = the quarter with the highest values.
 
     Applied to changes, quartile 1 holds the largest increases ("top quartile increase").
@@ -103,6 +114,35 @@ def quartiles(values: Mapping[str, float | Decimal | int | None]) -> dict[str, i
     ranks = rank(values)
     n = len(ranks)
     return {k: -(-4 * r // n) for k, r in ranks.items()}
+
+
+QUARTILE_NAMES = {1: "top", 2: "second", 3: "third", 4: "bottom"}
+
+
+def quartile_phrase(quartile: int, change: Rankable) -> str:
+    """The quarter a change falls in, worded from the change itself.
+
+    Quartile 1 holds the largest increases, but when every area fell it holds the smallest
+    falls; quartile 4 holds the largest falls, or the smallest increases. So the words come
+    from the quartile *and* the sign, never from the quartile alone.
+    """
+    where = f"in the {QUARTILE_NAMES[quartile]} quarter"
+    if change is None or change == 0:
+        return f"{where} (no change)"
+    rising = change > 0
+    if quartile == 1:
+        return (
+            f"{where}: among the largest increases"
+            if rising
+            else f"{where}: among the smallest falls"
+        )
+    if quartile == 4:
+        return (
+            f"{where}: among the smallest increases"
+            if rising
+            else f"{where}: among the largest falls"
+        )
+    return f"{where} (an increase)" if rising else f"{where} (a fall)"
 
 
 @dataclass(frozen=True)
@@ -153,18 +193,44 @@ MONTH_NAMES = (
 
 @dataclass(frozen=True)
 class Seasonality:
-    """Month-of-year means over the years given, against the overall monthly average."""
+    """Month-of-year means over the months given, against the overall monthly mean.
 
-    monthly_means: dict[int, Decimal]  # month number -> mean count
-    average: Decimal
+    Means are kept exact (fractions): the sentence rounds the average once, half-up to a
+    whole number, so 2,929.47 is 2,929 and never 2,930 by rounding twice.
+    """
+
+    window: tuple[tuple[date, int], ...]  # every month the means were taken over, and its count
+    monthly_means: dict[int, Fraction]  # month number -> mean count
+    mean: Fraction
     above: list[int]
     below: list[int]
+
+    @property
+    def months(self) -> list[date]:
+        return [m for m, _ in self.window]
+
+    @property
+    def average(self) -> Decimal:
+        """The overall monthly average as printed: a whole number, rounded half-up once."""
+        return round_half_up(Decimal(self.mean.numerator) / Decimal(self.mean.denominator), 0)
 
     def sentence(self) -> str:
         names = [MONTH_NAMES[m - 1] for m in self.above]
         listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
-        text = f"average {self.average:,.0f} a month"
+        text = f"average {self.average:,} a month"
         return text + (f"; above average in {listed}" if names else "")
+
+
+def seasonality_window(
+    series: Sequence[tuple[date, int]], last: date, months: int = 36
+) -> list[tuple[date, int]]:
+    """The ``months`` months of ``series`` ending with ``last`` (fewer if it starts later).
+
+    For a financial year 2018-19 that is April 2016 to March 2019: the window ends where the
+    period ends, whatever kind of period it is.
+    """
+    upto = [(m, v) for m, v in series if m <= last]
+    return upto[-months:]
 
 
 def seasonality(series: Sequence[tuple[date, int]], tolerance: float = 0.05) -> Seasonality:
@@ -178,14 +244,12 @@ def seasonality(series: Sequence[tuple[date, int]], tolerance: float = 0.05) -> 
     by_month: dict[int, list[int]] = {}
     for month, value in series:
         by_month.setdefault(month.month, []).append(value)
-    means = {m: Decimal(sum(v)) / len(v) for m, v in sorted(by_month.items())}
-    average = Decimal(sum(v for _, v in series)) / len(series)
-    margin = average * Decimal(str(tolerance))
-    above = [m for m, v in means.items() if v > average + margin]
-    below = [m for m, v in means.items() if v < average - margin]
-    return Seasonality(
-        {m: round_half_up(v, 1) for m, v in means.items()}, round_half_up(average, 1), above, below
-    )
+    means = {m: Fraction(sum(v), len(v)) for m, v in sorted(by_month.items())}
+    mean = Fraction(sum(v for _, v in series), len(series))
+    margin = mean * Fraction(str(tolerance))
+    above = [m for m, v in means.items() if v > mean + margin]
+    below = [m for m, v in means.items() if v < mean - margin]
+    return Seasonality(tuple(series), means, mean, above, below)
 
 
 def direction_word(change: int | Decimal | None, *, rising: str = "increased",

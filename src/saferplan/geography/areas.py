@@ -53,6 +53,10 @@ def list_areas(con: duckdb.DuckDBPyConnection, level: str) -> list[Area]:
     return areas
 
 
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" or {names[-1]}"
+
+
 def resolve_area(
     con: duckdb.DuckDBPyConnection, name_or_code: str, level: str | None = None
 ) -> Area:
@@ -65,6 +69,6 @@ def resolve_area(
                 return area
             candidates.append(area)
     close = difflib.get_close_matches(name_or_code, [a.name for a in candidates], n=3)
-    hint = f"Did you mean {', '.join(close)}?" if close else "Check the spelling or import data."
+    hint = f"Did you mean {_either(close)}?" if close else "Check the spelling or import data."
     where = f" {level}" if level else ""
     raise NotFoundError(f"no{where} area called '{name_or_code}' in the data", hint=hint)

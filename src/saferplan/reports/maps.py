@@ -6,7 +6,8 @@ Inputs are GeoDataFrames in British National Grid (metres), so distances are tru
 
 from __future__ import annotations
 
-import io
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
@@ -18,6 +19,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch, Rectangle
 
 from saferplan.crime.hotspots import CLASS_CODES, HotspotResult
+from saferplan.reports.charts import save_png
 
 BOUNDARY_SOURCE = "Contains OS data © Crown copyright and database right 2022 (ONS, OGL v3.0)."
 NO_DATA = "#dddddd"
@@ -72,52 +74,75 @@ def _north_arrow(ax: Any) -> None:
     )
 
 
-def _finish(fig: Any, ax: Any, source: str) -> bytes:
+def _finish(fig: Any, ax: Any, source: str, title: str, labels: Sequence[str]) -> bytes:
     ax.set_axis_off()
     ax.set_aspect("equal")
     _scale_bar(ax)
     _north_arrow(ax)
     fig.text(0.01, 0.01, source, fontsize=6.5, color="#505a5f", ha="left", va="bottom", wrap=True)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=150)
-    plt.close(fig)
-    return buffer.getvalue()
+    return save_png(fig, title, [*labels, source])
 
 
-def quantile_breaks(values: np.ndarray, classes: int = 5) -> list[float]:
-    """Class edges at quantiles (ties merged), so each colour holds about as many areas."""
-    edges = np.unique(np.round(np.quantile(values, np.linspace(0, 1, classes + 1)), 2))
-    if len(edges) < 2:
-        edges = np.array([values.min(), values.max() + 1])
-    return [float(e) for e in edges]
+@dataclass(frozen=True)
+class Shade:
+    """One legend entry of a choropleth: the areas it colours, and how."""
+
+    codes: tuple[str, ...]
+    label: str
+    kind: str = "rate"  # 'rate', or hatched: 'small' (too few offences to show), 'no-data'
+
+    @property
+    def hatched(self) -> bool:
+        return self.kind != "rate"
 
 
-def choropleth(areas: Any, column: str, title: str, unit: str, source: str) -> bytes:
-    """Areas shaded by ``column`` in quantile classes; areas with no value hatched grey."""
+def shade_colours(shades: Sequence[Shade]) -> list[str]:
+    """Sequential blues for the value classes (lightest first); hatched white or grey."""
+    valued = [s for s in shades if not s.hatched]
+    blues = BLUES[-len(valued) :] if 0 < len(valued) <= len(BLUES) else BLUES
+    out, i = [], 0
+    for s in shades:
+        if s.hatched:
+            out.append("#ffffff" if s.kind == "small" else NO_DATA)
+        else:
+            out.append(blues[min(i, len(blues) - 1)])
+            i += 1
+    return out
+
+
+def outline_of(areas: Any) -> Any:
+    """The outer boundary of a set of areas (slivers between them closed)."""
+    return areas.geometry.buffer(5).union_all().buffer(-5)
+
+
+def choropleth(
+    areas: Any,
+    shades: Sequence[Shade],
+    title: str,
+    unit: str,
+    source: str,
+    outline: Any = None,
+) -> bytes:
+    """Areas (``area_code``) coloured by the class they are in, one legend entry per class;
+    drawn in one pass (a colour per area), hatching on top."""
     fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
     fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
-    have = areas[areas[column].notna()]
-    missing = areas[areas[column].isna()]
-    handles = []
-    if len(have):
-        edges = quantile_breaks(have[column].to_numpy(dtype=float))
-        colours = BLUES[-(len(edges) - 1) :] if len(edges) - 1 <= len(BLUES) else BLUES
-        cmap = ListedColormap(colours)
-        norm = BoundaryNorm(edges, cmap.N, extend="neither", clip=True)
-        have.plot(ax=ax, column=column, cmap=cmap, norm=norm, edgecolor="white", linewidth=0.3)
-        for i, colour in enumerate(colours):
-            handles.append(
-                Patch(
-                    facecolor=colour,
-                    edgecolor="#b1b4b6",
-                    label=f"{edges[i]:,.2f} to {edges[i + 1]:,.2f}",
-                )
-            )
-    if len(missing):
-        missing.plot(ax=ax, facecolor=NO_DATA, edgecolor="white", hatch="///", linewidth=0.3)
-        handles.append(Patch(facecolor=NO_DATA, hatch="///", edgecolor="#b1b4b6", label="No data"))
-    outline = areas.geometry.buffer(5).union_all().buffer(-5)  # closes slivers between areas
-    type(areas)(geometry=[outline], crs=areas.crs).boundary.plot(
+    colours = shade_colours(shades)
+    colour_of = {code: c for shade, c in zip(shades, colours, strict=True) for code in shade.codes}
+    hatched = {code for shade in shades if shade.hatched for code in shade.codes}
+    shown = areas[areas["area_code"].isin(colour_of)]
+    if len(shown):
+        shown.plot(ax=ax, color=[colour_of[c] for c in shown["area_code"]], edgecolor="white",
+                   linewidth=0.3)  # fmt: skip
+        marked = shown[shown["area_code"].isin(hatched)]
+        if len(marked):
+            marked.plot(ax=ax, facecolor="none", edgecolor="#b1b4b6", hatch="///", linewidth=0.3)
+    handles = [
+        Patch(facecolor=c, edgecolor="#b1b4b6", hatch="///" if s.hatched else None, label=s.label)
+        for s, c in zip(shades, colours, strict=True)
+    ]
+    boundary = outline if outline is not None else outline_of(areas)
+    type(areas)(geometry=[boundary], crs=areas.crs).boundary.plot(
         ax=ax, color="#0b0c0c", linewidth=0.8
     )
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
@@ -131,7 +156,8 @@ def choropleth(areas: Any, column: str, title: str, unit: str, source: str) -> b
         title_fontsize=8,
         frameon=False,
     )
-    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}")
+    labels = [unit, *(s.label for s in shades)]
+    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, labels)
 
 
 def hotspot_map(result: HotspotResult, outline: Any, title: str, source: str) -> bytes:
@@ -144,9 +170,10 @@ def hotspot_map(result: HotspotResult, outline: Any, title: str, source: str) ->
         if c in present or c == 0
     ]
     p = result.parameters
+    legend = f"Getis-Ord Gi* ({p['cell']:.0f} m cells, neighbours within {p['distance']:.0f} m)"
     ax.legend(
         handles=handles,
-        title=f"Getis-Ord Gi* ({p['cell']:.0f} m cells, neighbours within {p['distance']:.0f} m)",
+        title=legend,
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
         ncols=2,
@@ -155,7 +182,8 @@ def hotspot_map(result: HotspotResult, outline: Any, title: str, source: str) ->
         frameon=False,
     )
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}")
+    labels = [legend, *(str(h.get_label()) for h in handles)]
+    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, labels)
 
 
 def density_map(result: HotspotResult, outline: Any, title: str, source: str) -> bytes:
@@ -163,11 +191,10 @@ def density_map(result: HotspotResult, outline: Any, title: str, source: str) ->
     fig, ax, image = _grid_map(result, result.density, outline, cmap="YlOrRd")
     bar = fig.colorbar(image, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
     p = result.parameters
-    bar.set_label(
-        f"Incidents per km² (quartic kernel, bandwidth {p['bandwidth']:.0f} m)", fontsize=8
-    )
+    label = f"Incidents per km² (quartic kernel, bandwidth {p['bandwidth']:.0f} m)"
+    bar.set_label(label, fontsize=8)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}")
+    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, [label])
 
 
 CHANGE_COLOURS = {0: "#f7f7f7", 1: "#d73027", 2: "#fc8d59", 3: "#7f0000", 4: "#4575b4"}
@@ -185,9 +212,10 @@ def change_map(
         Patch(facecolor=CHANGE_COLOURS[c], edgecolor="#b1b4b6", label=CHANGE_CODES[c])
         for c in codes
     ]
+    legend = "Change in Getis-Ord Gi* hot spots"
     ax.legend(
         handles=handles,
-        title="Change in Getis-Ord Gi* hot spots",
+        title=legend,
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
         ncols=2,
@@ -196,7 +224,8 @@ def change_map(
         frameon=False,
     )
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}")
+    labels = [legend, *(str(h.get_label()) for h in handles)]
+    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, labels)
 
 
 def _frame(ax: Any, outline: Any) -> None:

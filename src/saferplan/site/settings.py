@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "saferplan.plans",
     "saferplan.web",
     "saferplan.youthjustice",
+    "saferplan.editions",
 ]
 
 MIDDLEWARE = [

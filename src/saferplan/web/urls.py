@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from saferplan.web import action_views, plan_views, views, yj_views
+from saferplan.web import action_views, edition_views, plan_views, views, yj_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,4 +32,16 @@ urlpatterns = [
         name="yj_disproportionality",
     ),
     path("youth-justice/profile/", yj_views.profile, name="yj_profile"),
+    path("editions/", edition_views.edition_list, name="editions"),
+    path("editions/<int:edition_id>/", edition_views.edition_detail, name="edition"),
+    path(
+        "editions/<int:edition_id>/document/",
+        edition_views.edition_document,
+        name="edition_document",
+    ),
+    path(
+        "editions/<int:edition_id>/files/<str:file_name>",
+        edition_views.edition_file,
+        name="edition_file",
+    ),
 ]

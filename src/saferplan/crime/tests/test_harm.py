@@ -59,17 +59,38 @@ def test_bad_harm_tables(tmp_path: Path) -> None:
 
 
 def test_report_shows_volume_and_harm(demo_warehouse, tmp_path: Path) -> None:
+    import json
+
     from saferplan.reports.assessment import build_assessment
     from saferplan.reports.build import write_report
-    from saferplan.reports.check import check_directory
+    from saferplan.reports.check import check_bundle_data, check_directory
+    from saferplan.reports.tests.helpers import demo_provenance
 
     path = tmp_path / "harm.csv"
     path.write_text(TABLE)
     a = build_assessment(demo_warehouse.connect(), load_themes(), "Harrow", "2018", [],
                          themes=["total", "burglary", "robbery"],
                          harm_table=load_harm_table(path))  # fmt: skip
-    write_report(a, tmp_path / "out", pdf=False)
+    write_report(a, tmp_path / "out", pdf=False, records=demo_provenance(demo_warehouse))
     html = (tmp_path / "out" / "strategic-assessment.html").read_text()
     assert "Volume and harm" in html and "Test harm table" in html
     assert "Weighted by harm (Test harm table)" in html
     assert check_directory(tmp_path / "out") == []
+    # The shares are figures of the bundle, worked from its counts and harm, and checked.
+    data = json.loads((tmp_path / "out" / "figures.json").read_text())
+    burglary = next(h for h in data["harm"] if h["key"] == "burglary")
+    themes = {t["key"]: t for t in data["themes"]}
+    count, total = (
+        themes["burglary"]["table"][0]["count_period"],
+        themes["total"]["table"][0]["count_period"],
+    )
+    assert Decimal(burglary["count_share"]) == (Decimal(count * 100) / total).quantize(
+        Decimal("0.1")
+    )
+    harm, all_harm = (
+        Decimal(themes["burglary"]["harm"]["period"]),
+        Decimal(themes["total"]["harm"]["period"]),
+    )
+    assert Decimal(burglary["harm_share"]) == (harm * 100 / all_harm).quantize(Decimal("0.1"))
+    burglary["harm_share"] = str(Decimal(burglary["harm_share"]) + 1)
+    assert any("Harm: Burglary's shares" in p for p in check_bundle_data(data))

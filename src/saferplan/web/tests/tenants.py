@@ -1,6 +1,6 @@
 """Two partnerships side by side, each with users in every role, a delivery plan, an
-outcome measure and a youth justice extract, whose records can be told apart: for the
-tests that one partnership never sees or changes the other's."""
+outcome measure, a youth justice extract and an edition of a document, whose records can be
+told apart: for the tests that one partnership never sees or changes the other's."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 
 from saferplan.accounts.models import Membership, Organisation, Partnership, Role
 from saferplan.accounts.tenancy import partnership_scope
+from saferplan.editions.models import Edition
+from saferplan.editions.tests.samples import keep_sample
 from saferplan.plans.demo import FIXTURES, demo_partnership, load_demo_partnership
 from saferplan.plans.importing import import_plan
 from saferplan.plans.models import Action, Measure, Objective, StrategyYear
@@ -30,7 +32,7 @@ ROLE_USERS = {
 OTHER = "Safer Brent (test)"
 OTHER_PREFIX = "brent-"
 # What only the other partnership's records hold: its child references, its organisations'
-# names and a marker on every action of its plan.
+# names and a marker on every action of its plan (and in its edition's files).
 OTHER_MARKERS = [re.compile(r"\bBX\d{7}\b"), re.compile("Brent Borough Police"),
                  re.compile(r"\[Brent plan\]")]  # fmt: skip
 DEMO_MARKERS = [re.compile(r"\bC\d{7}\b"), re.compile("Metropolitan Police: Harrow"),
@@ -63,6 +65,7 @@ def _ids(partnership: Partnership) -> dict[str, int]:
             "action_id": action.pk,
             "objective_id": action.objective_id,
             "measure_id": Measure.objects.order_by("id").values_list("pk", flat=True)[0],
+            "edition_id": Edition.objects.order_by("id").values_list("pk", flat=True)[0],
         }
 
 
@@ -95,11 +98,13 @@ def _other(tmp: Path) -> Tenant:
         Measure.objects.create(objective=objective, name="[Brent plan] burglaries",
                                theme="burglary", area="Brent")  # fmt: skip
         import_extract(_extract(tmp / "brent-extract", seed=7, prefix="BX"), user="tester")
+        keep_sample(tmp / "brent-edition", "[Brent plan] Brent")
     return Tenant(other, users, _ids(other))
 
 
 def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
-    """(the demo partnership, another one), both fully set up."""
+    """(the demo partnership, another one), both fully set up (editions kept in the data
+    directory: see ``editions_in`` to keep them elsewhere)."""
     load_demo_partnership()
     demo = demo_partnership()
     with partnership_scope(demo):
@@ -107,5 +112,6 @@ def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
         Measure.objects.create(objective=objective, name="Harrow burglaries", theme="burglary",
                                area="Harrow")  # fmt: skip
         import_extract(_extract(tmp / "demo-extract", seed=5, prefix="C"), user="tester")
+        keep_sample(tmp / "demo-edition", "Harrow Council: Community Safety")
     first = Tenant(demo, {role: role for role in ROLE_USERS}, _ids(demo))
     return first, _other(tmp)

@@ -38,6 +38,21 @@ PAGES = [
 ]
 
 
+# Editions: listed for everyone in the partnership; restricted ones for analysts and admins.
+EVERYONE = set(ROLES) - {"anonymous"}
+RESTRICTED_READERS = {"admin", "analyst"}
+EDITION_PAGES = [
+    ("/editions/", EVERYONE),
+    ("/editions/{public}/", EVERYONE),
+    ("/editions/{public}/document/", EVERYONE),
+    ("/editions/{public}/files/strategic-assessment.pdf", EVERYONE),
+    ("/editions/{restricted}/", RESTRICTED_READERS),
+    ("/editions/{restricted}/document/", RESTRICTED_READERS),
+    ("/editions/{restricted}/files/strategic-assessment.docx", RESTRICTED_READERS),
+    ("/editions/{restricted}/files/figures.json", RESTRICTED_READERS),
+]
+
+
 @pytest.fixture
 def demo() -> dict[str, int]:
     load_demo_partnership()
@@ -58,13 +73,37 @@ def client_for(role: str) -> Client:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("pattern", "allowed"), PAGES)
 def test_every_page_with_every_role(demo, role: str, pattern: str, allowed: set[str]) -> None:
-    response = client_for(role).get(pattern.format(**demo))
+    _answers_as_allowed(role, pattern.format(**demo), allowed)
+
+
+def _answers_as_allowed(role: str, url: str, allowed: set[str]) -> None:
+    response = client_for(role).get(url)
     if role == "anonymous":
         assert response.status_code == 302 and "/sign-in/" in response["Location"]
     elif role in allowed:
         assert response.status_code == 200
     else:
         assert response.status_code == 403
+
+
+@pytest.fixture
+def demo_editions(demo, tmp_path, monkeypatch) -> dict[str, int]:
+    from saferplan.accounts.tenancy import partnership_scope
+    from saferplan.editions.tests.samples import editions_in, keep_sample
+    from saferplan.plans.demo import demo_partnership
+
+    editions_in(monkeypatch, tmp_path / "editions")
+    with partnership_scope(demo_partnership()):
+        return {"public": keep_sample(tmp_path / "public", "Harrow").pk,
+                "restricted": keep_sample(tmp_path / "restricted", "Harrow", "restricted").pk}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("pattern", "allowed"), EDITION_PAGES)
+def test_every_edition_page_with_every_role(
+    demo_editions, role: str, pattern: str, allowed: set[str]
+) -> None:
+    _answers_as_allowed(role, pattern.format(**demo_editions), allowed)
 
 
 def test_sign_in_page_is_public_and_sets_security_headers(demo) -> None:

@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from saferplan.accounts.models import AuditEvent, Membership, Organisation
 from saferplan.cli.main import app
+from saferplan.editions.tests.samples import NAMES as EDITION_FILES
+from saferplan.editions.tests.samples import editions_in
 from saferplan.plans.models import Action, MeasureActual, ProgressUpdate
 from saferplan.web.tests.tenants import (
     DEMO_MARKERS,
@@ -29,14 +31,16 @@ from saferplan.web.tests.tenants import (
 
 pytestmark = pytest.mark.django_db
 
-ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id"}
-FORMATS = {"fmt": ["xlsx", "docx", "pdf"]}
+ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id", "edition_id"}
+# The values tried for each keyword that is not an id: export formats, an edition's files.
+CHOICES = {"fmt": ["xlsx", "docx", "pdf"], "file_name": list(EDITION_FILES)}
 NO_PAGE = {"login", "logout", "switch_partnership"}  # sign-in, sign-out, the header's form
 YJ_DOWNLOADS = ["csv", "xlsx"]
 
 
 @pytest.fixture
-def tenants(tmp_path: Path) -> tuple[Tenant, Tenant]:
+def tenants(tmp_path: Path, monkeypatch) -> tuple[Tenant, Tenant]:
+    editions_in(monkeypatch, tmp_path / "editions")
     return two_partnerships(tmp_path)
 
 
@@ -57,11 +61,12 @@ def _urls(ids: dict[str, int]) -> list[str]:
         if pattern.name in NO_PAGE:
             continue
         keywords = set(pattern.pattern.converters)
-        unknown = keywords - ID_KEYWORDS - set(FORMATS)
+        unknown = keywords - ID_KEYWORDS - set(CHOICES)
         assert not unknown, f"add {unknown} of '{pattern.name}' to the tenancy matrix"
         kwargs = {k: ids[k] for k in keywords & ID_KEYWORDS}
-        for fmt in FORMATS["fmt"] if "fmt" in keywords else [None]:
-            url = reverse(pattern.name, kwargs={**kwargs, **({"fmt": fmt} if fmt else {})})
+        choices = [{k: v} for k in keywords & set(CHOICES) for v in CHOICES[k]] or [{}]
+        for choice in choices:
+            url = reverse(pattern.name, kwargs={**kwargs, **choice})
             urls.append(url)
             if url.startswith("/youth-justice/"):
                 urls += [f"{url}?format={f}" for f in YJ_DOWNLOADS]
@@ -96,6 +101,8 @@ def test_every_url_of_the_app_is_in_the_matrix(tenants) -> None:
     urls = _urls(mine.ids)
     assert "/" in urls and any(u.startswith("/youth-justice/") for u in urls)
     assert any(u.endswith("progress.pdf") for u in urls)
+    assert f"/editions/{mine.ids['edition_id']}/files/strategic-assessment.pdf" in urls
+    assert f"/editions/{mine.ids['edition_id']}/document/" in urls
 
 
 @pytest.mark.parametrize("role", ROLE_USERS)
@@ -128,6 +135,8 @@ def test_own_records_are_seen(tenants) -> None:
     assert "[Brent plan]" in page.content.decode()
     tracker = _client(other.users["yot"]).get("/youth-justice/tracker/?format=csv&period=2018-19")
     assert re.search(r"\bBX\d{7}\b", tracker.content.decode())
+    document = _client(other.users["board"]).get(f"/editions/{other.ids['edition_id']}/document/")
+    assert "[Brent plan]" in document.content.decode()
     home = _client(demo.users["council-lead"]).get("/").content.decode()
     assert "Harrow Council: Community Safety" in home or "Your organisation" in home
 

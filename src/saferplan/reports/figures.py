@@ -1,0 +1,283 @@
+"""The charts and maps of each theme: their images, and every word they carry.
+
+Titles, alternative texts and captions are sentences whose figures point into the bundle;
+the labels an image draws (legend entries, the monthly average) come from
+``expected_labels``, a pure function of the bundle that ``report check`` calls too, so an
+image cannot say what the figures do not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from saferplan.crime import statistics
+from saferplan.reports import charts
+from saferplan.reports.assessment import Assessment
+from saferplan.reports.sections import ThemeSection
+from saferplan.reports.sentences import F, Field, S, Sentence, resolve
+
+POLICE_UK = "Source: police.uk street-level crime, OGL v3.0."
+MAP_UNIT = "Offences per 1,000 residents"
+
+
+@dataclass
+class Chart:
+    id: str
+    kind: str  # 'monthly' | 'rolling' | 'lsoa-map' | 'hotspots' | 'density' | 'hotspot-change'
+    title: Sentence
+    alt: Sentence
+    caption: Sentence
+    labels: list[str]  # the words the image draws besides its title
+    png: bytes = b""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title.as_dict(),
+            "alt": self.alt.as_dict(),
+            "caption": self.caption.as_dict(),
+            "labels": self.labels,
+        }
+
+
+class _Fields:
+    """Fields read from the bundle itself, so a path and its value cannot disagree."""
+
+    def __init__(self, theme: Mapping[str, Any], root: Mapping[str, Any]) -> None:
+        self.theme, self.root = theme, root
+
+    def __call__(self, path: str | list[str], format: str) -> Field:
+        paths = [path] if isinstance(path, str) else path
+        return F(paths, format, *(resolve(p, self.theme, self.root) for p in paths))
+
+
+def monthly_average(theme: Mapping[str, Any]) -> Decimal:
+    values = [v for _, v in theme["monthly"]]
+    return statistics.round_half_up(Decimal(sum(values)) / max(len(values), 1), 0)
+
+
+def expected_labels(
+    kind: str, theme: Mapping[str, Any], root: Mapping[str, Any]
+) -> list[str] | None:
+    """The labels an image of ``kind`` must draw, from the bundle (None: not derivable)."""
+    period, baseline = root["period"]["label"], root["baseline"]["label"]
+    if kind == "monthly":
+        average = f"{period} monthly average ({monthly_average(theme):,})"
+        drawn = [period, baseline, average] if theme["monthly_baseline"] else [period, average]
+        return ["Offences per month", *drawn, charts.SOURCE]
+    if kind == "rolling":
+        return ["Offences in the last 12 months", charts.SOURCE]
+    if kind == "lsoa-map":
+        m = theme["lsoa_map"]
+        from saferplan.reports.maps import BOUNDARY_SOURCE
+
+        source = f"Source: {_source_label(m['source'])}; ONS mid-year population estimates."
+        return [MAP_UNIT, *(c["label"] for c in m["classes"]), f"{source} {BOUNDARY_SOURCE}"]
+    return None
+
+
+def _source_label(source: str) -> str:
+    from saferplan.reports.bundle import SOURCE_LABELS
+
+    return SOURCE_LABELS.get(source, source)
+
+
+def _monthly(f: _Fields) -> tuple[Sentence, Sentence, Sentence]:
+    title = S("{title}: {area}, by month", title=f("title", "text"), area=f("/area", "text"))
+    alt = S(
+        "Line chart of {theme} in {area} by month of {period} against {baseline}.",
+        theme=f("title", "lower"),
+        area=f("/area", "text"),
+        period=f("/period.label", "text"),
+        baseline=f("/baseline.label", "text"),
+    )
+    caption = S(
+        "Offences per month in {period} and {baseline}, with the monthly average of {period}.",
+        period=f("/period.label", "text"),
+        baseline=f("/baseline.label", "text"),
+    )
+    return title, alt, caption
+
+
+def _rolling(f: _Fields) -> tuple[Sentence, Sentence, Sentence]:
+    title = S(
+        "{title}: {area}, rolling 12-month total", title=f("title", "text"), area=f("/area", "text")
+    )
+    alt = S(
+        "Line chart of the rolling 12-month total of {theme} in {area} from {first} to {last}.",
+        theme=f("title", "lower"),
+        area=f("/area", "text"),
+        first=f("rolling_12.0.0", "month_year"),
+        last=f("rolling_12.-1.0", "month_year"),
+    )
+    caption = S(
+        "Each point is the total of the 12 months ending that month ({first} to {last}).",
+        first=f("rolling_12.0.0", "mon_year"),
+        last=f("rolling_12.-1.0", "mon_year"),
+    )
+    return title, alt, caption
+
+
+def _lsoa_map(f: _Fields, public: bool) -> tuple[Sentence, Sentence, Sentence]:
+    title = S(
+        "{title}: rate by LSOA, {area}, {period}",
+        title=f("title", "text"),
+        area=f("/area", "text"),
+        period=f("/period.label", "text"),
+    )
+    alt_text = (
+        "Map of {area}'s LSOAs shaded by the rate of {theme} per 1,000 residents in {period}."
+    )
+    extra = {}
+    if public:
+        alt_text += " LSOAs with fewer than {below} offences are hatched, not shaded by a rate."
+        extra["below"] = f("/suppression.below", "count")
+    alt = S(
+        alt_text,
+        area=f("/area", "text"),
+        theme=f("title", "lower"),
+        period=f("/period.label", "text"),
+        **extra,
+    )
+    caption = S(
+        "Rates per 1,000 residents by lower layer super output area, in classes of roughly equal "
+        "numbers of areas"
+        + (", worked on the counts as this edition shows them" if public else "")
+        + "; population: {note}.",
+        note=f("lsoa_map.population_note", "text"),
+    )
+    return title, alt, caption
+
+
+def _when(f: _Fields, prefix: str) -> tuple[str, dict[str, Field]]:
+    first, last = f"hotspots.{prefix}first", f"hotspots.{prefix}last"
+    if resolve(first, f.theme, f.root) == resolve(last, f.theme, f.root):
+        return "{when}", {"when": f(first, "month_year")}
+    return "{when} to {until}", {"when": f(first, "mon_year"), "until": f(last, "mon_year")}
+
+
+def _hotspots(f: _Fields, kind: str) -> tuple[Sentence, Sentence, Sentence]:
+    when, w = _when(f, "")
+    names = {"hotspots": "hot spots", "density": "density", "hotspot-change": "change in hot spots"}
+    title = S(
+        "{title}: " + names[kind] + ", {area}" + ("" if kind == "hotspot-change" else ", " + when),
+        title=f("title", "text"),
+        area=f("/area", "text"),
+        **w,
+    )
+    common = {"theme": f("title", "lower"), "area": f("/area", "text"), **w}
+    if kind == "hotspots":
+        h = f.theme["hotspots"]
+        outside = (
+            (" (the other {outside} lie in cells whose centres are outside the borough boundary)")
+            if h["outside"]
+            else ""
+        )
+        alt = S(
+            "Map of statistically significant hot and cold spots of {theme} in {area}, "
+            + when
+            + ".",
+            **common,
+        )
+        caption = S(
+            "Getis-Ord Gi* on {cell} m cells from {used} of the {located} located "
+            "police.uk records" + outside + "; only " + when + " of {period} has "
+            "street-level data imported.",
+            cell=f("hotspots.cell", "thousands"),
+            used=f("hotspots.used", "count"),
+            located=f("hotspots.located", "count"),
+            period=f("/period.label", "text"),
+            **w,
+            **({"outside": f("hotspots.outside", "count")} if h["outside"] else {}),
+        )
+    elif kind == "density":
+        alt = S("Heat map of the density of {theme} in {area}, " + when + ".", **common)
+        caption = S("Quartic kernel density estimate, incidents per square kilometre.")
+    else:
+        before, b = _when(f, "baseline_")
+        b = {f"b_{k}": v for k, v in b.items()}
+        before = before.replace("{when}", "{b_when}").replace("{until}", "{b_until}")
+        alt = S(
+            "Map of new, persistent, intensifying and ceased hot spots in {area}.",
+            area=f("/area", "text"),
+        )
+        caption = S("Hot spots in " + when + " compared with " + before + ".", **w, **b)
+    return title, alt, caption
+
+
+def _texts(kind: str, f: _Fields, public: bool) -> tuple[Sentence, Sentence, Sentence]:
+    if kind == "monthly":
+        return _monthly(f)
+    if kind == "rolling":
+        return _rolling(f)
+    if kind == "lsoa-map":
+        return _lsoa_map(f, public)
+    return _hotspots(f, kind)
+
+
+def _draw(
+    kind: str,
+    a: Assessment,
+    s: ThemeSection,
+    theme: Mapping[str, Any],
+    title: str,
+    labels: list[str],
+) -> bytes:
+    from saferplan.reports import maps
+
+    if kind == "monthly":
+        average = labels[-2]
+        names = (a.baseline.label, a.period.label, average)
+        return charts.monthly_chart(title, s.monthly, s.monthly_before, names)
+    if kind == "rolling":
+        return charts.rolling_chart(title, s.rolling)
+    if kind == "lsoa-map":
+        shades = [
+            maps.Shade(tuple(c["codes"]), c["label"], c["kind"])
+            for c in theme["lsoa_map"]["classes"]
+        ]
+        source = labels[-1].removesuffix(f" {maps.BOUNDARY_SOURCE}")
+        if a.lsoa_outline is None:
+            a.lsoa_outline = maps.outline_of(a.lsoa_boundaries)
+        return maps.choropleth(a.lsoa_boundaries, shades, title, MAP_UNIT, source, a.lsoa_outline)
+    h = s.hotspots
+    assert h is not None
+    if kind == "hotspots":
+        return maps.hotspot_map(h.result, a.outline, title, POLICE_UK)
+    if kind == "density":
+        return maps.density_map(h.result, a.outline, title, POLICE_UK)
+    return maps.change_map(h.change, h.result, a.outline, title, POLICE_UK)
+
+
+def _kinds(s: ThemeSection, a: Assessment) -> list[str]:
+    kinds = ["monthly"] + (["rolling"] if s.rolling else [])
+    if s.lsoa_map and a.lsoa_boundaries is not None and len(a.lsoa_boundaries):
+        kinds.append("lsoa-map")
+    if s.hotspots is not None:
+        kinds += ["hotspots", "density"] + (
+            ["hotspot-change"] if s.hotspots.change is not None else []
+        )
+    return kinds
+
+
+def section_charts(
+    a: Assessment, s: ThemeSection, theme: Mapping[str, Any], root: Mapping[str, Any]
+) -> list[Chart]:
+    """Every chart and map of one theme, drawn from its section and worded from its bundle."""
+    out = []
+    f = _Fields(theme, root)
+    for kind in _kinds(s, a):
+        title, alt, caption = _texts(kind, f, a.public)
+        labels = expected_labels(kind, theme, root)
+        chart = Chart(f"{s.theme.key}-{kind}", kind, title, alt, caption, labels or [])
+        chart.png = _draw(kind, a, s, theme, title.text, labels or [])
+        if labels is None:
+            recorded = charts.read_png_labels(chart.png) or {}
+            drawn = recorded.get("labels")
+            chart.labels = [str(x) for x in drawn] if isinstance(drawn, list) else []
+        out.append(chart)
+    return out
