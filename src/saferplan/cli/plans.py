@@ -48,19 +48,19 @@ def import_command(
     with friendly_errors():
         setup_django()
         from saferplan.accounts.tenancy import cli_partnership
-        from saferplan.plans.importing import import_plan_file, preview_plan
+        from saferplan.plans import service
         from saferplan.plans.planfile import read_plan_path
 
         # A partnership that does not exist is an error, never created by a typo.
         with cli_partnership(partnership) as owner:
             plan = read_plan_path(str(file))
             mapping = _lead_mapping(lead or [], leads, {r.lead_text for r in plan.rows})
-            preview = preview_plan(plan, owner, year, mapping)
+            preview = service.preview_import(plan, owner, year, mapping)
             _show(preview)
             if dry_run:
                 console.print("Nothing was imported (--dry-run).")
                 return
-            imported = import_plan_file(plan, owner, year, title, None, mapping)
+            imported = service.import_plan(None, plan, owner, year, title, mapping)
     console.print(f"[green]Imported[/] {imported}: {preview.actions} actions.", highlight=False)
 
 

@@ -23,10 +23,10 @@ from django.db import transaction
 from django.db.models import F
 
 from saferplan.accounts import audit, permissions
-from saferplan.accounts.models import Organisation
+from saferplan.accounts.models import Organisation, Partnership
 from saferplan.core.errors import SaferplanError
+from saferplan.plans import importing, yearend
 from saferplan.plans import leads as plan_leads
-from saferplan.plans import yearend
 from saferplan.plans.models import (
     Action,
     Disposition,
@@ -37,6 +37,7 @@ from saferplan.plans.models import (
     StrategyYear,
     lead_key,
 )
+from saferplan.plans.planfile import PlanFile
 
 ACTION_FIELDS = [
     "text",
@@ -254,3 +255,28 @@ def settle_lead(
             )
             settled.append(locked)
     return settled
+
+
+def preview_import(
+    plan: PlanFile,
+    partnership: Partnership,
+    label: str | None = None,
+    leads: Mapping[str, Organisation] | None = None,
+) -> importing.PlanPreview:
+    """What importing ``plan`` would create (nothing is written): the CLI shows it before
+    importing, and a web upload will before the person confirms."""
+    return importing.preview_plan(plan, partnership, label, leads)
+
+
+def import_plan(
+    user: Any,
+    plan: PlanFile,
+    partnership: Partnership,
+    label: str | None = None,
+    title: str = "",
+    leads: Mapping[str, Organisation] | None = None,
+) -> StrategyYear:
+    """Import ``plan`` exactly as previewed (``user`` None: from the command line)."""
+    if user is not None:
+        _allow(permissions.can_edit_plan(user), "import a plan")
+    return importing.import_plan_file(plan, partnership, label, title, user, leads)

@@ -184,3 +184,19 @@ def test_an_excel_plan_is_read_with_sheet_row_numbers(tmp_path) -> None:
     plan = read_plan_path(str(path))
     assert [(r.row, r.action, r.review_date) for r in plan.rows] == [
         (2, "Patrols\nin two lines", date(2020, 3, 31)), (3, "Visits", date(2020, 4, 30))]  # fmt: skip
+
+
+def test_the_service_imports_for_plan_editors_only(demo_scope) -> None:
+    from saferplan.plans import service
+    from saferplan.plans.planfile import read_plan_path
+
+    plan = read_plan_path(str(PLAN_1819))
+    users = get_user_model().objects
+    preview = service.preview_import(plan, demo_scope)
+    assert (preview.label, preview.actions, preview.exists) == ("2018/19", 58, False)
+    with pytest.raises(service.NotAllowed):
+        service.import_plan(users.get(username="board"), plan, demo_scope)
+    assert not StrategyYear.objects.filter(label="2018/19").exists()
+    year = service.import_plan(users.get(username="analyst"), plan, demo_scope)
+    event = AuditEvent.objects.get(model="plans.StrategyYear", object_id=str(year.pk))
+    assert event.user.username == "analyst"
