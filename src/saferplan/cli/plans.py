@@ -85,6 +85,10 @@ def _show(preview: PlanPreview) -> None:
         found = m.organisation.name if m.organisation else "[yellow]not matched[/]"
         grid.add_row(m.lead or "(blank)", str(m.actions), found if m.lead else "–", m.how)
     console.print(grid)
+    if preview.ignored:
+        from saferplan.core.csvcheck import listing_of
+
+        console.print(f"Columns not imported: {listing_of(preview.ignored)}.", highlight=False)
     if preview.exists:
         console.print(f"[yellow]The {preview.label} plan has been imported already.[/]")
     unmatched = [m for m in preview.unmatched if m.lead]

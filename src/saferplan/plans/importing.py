@@ -63,6 +63,7 @@ class PlanPreview:
     linked_back: int  # actions continuing one of an earlier plan, found in this partnership
     linked_forward: int  # actions of a later plan found to continue one of these
     exists: bool  # the partnership has this plan year already: importing would be refused
+    ignored: tuple[str, ...]  # the file's columns that are not imported
 
     @property
     def unmatched(self) -> list[LeadMatch]:
@@ -126,6 +127,7 @@ def _preview(plan: PlanFile, label: str, leads: Mapping[str, Organisation]) -> P
         linked_back=sum(1 for r in rows if r.predecessor in others),
         linked_forward=sum(1 for r in rows if r.successor in others),
         exists=Action.objects.filter(objective__priority__year__label=label).exists(),
+        ignored=plan.ignored,
     )
 
 

@@ -25,6 +25,9 @@ REQUIRED = ["section", "objective_code", "objective_heading", "action", "lead_ra
 # Columns that mean the same thing under the names the plans' versions use.
 PROGRESS_COLUMNS = ("update_progress", "progress_text", "progress")
 RAG_COLUMNS = ("rag_raw", "rag_or_label", "rag")
+OPTIONAL = ["row_id", "measures_targets", "review_point_deadline_raw", "deadline_normalised",
+            "new_action_flag", "plan", *PROGRESS_COLUMNS, *RAG_COLUMNS]  # fmt: skip
+LINK_PREFIXES = ("disposition", "predecessor", "successor")
 # Longest cell kept: far beyond any real plan's (Harrow's longest is 2,473 characters).
 MAX_TEXT = 20_000
 # Cells stored in columns of a fixed width (see plans.models).
@@ -81,6 +84,11 @@ class PlanFile:
     file: str
     label: str  # the plan year the file names ("2018/19"), or ""
     rows: list[PlanRow]
+    ignored: tuple[str, ...] = ()  # columns the import leaves out (it says which)
+
+
+def _used(column: str) -> bool:
+    return column in REQUIRED or column in OPTIONAL or column.startswith(LINK_PREFIXES)
 
 
 def read_plan_text(text: str, file: str) -> PlanFile:
@@ -134,7 +142,9 @@ def read_plan_records(file: str, records: Iterable[tuple[int, list[str]]]) -> Pl
         raise InputError(
             file, "the file has no actions, only a header", row=2, hint="Nothing was imported."
         )
-    return PlanFile(file, label, rows)
+    from saferplan.core.csvcheck import ignored_columns
+
+    return PlanFile(file, label, rows, tuple(ignored_columns(header, _used)))
 
 
 def _check_header(file: str, header: Sequence[str]) -> None:
