@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "saferplan.cli.youthjustice",
     "saferplan.cli.serve",
     "saferplan.cli.accounts",
+    "saferplan.cli.jobs",
 )
 
 for _module in COMMAND_MODULES:
