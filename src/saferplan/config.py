@@ -37,10 +37,12 @@ SETTINGS = (
             "Set (to anything) to show import progress bars when output is not a terminal."),
     Setting("SAFERPLAN_THEMES", "the bundled `crime/themes.toml`",
             "A themes file of your own (named filters over each source's categories)."),
-    Setting("SAFERPLAN_JOB_HEARTBEAT", "1",
-            "Seconds between a worker's heartbeats for the job it runs (progress is written at most 4 times a second)."),
+    Setting("SAFERPLAN_JOB_HEARTBEAT", "0.5",
+            "Seconds between heartbeats of a worker's running job (its progress is written "
+            "at most 4 times a second)."),
     Setting("SAFERPLAN_JOB_LOST_AFTER", "30",
-            "Seconds without a heartbeat after which a running job's worker is presumed dead: the next worker marks the job failed."),
+            "Seconds without a heartbeat after which a running job's worker is presumed dead "
+            "and the next worker marks the job failed."),
 )  # fmt: skip
 _BY_NAME = {s.name: s for s in SETTINGS}
 DATA_ENV = "SAFERPLAN_DATA"

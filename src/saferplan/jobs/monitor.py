@@ -26,7 +26,8 @@ from django.db.models.functions import Now
 
 from saferplan import config
 from saferplan.core.errors import SaferplanError
-from saferplan.jobs.context import JobContext
+from saferplan.jobs import live
+from saferplan.jobs.context import JobContext, Progress
 
 logger = logging.getLogger("saferplan.jobs")
 
@@ -52,7 +53,7 @@ def seconds_setting(name: str, default: float) -> float:
 
 
 def heartbeat_interval() -> float:
-    return seconds_setting("SAFERPLAN_JOB_HEARTBEAT", 1.0)
+    return seconds_setting("SAFERPLAN_JOB_HEARTBEAT", 0.5)
 
 
 def lost_after() -> float:
@@ -92,6 +93,7 @@ def reap_lost_jobs(after: float | None = None) -> list[int]:
                     )
                     reaped.append(job.pk)
     for pk in reaped:
+        live.remove(pk)
         logger.warning("job #%s: its worker was lost; marked failed", pk)
     return reaped
 
@@ -125,6 +127,25 @@ def requeue_orphans(after: float | None = None) -> list[int]:
                 if Job.objects.filter(pk=job.pk, state=State.QUEUED, task_id=job.task_id).exists():
                     put_on_queue(job)
     return [job.pk for job in orphans]
+
+
+def _live_progress(latest: Progress) -> dict[str, Any]:
+    return {
+        "phase": latest.phase,
+        "percent": latest.percent,
+        "rows": latest.rows,
+        "log": latest.log,
+        "heartbeat_at": datetime.now(UTC).isoformat(),
+    }
+
+
+def _wait_briefly_for_sqlite() -> None:
+    """This thread's writes give up after 0.1 s on a busy SQLite (and are tried again a
+    quarter second later), so that it keeps the live progress file current meanwhile."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout = 100")
 
 
 class Monitor(threading.Thread):
@@ -170,6 +191,8 @@ class Monitor(threading.Thread):
         from saferplan.accounts.tenancy import across_partnerships
 
         try:
+            if live.enabled():
+                _wait_briefly_for_sqlite()
             with across_partnerships(), self._lock:
                 if self._context is not None:
                     self._write(self._context)
@@ -178,7 +201,8 @@ class Monitor(threading.Thread):
                 reap_lost_jobs(self.lost_after)
                 requeue_orphans(self.lost_after)
         except DatabaseError as exc:  # e.g. SQLite busy with an import: next time
-            logger.warning("job monitor: %s", exc)
+            busy = "locked" in str(exc)
+            logger.log(logging.DEBUG if busy else logging.WARNING, "job monitor: %s", exc)
             close_old_connections()
         if self._on_orphaned is not None and os.getppid() != self._parent:
             self._on_orphaned()  # the process that started this worker has gone
@@ -203,6 +227,8 @@ class Monitor(threading.Thread):
                 "log": latest.log,
             }
         if fields or now - self._last_beat >= self.heartbeat:
+            if live.enabled():  # first, as the database may be busy (see jobs.live)
+                live.write(context.job_id, _live_progress(latest))
             self._save(context.job_id, {**fields, "heartbeat_at": Now()})
             self._written, self._last_beat = latest.version, now
         found = (

@@ -8,6 +8,7 @@ as a dict fit for a JSON endpoint (a progress bar polls it).
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.db.models.functions import Now
 
 from saferplan.core.errors import NotFoundError, SaferplanError
-from saferplan.jobs import registry
+from saferplan.jobs import live, registry
 from saferplan.jobs.models import Job, State
 
 
@@ -87,7 +88,7 @@ def status(job: Job | int) -> dict[str, Any]:
     def when(value: Any) -> str | None:
         return value.isoformat() if value is not None else None
 
-    return {
+    found = {
         "id": job.pk,
         "kind": job.kind,
         "label": _label(job.kind),
@@ -108,6 +109,14 @@ def status(job: Job | int) -> dict[str, Any]:
         "error": job.error or None,
         "log": list(job.log),
     }
+    if job.state == State.RUNNING and live.enabled():
+        latest = live.read(job.pk)
+        if latest is not None and (
+            job.heartbeat_at is None
+            or datetime.fromisoformat(latest["heartbeat_at"]) > job.heartbeat_at
+        ):
+            found.update(latest)  # written while SQLite was busy (see jobs.live)
+    return found
 
 
 def _label(kind: str) -> str:

@@ -19,7 +19,7 @@ from django.db.models.functions import Now
 from django_tasks import task
 
 from saferplan.core.errors import SaferplanError
-from saferplan.jobs import registry
+from saferplan.jobs import live, registry
 from saferplan.jobs.context import Cancelled, JobContext, Lost, WorkerStopping
 from saferplan.jobs.models import Job, State
 
@@ -151,3 +151,4 @@ def _record(job: Job, context: JobContext, ending: Ending, worker_id: str) -> No
             from saferplan.jobs.queue import put_on_queue
 
             put_on_queue(job)
+    live.remove(job.pk)

@@ -12,9 +12,11 @@ from saferplan.jobs.tests.helpers import Processes, database_url
 
 
 @pytest.fixture
-def worker_env(transactional_db, tmp_path: Path) -> dict[str, str]:
+def worker_env(transactional_db, tmp_path: Path, monkeypatch) -> dict[str, str]:
     """What a worker process needs to share this test's database: committed data (hence
-    ``transactional_db``), its own data directory (so its own warehouse), quick heartbeats."""
+    ``transactional_db``), a data directory of the test's own (its warehouse, and on SQLite
+    the live progress this process reads too, as a web server beside it would), quick
+    heartbeats."""
     env = {
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
     }
@@ -24,6 +26,7 @@ def worker_env(transactional_db, tmp_path: Path) -> dict[str, str]:
         SAFERPLAN_JOB_HEARTBEAT="0.1",
         SAFERPLAN_JOB_LOST_AFTER="2",
     )
+    monkeypatch.setenv("SAFERPLAN_DATA", env["SAFERPLAN_DATA"])
     return env
 
 
