@@ -151,3 +151,42 @@ def test_administrators_list_show_and_cancel_jobs_from_the_command_line(db, monk
     assert missing.exit_code == 1 and "there is no job #999999" in missing.output
     other.refresh_from_db()
     assert other.state == "queued"
+
+
+def test_a_job_runs_in_its_partnerships_scope(db, process, monkeypatch) -> None:
+    from django_scopes.state import get_scope
+
+    from saferplan.accounts.tenancy import current_partnership
+    from saferplan.jobs import registry
+
+    def whose(context) -> dict:
+        found = current_partnership()
+        return {"scoped": "partnership" in get_scope(), "name": found.name if found else None}
+
+    monkeypatch.setitem(registry._KINDS, "test-whose", registry.Kind("test-whose", "", whose))
+    harrow = Partnership.objects.create(name="Safer Harrow", areas=["Harrow"])
+    theirs = enqueue("test-whose", {}, requested_by="a", partnership=harrow)
+    open_data = enqueue("test-whose", {}, requested_by="a")
+    execute(theirs.pk, process)
+    execute(open_data.pk, process)
+    assert Job.objects.get(pk=theirs.pk).result == {"scoped": True, "name": "Safer Harrow"}
+    # Open-data work sees no partnership's records at all (ADR 0004).
+    assert Job.objects.get(pk=open_data.pk).result == {"scoped": True, "name": None}
+
+
+def test_an_imports_percent_is_of_the_bytes_the_import_reads(db, warehouse, tmp_path) -> None:
+    import zipfile
+
+    from saferplan.datastore.importing import importers, run_import
+    from saferplan.jobs.kinds import input_bytes
+    from saferplan.jobs.tests.helpers import police_uk_folder
+
+    folder = police_uk_folder(tmp_path / "in", 3, rows=50)
+    with zipfile.ZipFile(folder / "archive.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(folder / "copy-0000-street.csv", "2018-06/a-street.csv")
+        archive.writestr("2018-06/a-outcomes.csv", "not read: not a street file\n" * 100)
+    (folder / "notes.txt").write_text("not read\n" * 100)
+    single = police_uk_folder(tmp_path / "one", 5, rows=20) / "copy-0004-street.csv"
+    read: list[int] = []
+    run_import("police-uk", [folder, single], progress=read.append, warehouse=warehouse)
+    assert input_bytes([folder, single], importers()["police-uk"].suffixes) == sum(read)
