@@ -7,12 +7,14 @@ a job runs at most once at a time; ending it writes only if this worker still ho
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Now
@@ -92,6 +94,7 @@ def execute(job_id: int, process: Any) -> str:
 def _run(context: JobContext) -> Ending:
     try:
         result = registry.call(context)
+        json.dumps(result, cls=DjangoJSONEncoder)  # a result that cannot be kept is an error
         if context.cancel_requested.is_set():
             context.log("a cancellation came too late: the job had already stored its result")
         return Ending(State.SUCCEEDED, "finished", {"result": result, "percent": 100.0})

@@ -190,3 +190,16 @@ def test_an_imports_percent_is_of_the_bytes_the_import_reads(db, warehouse, tmp_
     read: list[int] = []
     run_import("police-uk", [folder, single], progress=read.append, warehouse=warehouse)
     assert input_bytes([folder, single], importers()["police-uk"].suffixes) == sum(read)
+
+
+def test_a_result_that_cannot_be_kept_fails_the_job_instead_of_leaving_it_running(
+    db, process, monkeypatch
+) -> None:
+    from saferplan.jobs import registry
+
+    kind = registry.Kind("test-odd", "", lambda context: {"when": object()})
+    monkeypatch.setitem(registry._KINDS, "test-odd", kind)
+    job = enqueue("test-odd", {}, requested_by="a")
+    assert execute(job.pk, process) == "failed"
+    job.refresh_from_db()
+    assert job.state == "failed" and "TypeError" in job.traceback
