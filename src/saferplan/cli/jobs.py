@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 import sys
 from typing import Annotated, Any
 
@@ -37,7 +38,7 @@ def worker_command(
     concurrency: Annotated[
         int, typer.Option(help="Jobs run at once, one worker process each (PostgreSQL only).")
     ] = 1,
-    stop_with_parent: Annotated[bool, typer.Option(hidden=True)] = False,
+    parent: Annotated[int | None, typer.Option(hidden=True)] = None,  # stop when it ends
 ) -> None:
     """Run queued background jobs until stopped (Ctrl-C); run more on other machines."""
     with friendly_errors():
@@ -48,11 +49,11 @@ def worker_command(
         worker.check_concurrency(concurrency)
     logging.getLogger("saferplan.jobs").setLevel(logging.INFO)
     if concurrency == 1:
-        worker.run(stop_with_parent=stop_with_parent)
+        worker.run(parent=parent)
         return
     from saferplan.jobs.supervisor import Child, supervise
 
-    command = [sys.executable, "-m", "saferplan", "worker", "--stop-with-parent"]
+    command = [sys.executable, "-m", "saferplan", "worker", "--parent", str(os.getpid())]
     children = [Child(f"worker {i + 1}", command, restart=True) for i in range(concurrency)]
     raise typer.Exit(supervise(children))
 

@@ -45,7 +45,7 @@ def serve(
     # Each a child of this process, stopped with it: Ctrl-C (or SIGTERM) stops both.
     children = [Child("web server", _gunicorn(host, port, workers))]
     if jobs:
-        worker = [sys.executable, "-m", "saferplan", "worker", "--stop-with-parent"]
+        worker = [sys.executable, "-m", "saferplan", "worker", "--parent", str(os.getpid())]
         children.append(Child("jobs worker", worker, restart=True))
     raise typer.Exit(supervise(children))
 

@@ -151,14 +151,14 @@ def _wait_briefly_for_sqlite() -> None:
 class Monitor(threading.Thread):
     """The thread that keeps the running job's record current (see the module's notes)."""
 
-    def __init__(self, worker_id: str, on_orphaned: Callable[[], None] | None = None) -> None:
+    def __init__(self, worker_id: str, parent: int | None = None) -> None:
         super().__init__(name="saferplan-job-monitor", daemon=True)
         self.worker_id = worker_id
         self.heartbeat = heartbeat_interval()
         self.lost_after = lost_after()
         self.reap_every = min(5.0, self.lost_after / 2)
-        self._parent = os.getppid()
-        self._on_orphaned = on_orphaned
+        self._parent = parent  # the process whose end stops this worker (see ``tick``)
+        self.on_orphaned: Callable[[], None] | None = None
         self._lock = threading.Lock()
         self._context: JobContext | None = None
         self._written = -1
@@ -204,9 +204,10 @@ class Monitor(threading.Thread):
             busy = "locked" in str(exc)
             logger.log(logging.DEBUG if busy else logging.WARNING, "job monitor: %s", exc)
             close_old_connections()
-        if self._on_orphaned is not None and os.getppid() != self._parent:
-            self._on_orphaned()  # the process that started this worker has gone
-            self._on_orphaned = None
+        if self.on_orphaned is not None and self._parent not in (None, os.getppid()):
+            logger.warning("the process that started this worker (%s) has ended", self._parent)
+            self.on_orphaned()
+            self.on_orphaned = None
 
     def _save(self, job_id: int, fields: dict[str, Any]) -> None:
         from saferplan.jobs.models import Job, State

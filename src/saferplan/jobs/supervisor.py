@@ -4,15 +4,18 @@
 N workers. The children stay in this process's group, so a terminal's Ctrl-C reaches
 them as it reaches this one; on SIGINT or SIGTERM this process also sends each one SIGTERM
 (for a ``kill`` aimed at it alone), waits up to ``STOP_GRACE`` seconds, then kills what is
-left, so nothing outlives it. A worker that dies is started again; when a child that is
-not restarted ends (the web server), the others are stopped too.
+left, so nothing outlives it; on Linux a child is also sent SIGTERM should this process be
+killed outright (SIGKILL), when it can stop nothing itself. A worker that dies is started
+again; when a child that is not restarted ends (the web server), the others are stopped too.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from types import FrameType
@@ -36,11 +39,22 @@ class Child:
     env: dict[str, str] | None = field(default=None, repr=False)
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command, env=self.env)
+        linux = sys.platform == "linux"
+        self.process = subprocess.Popen(
+            self.command, env=self.env, preexec_fn=_stop_with_parent if linux else None
+        )
         self.started = time.monotonic()
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
+
+
+def _stop_with_parent() -> None:
+    """In the new child, before it runs: ask Linux for SIGTERM when its parent ends."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def supervise(children: list[Child], grace: float = STOP_GRACE) -> int:

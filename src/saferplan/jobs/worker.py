@@ -50,14 +50,14 @@ def new_worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
 
-def current_process(stop_with_parent: bool = False) -> WorkerProcess:
-    """This process's worker state, its monitor started on first use."""
+def current_process(parent: int | None = None) -> WorkerProcess:
+    """This process's worker state, its monitor started on first use (``parent``: see
+    :func:`run`)."""
     global _current
     with _current_lock:
         if _current is None or _current.worker_id != new_worker_id():  # new, or forked
             worker_id = new_worker_id()
-            orphaned = (lambda: os.kill(os.getpid(), signal.SIGTERM)) if stop_with_parent else None
-            monitor = Monitor(worker_id, on_orphaned=orphaned)
+            monitor = Monitor(worker_id, parent)
             _current = WorkerProcess(worker_id, monitor)
             monitor.tick()  # lost jobs are found before this worker takes any
             monitor.start()
@@ -76,11 +76,12 @@ def check_concurrency(concurrency: int) -> None:
         )
 
 
-def run(stop_with_parent: bool = False) -> None:
-    """Run jobs in this process until a signal stops it."""
+def run(parent: int | None = None) -> None:
+    """Run jobs in this process until a signal stops it, or (given ``parent``, the process
+    that started it) until that process ends, even killed outright."""
     from django_tasks_db.management.commands.db_worker import Worker
 
-    process = current_process(stop_with_parent)
+    process = current_process(parent)
 
     class QueueWorker(Worker):
         first_signal = 0.0
@@ -106,6 +107,7 @@ def run(stop_with_parent: bool = False) -> None:
     )
     worker.configure_signals()
     logger.info("worker %s is waiting for jobs", process.worker_id)
+    process.monitor.on_orphaned = lambda: os.kill(os.getpid(), signal.SIGTERM)
     try:
         worker.run()
     finally:

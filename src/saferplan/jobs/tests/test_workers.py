@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -182,3 +184,34 @@ def test_serve_starts_a_worker_and_ctrl_c_stops_both(processes: Processes) -> No
     assert server.wait(timeout=30) == 0
     wait_for(lambda: not _in_session(server.pid), timeout=10)
     assert not _answers(f"http://127.0.0.1:{port}/sign-in/")
+
+
+def test_a_worker_whose_server_died_stops_too(worker_env, tmp_path: Path) -> None:
+    """`saferplan serve` killed outright (SIGKILL) cannot stop its worker: it stops itself."""
+    log = tmp_path / "worker.log"
+    code = (
+        "import os, subprocess, sys\n"
+        f"out = open({str(log)!r}, 'w')\n"
+        "worker = subprocess.Popen([sys.executable, '-m', 'saferplan', 'worker',"
+        " '--parent', str(os.getpid())], stdout=out, stderr=out)\n"
+        "print(worker.pid, flush=True)\n"
+    )  # and ends at once, before the worker is even up
+    parent = subprocess.run(
+        [sys.executable, "-c", code], env=worker_env, capture_output=True, text=True, check=True
+    )
+    pid = int(parent.stdout)
+    try:
+        wait_for(lambda: not _alive(pid), timeout=60, every=0.1)
+    finally:
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    said = log.read_text()
+    assert "the process that started this worker" in said and "stopped" in said
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
