@@ -180,12 +180,18 @@ class Monitor(threading.Thread):
         if self.is_alive():
             self.join(timeout=10)
 
-    def run(self) -> None:
+    def run(self) -> None:  # the thread; ``tick`` only ever runs in it
         try:
             while not self._done.wait(PROGRESS_INTERVAL):
                 self.tick()
         finally:
             connections.close_all()  # this thread's own
+
+    def reap(self) -> None:
+        """Find lost jobs and orphaned entries (every few seconds, and before the first job)."""
+        self._last_reap = time.monotonic()
+        reap_lost_jobs(self.lost_after)
+        requeue_orphans(self.lost_after)
 
     def tick(self) -> None:
         from saferplan.accounts.tenancy import across_partnerships
@@ -197,9 +203,7 @@ class Monitor(threading.Thread):
                 if self._context is not None:
                     self._write(self._context)
             if time.monotonic() - self._last_reap >= self.reap_every:
-                self._last_reap = time.monotonic()
-                reap_lost_jobs(self.lost_after)
-                requeue_orphans(self.lost_after)
+                self.reap()
         except DatabaseError as exc:  # e.g. SQLite busy with an import: next time
             busy = "locked" in str(exc)
             logger.log(logging.DEBUG if busy else logging.WARNING, "job monitor: %s", exc)

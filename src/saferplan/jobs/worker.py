@@ -59,7 +59,7 @@ def current_process(parent: int | None = None) -> WorkerProcess:
             worker_id = new_worker_id()
             monitor = Monitor(worker_id, parent)
             _current = WorkerProcess(worker_id, monitor)
-            monitor.tick()  # lost jobs are found before this worker takes any
+            monitor.reap()  # lost jobs are found before this worker takes any
             monitor.start()
         return _current
 

@@ -209,3 +209,20 @@ def test_progress_reaches_the_page_while_the_work_holds_the_database(process, ki
     gaps = [b - a for a, b in zip([seen[0][0], *beats], [*beats, seen[-1][0]], strict=False)]
     assert max(gaps) < 1.0, gaps
     assert len({p for _, _, p in seen}) >= 4  # the percent moved on the page too
+
+
+def test_starting_a_worker_leaves_the_works_own_connection_as_patient_as_ever() -> None:
+    """Only the monitor's thread gives up quickly on a busy SQLite, never the work's."""
+    from django.db import connection
+
+    from saferplan.jobs.worker import current_process, forget_process
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's busy timeout")
+    current_process()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 10_000  # the settings' value
+    finally:
+        forget_process()
