@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "saferplan.cli.serve",
     "saferplan.cli.accounts",
     "saferplan.cli.editions",
+    "saferplan.cli.jobs",
 )
 
 for _module in COMMAND_MODULES:
