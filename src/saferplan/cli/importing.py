@@ -93,7 +93,6 @@ def _import(
     from saferplan.datastore.sources import read_ahead
 
     read_ahead(files)  # the files are hashed while pyarrow and Django load
-    from saferplan.datastore.importing import run_import
     from saferplan.site.bootstrap import setup_django
 
     options: dict[str, Any] = {
@@ -117,17 +116,7 @@ def _import(
         connections.close_all()  # this thread's only: the import uses the main thread's
 
     with friendly_errors(), _progress_bar(kind, files) as progress:
-        if _restricted(kind, partnership):
-            setup_django()  # the partnership is looked up before the files are read
-            from saferplan.accounts.tenancy import cli_partnership
-
-            with cli_partnership(partnership) as owner:
-                outcome = run_import(
-                    kind, files, options=options, progress=progress, partnership=owner
-                )
-        else:
-            # Crime, population and geography are open data, shared by every partnership.
-            outcome = run_import(kind, files, options=options, progress=progress, prepare=prepare)
+        outcome = _run(kind, files, options, progress, prepare, partnership)
     # File names come from archives and folders as they are: printed as plain text.
     for record in outcome.imported:
         ignored = record.notes.get("ignored_columns") or []
@@ -148,6 +137,27 @@ def _import(
             highlight=False,
             soft_wrap=True,
         )
+
+
+def _run(
+    kind: str,
+    files: list[Path],
+    options: dict[str, Any],
+    progress: Callable[[int], None],
+    prepare: Callable[[], None],
+    partnership: str | None,
+) -> Any:
+    from saferplan.datastore.importing import run_import
+
+    if not _restricted(kind, partnership):
+        # Crime, population and geography are open data, shared by every partnership.
+        return run_import(kind, files, options=options, progress=progress, prepare=prepare)
+    from saferplan.accounts.tenancy import cli_partnership
+    from saferplan.site.bootstrap import setup_django
+
+    setup_django()  # the partnership is looked up before the files are read
+    with cli_partnership(partnership) as owner:
+        return run_import(kind, files, options=options, progress=progress, partnership=owner)
 
 
 def _restricted(kind: str, partnership: str | None) -> bool:

@@ -13,9 +13,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from saferplan.core.errors import InputError
 from saferplan.indicators.registry import registry
@@ -31,6 +29,9 @@ from saferplan.youthjustice.spec import (
     SPEC,
     Field,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["COLUMNS", "REQUIRED_TABLES", "SPEC", "check_row", "vocabulary", "write_tables"]
 TRUE, FALSE = ("true", "yes", "y", "1"), ("false", "no", "n", "0")
@@ -217,12 +218,16 @@ _CHECKS = {"int": _int, "bool": _bool, "choice": _choice, "text": _text, "decima
 
 
 def empty_table(table: str) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[table]})
 
 
 def write_tables(frames: dict[str, pd.DataFrame], folder: Path) -> None:
     """Write tables in the import format (dates YYYY-MM-DD, flags true/false, empty for
     none). Tables not given are written with their header only."""
+    import pandas as pd
+
     folder.mkdir(parents=True, exist_ok=True)
     for table, columns in COLUMNS.items():
         frame = frames.get(table)

@@ -4,35 +4,27 @@ partnership), the same file twice changing nothing, everything or nothing stored
 
 Each kind parses its files here and stores their rows in the database (never in the shared
 warehouse) through ``store``, which the pipeline calls inside the transaction that creates
-the files' import records. No Django at module level: the pipeline loads this module while
-Django may still be starting.
+the files' import records. Nothing but the classes at module level: the pipeline loads
+this module for every import of any kind (while Django may still be starting), so what the
+kinds need is loaded when one of them runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from saferplan.core.errors import InputError
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, StoreBatch, register
 from saferplan.datastore.sources import SourceFile
-from saferplan.youthjustice.files import normalise_period
-from saferplan.youthjustice.reading import (
-    WORKBOOK_SUFFIXES,
-    RawTable,
-    read_csv,
-    read_workbook,
-    table_of,
-)
-from saferplan.youthjustice.spec import (
-    COMPARATORS,
-    POPULATION_BY_ETHNICITY,
-    REQUIRED_TABLES,
-    SPEC,
-    Table,
-)
-from saferplan.youthjustice.store import IMPORT_KIND, TypedTable, store_tables
+
+if TYPE_CHECKING:
+    from saferplan.youthjustice.reading import RawTable
+    from saferplan.youthjustice.spec import Table
+    from saferplan.youthjustice.store import TypedTable
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # as reading.WORKBOOK_SUFFIXES (a test checks)
 
 
 def _parsed(
@@ -53,12 +45,16 @@ def _records(table: Table, typed: TypedTable) -> int:
 class ExtractImporter:
     """A case management extract: a CSV file per table, or a workbook with a sheet each."""
 
-    kind: ClassVar[str] = IMPORT_KIND
+    kind: ClassVar[str] = "youth-justice"  # as store.IMPORT_KIND (a test checks)
     suffixes: ClassVar[tuple[str, ...]] = (".csv", *WORKBOOK_SUFFIXES)
 
     def parse(
         self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
     ) -> ParsedSource:
+        from saferplan.youthjustice.reading import read_csv, read_workbook, table_of
+        from saferplan.youthjustice.spec import SPEC
+        from saferplan.youthjustice.store import TypedTable
+
         columns = options.get("columns") or {}
         if source.name.lower().endswith(WORKBOOK_SUFFIXES):
             raw, encoding = read_workbook(source, columns), ""
@@ -73,6 +69,8 @@ class ExtractImporter:
         return _parsed(typed, encoding, notes)
 
     def store(self, batch: StoreBatch) -> None:
+        from saferplan.youthjustice.store import store_tables
+
         tables: dict[str, TypedTable] = {}
         for _, parsed in batch.files:
             for name, table in parsed.payload.items():
@@ -90,6 +88,8 @@ class ExtractImporter:
 def _require_tables(batch: StoreBatch, tables: dict[str, TypedTable]) -> None:
     """The extract's required tables are all there (or were imported from these very files
     before)."""
+    from saferplan.youthjustice.spec import REQUIRED_TABLES
+
     present = set(tables)
     for name, _ in batch.skipped:
         if name.lower().endswith(WORKBOOK_SUFFIXES):
@@ -108,26 +108,32 @@ def _require_tables(batch: StoreBatch, tables: dict[str, TypedTable]) -> None:
 class _FileOfFigures:
     """A CSV of published figures or populations: one table, every row checked."""
 
-    table: ClassVar[Table]
+    table_name: ClassVar[str]  # in spec.ALL_TABLES
     suffixes: ClassVar[tuple[str, ...]] = (".csv",)
 
     def parse(
         self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
     ) -> ParsedSource:
-        raw, encoding = read_csv(source, self.table, {})
+        from saferplan.youthjustice.reading import read_csv
+        from saferplan.youthjustice.spec import ALL_TABLES
+        from saferplan.youthjustice.store import TypedTable
+
+        raw, encoding = read_csv(source, ALL_TABLES[self.table_name], {})
         if not raw.rows:
             raise InputError(source.display_name, "the file has a header but no rows", row=2)
         typed = TypedTable.checked(self.adjusted(raw))
         progress(source.size)
-        notes = {"tables": {self.table.name: len(typed.rows)}}
+        notes = {"tables": {self.table_name: len(typed.rows)}}
         if options.get("source"):
             notes["source"] = options["source"]
-        return _parsed({self.table.name: typed}, encoding, notes, options.get("name") or "")
+        return _parsed({self.table_name: typed}, encoding, notes, options.get("name") or "")
 
     def adjusted(self, raw: RawTable) -> RawTable:
         return raw
 
     def store(self, batch: StoreBatch) -> None:
+        from saferplan.youthjustice.store import store_tables
+
         for record, parsed in batch.files:
             extra = {"source_import": record, "source_file": Path(record.file_name).name[:300]}
             store_tables(parsed.payload, extra)
@@ -138,10 +144,12 @@ class ComparatorsImporter(_FileOfFigures):
     """Published comparator figures: CSV ``indicator, area, period, value``."""
 
     kind: ClassVar[str] = "yj-comparators"
-    table = COMPARATORS
+    table_name = "comparators"
 
     def adjusted(self, raw: RawTable) -> RawTable:
         """Periods as the local indicators label them (2018-19 -> 2018/19)."""
+        from saferplan.youthjustice.files import normalise_period
+
         for _, row in raw.rows:
             row["period"] = normalise_period(row.get("period", ""))
         return raw
@@ -152,4 +160,4 @@ class PopulationByEthnicityImporter(_FileOfFigures):
     """Children aged 10-17 by ethnic group: CSV ``area, year, ethnic_group, population``."""
 
     kind: ClassVar[str] = "yj-population-by-ethnicity"
-    table = POPULATION_BY_ETHNICITY
+    table_name = "population_by_ethnicity"

@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from saferplan.core.errors import InputError
 from saferplan.youthjustice.files import check_row
 from saferplan.youthjustice.reading import ColumnMap, RawTable
 from saferplan.youthjustice.spec import ALL_TABLES, DATE_COLUMNS, MONTH_ONLY, SPEC, Field, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 IMPORT_KIND = "youth-justice"
 
@@ -248,6 +249,8 @@ def _lookup(f: Field) -> str:
 
 
 def _frame(table: Table) -> pd.DataFrame:
+    import pandas as pd
+
     model = _model(table)
     lookups = [_lookup(f) for f in table.fields]
     extra = [MONTH_ONLY] if any(f.kind == "birth" for f in table.fields) else []

@@ -166,3 +166,20 @@ def test_population_by_ethnicity_accepts_census_labels_and_refuses_what_it_canno
         with pytest.raises(InputError) as caught:
             import_population_by_ethnicity(path)
         assert (caught.value.row, caught.value.column) == (2, column)
+
+
+def test_the_importers_module_stays_light_and_agrees_with_the_package() -> None:
+    # The pipeline loads it for an import of any kind: nothing heavy at module level.
+    import subprocess
+    import sys
+
+    from saferplan.youthjustice import importers, reading, store
+
+    assert importers.WORKBOOK_SUFFIXES == reading.WORKBOOK_SUFFIXES
+    assert importers.ExtractImporter.kind == store.IMPORT_KIND
+    code = ("import sys, saferplan.youthjustice.importers\n"
+            "print(sorted(m for m in ('pandas', 'django.db.models', 'openpyxl') if m in sys.modules))")  # fmt: skip
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
