@@ -34,6 +34,19 @@ class Records:
 
     def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
         self.tables = tables
+        # National indicators by (first month, last month, population): a page showing a
+        # period and its trend asks for the same period twice.
+        self.national: dict[tuple[date, date, int], list[ind.Indicator]] = {}
+        self._followed: dict[tuple[date, date, date], live.Followed] = {}
+
+    def followed(self, period: Period, today: date) -> live.Followed:
+        """The period's reoffending cohorts followed to ``today`` (the tracker's children and
+        its months come from the same following)."""
+        key = (period.first, _end(period), today)
+        if key not in self._followed:
+            t = self.tables
+            self._followed[key] = live.follow(t["children"], t["offences"], t["outcomes"], *key)
+        return self._followed[key]
 
     @classmethod
     def read(cls) -> Records:
@@ -128,6 +141,9 @@ def national_indicators_for(
     period = parse_period(period_text)
     start, end = period.first, _end(period)
     r = records or Records.read()
+    known = r.national.get((start, end, population))
+    if known is not None:
+        return known
     t = r.tables
     rows = [
         ind.first_time_entrants(
@@ -143,6 +159,7 @@ def national_indicators_for(
         for a, b in ind.cohort_spans(start, end)
     ]
     rows += ind.reoffending(cohorts, f"cohort {period.label}")
+    r.national[(start, end, population)] = rows
     return rows
 
 
@@ -224,9 +241,8 @@ def tracker(period_text: str, today: date, records: Records | None = None) -> li
     """The live tracker's children as plain values (TRACKER_COLUMNS, and the cohort each
     row belongs to), for pages and files: one row per child in each cohort."""
     period = parse_period(period_text)
-    t = (records or Records.read()).tables
     start, end = period.first, _end(period)
-    cohort = live.live_tracker(t["children"], t["offences"], t["outcomes"], start, end, today)
+    cohort = live.children_followed((records or Records.read()).followed(period, today))
     spans = {pd.Timestamp(a): _span_label(a, b) for a, b in ind.cohort_spans(start, end)}
     return [
         {
@@ -251,10 +267,7 @@ def tracker_by_month(
     period_text: str, today: date, records: Records | None = None
 ) -> list[live.TrackerMonth]:
     period = parse_period(period_text)
-    t = (records or Records.read()).tables
-    return live.tracker_by_month(
-        t["children"], t["offences"], t["outcomes"], period.first, _end(period), today
-    )
+    return live.months_followed((records or Records.read()).followed(period, today))
 
 
 DISPROPORTIONALITY_MEASURES = {

@@ -35,16 +35,26 @@ def _as_at(outcomes: pd.DataFrame, today: date) -> pd.DataFrame:
     return known
 
 
-def _tracked(
+@dataclass(frozen=True)
+class Followed:
+    """The period's cohorts as known on ``today``: one row per child in each cohort, with
+    reoffences so far, and each counted reoffence with its cohort, child and proof date."""
+
+    start: date
+    end: date
+    today: date
+    cohort: pd.DataFrame
+    counted: pd.DataFrame
+
+
+def follow(
     children: pd.DataFrame,
     offences: pd.DataFrame,
     outcomes: pd.DataFrame,
     start: date,
     end: date,
     today: date,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(one row per child in each cohort of the period, with reoffences so far; each counted
-    reoffence, with its cohort, child and the date it was proven), as known on ``today``."""
+) -> Followed:
     known = _as_at(outcomes, today)
     p = prepare(children, offences, known)
     members, counted = [], []
@@ -53,7 +63,10 @@ def _tracked(
         members.append(cohort.assign(cohort_start=pd.Timestamp(first)))
         reoffences = counted_reoffences(p, cohort[["child_ref", "index_date"]])
         counted.append(reoffences.assign(cohort_start=pd.Timestamp(first)))
-    return pd.concat(members, ignore_index=True), pd.concat(counted, ignore_index=True)
+    return Followed(
+        start, end, today,
+        pd.concat(members, ignore_index=True), pd.concat(counted, ignore_index=True),
+    )  # fmt: skip
 
 
 def live_tracker(
@@ -66,10 +79,15 @@ def live_tracker(
 ) -> pd.DataFrame:
     """One row per child in each cohort of the period (a child in two quarters' cohorts has
     two): its start, the index date, days followed and reoffences proven by ``today``."""
-    cohort, _ = _tracked(children, offences, outcomes, start, end, today)
-    followed = (pd.Timestamp(today) - cohort["index_date"]).dt.days.clip(lower=0)
-    cohort["days_followed"] = followed.clip(upper=FOLLOW_UP_DAYS)
-    cohort["follow_up_complete"] = followed >= FOLLOW_UP_DAYS + PROVING_DAYS
+    return children_followed(follow(children, offences, outcomes, start, end, today))
+
+
+def children_followed(followed: Followed) -> pd.DataFrame:
+    """:func:`live_tracker` of cohorts already followed."""
+    cohort, today = followed.cohort.copy(), followed.today
+    followed_days = (pd.Timestamp(today) - cohort["index_date"]).dt.days.clip(lower=0)
+    cohort["days_followed"] = followed_days.clip(upper=FOLLOW_UP_DAYS)
+    cohort["follow_up_complete"] = followed_days >= FOLLOW_UP_DAYS + PROVING_DAYS
     cohort["reoffended_so_far"] = cohort["reoffences"] > 0
     return cohort
 
@@ -101,7 +119,13 @@ def tracker_by_month(
 ) -> list[TrackerMonth]:
     """The live tracker month by month: at each month's end from the cohort's first month
     until ``today`` (or until follow-up ends), the cohorts and their reoffending so far."""
-    cohort, counted = _tracked(children, offences, outcomes, start, end, today)
+    return months_followed(follow(children, offences, outcomes, start, end, today))
+
+
+def months_followed(followed: Followed) -> list[TrackerMonth]:
+    """:func:`tracker_by_month` of cohorts already followed."""
+    cohort, counted = followed.cohort, followed.counted
+    start, end, today = followed.start, followed.end, followed.today
     first_proven = counted.groupby(["cohort_start", "child_ref"])["proven_date"].min()
     last = min(pd.Timestamp(today), pd.Timestamp(end) + pd.DateOffset(months=18))
     months = []
