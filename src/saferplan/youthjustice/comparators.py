@@ -123,7 +123,7 @@ def population_by_ethnicity(area: str, year: int) -> PopulationByGroup | None:
         f"{Path(i.file_name).name}, import #{i.pk}" for i in sorted(imports, key=lambda i: i.pk)
     )
     if named:
-        description = f"{' and '.join(named)}: {area}, aged 10-17, {nearest}"
+        description = f"{' and '.join(named)}, {area}, {nearest}"
     else:
         description = f"{area}'s population aged 10-17 by ethnic group ({nearest})"
     if where:
