@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from saferplan.core.csvcheck import quoted
 from saferplan.core.errors import InputError
 from saferplan.indicators.registry import registry
 from saferplan.youthjustice import records as r
@@ -127,12 +128,12 @@ def check_row(where: str, table: str, row: int, values: dict[str, str]) -> dict[
             out[f.name] = None
         elif f.kind == "birth" and len(text) == 7 and text[4] == "-":
             out[f.name] = _date(
-                where, row, f, text + "-01", f"'{text}' is not a month (expected YYYY-MM)"
+                where, row, f, text + "-01", f"{quoted(text)} is not a month (expected YYYY-MM)"
             )
             out[MONTH_ONLY] = True
         elif f.kind in ("date", "birth"):
             out[f.name] = _date(
-                where, row, f, text, f"'{text}' is not a date (expected YYYY-MM-DD)"
+                where, row, f, text, f"{quoted(text)} is not a date (expected YYYY-MM-DD)"
             )
         else:
             out[f.name] = _CHECKS[f.kind](where, row, f, text)
@@ -154,13 +155,13 @@ def _int(where: str, row: int, f: Field, text: str) -> int:
         what = (
             "a gravity score 1-8" if f.name == "gravity" else f"a whole number {f.low}-{f.high:,}"
         )
-        raise InputError(where, f"'{_shown(text)}' is not {what}", row=row, column=f.name)
+        raise InputError(where, f"{quoted(text)} is not {what}", row=row, column=f.name)
     return number
 
 
 def _bool(where: str, row: int, f: Field, text: str) -> bool:
     if text.lower() not in TRUE + FALSE:
-        raise InputError(where, f"'{_shown(text)}' is not true or false", row=row, column=f.name)
+        raise InputError(where, f"{quoted(text)} is not true or false", row=row, column=f.name)
     return text.lower() in TRUE
 
 
@@ -169,10 +170,10 @@ def _choice(where: str, row: int, f: Field, text: str) -> str:
     if value in f.choices:
         return value
     if len(f.choices) <= 12:
-        problem, hint = f"'{_shown(text)}' is not one of {', '.join(f.choices)}", None
+        problem, hint = f"{quoted(text)} is not one of {', '.join(f.choices)}", None
     else:
         close = difflib.get_close_matches(text.strip().lower(), f.choices, n=1)
-        problem = f"'{_shown(text)}' is not a known {f.name}" + (
+        problem = f"{quoted(text)} is not a known {f.name}" + (
             f": did you mean '{close[0]}'?" if close else ""
         )
         hint = f"Known: {', '.join(f.choices)}."
@@ -183,8 +184,7 @@ def _text(where: str, row: int, f: Field, text: str) -> str:
     if len(text) > f.max_length:
         raise InputError(
             where,
-            f"'{_shown(text)}' is {len(text):,} characters long; {f.name} holds at most "
-            f"{f.max_length}",
+            f"{quoted(text, 40)} is too long: {f.name} holds at most {f.max_length} characters",
             row=row,
             column=f.name,
         )
@@ -198,20 +198,15 @@ def _decimal(where: str, row: int, f: Field, text: str) -> Decimal:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise InputError(where, f"'{_shown(text)}' is not a number", row=row, column=f.name)
+        raise InputError(where, f"{quoted(text)} is not a number", row=row, column=f.name)
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
         raise InputError(
-            where, f"'{_shown(text)}' has more than {places} decimal places", row=row, column=f.name
+            where, f"{quoted(text)} has more than {places} decimal places", row=row, column=f.name
         )
     if abs(value) >= Decimal(10) ** (digits - places):
-        raise InputError(where, f"'{_shown(text)}' is too large", row=row, column=f.name)
+        raise InputError(where, f"{quoted(text)} is too large", row=row, column=f.name)
     return value
-
-
-def _shown(text: str, limit: int = 60) -> str:
-    """A cell quoted in a message: no more than ``limit`` characters of it."""
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 _CHECKS = {"int": _int, "bool": _bool, "choice": _choice, "text": _text, "decimal": _decimal}

@@ -9,7 +9,6 @@ holding a line break is one row, so every message names the line a person will f
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,9 +16,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from saferplan.core.csvcheck import check_header
+from saferplan.core.csvcheck import check_header, column_label, quoted, records
 from saferplan.core.errors import InputError
-from saferplan.datastore.sources import SourceFile, decoded_text
+from saferplan.datastore.sources import SourceFile, decoded_text, read_regular_file
 from saferplan.youthjustice.spec import ALL_TABLES, SPEC, Table
 
 # {table: {column in the source system's extract: column here}}
@@ -37,23 +36,12 @@ class RawTable:
 
 
 def csv_records(where: str, text: str) -> Iterator[tuple[int, list[str]]]:
-    """(first line, cells) of every record, blank lines skipped; a record that cannot be read
-    (a cell larger than the CSV reader allows, say) is an InputError naming its line."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    end = 0
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise InputError(
-                where, f"the row cannot be read as CSV ({exc})", row=end + 1,
-                hint="A cell this large is not youth justice data: check the export.",
-            ) from None  # fmt: skip
-        start, end = end + 1, reader.line_num
+    """(first line, cells) of every record, blank lines skipped, read by the shared reader
+    (``core.csvcheck.records``: a record the csv module cannot read, or a cell longer than
+    any file should hold, is an InputError naming its row and column)."""
+    for line, record in records(where, text):
         if any(cell.strip() for cell in record):
-            yield start, record
+            yield line, record
 
 
 def _header(where: str, header: list[str], table: Table, columns: ColumnMap) -> list[str]:
@@ -64,7 +52,8 @@ def _header(where: str, header: list[str], table: Table, columns: ColumnMap) -> 
     for name in names:
         if name and name not in table.columns:
             raise InputError(
-                where, f"'{name}' is not a column of {table.name}", row=1, column=name,
+                where, f"{quoted(name)} is not a column of {table.name}", row=1,
+                column=column_label(name),
                 hint=f"Its columns are: {', '.join(table.columns)}. Remove the column, or map "
                 "it to one of these with --columns.",
             )  # fmt: skip
@@ -83,7 +72,7 @@ def _row(where: str, line: int, names: list[str], cells: list[str]) -> dict[str,
     for n, c in zip(names, cells, strict=True):
         if not n and c.strip():
             raise InputError(
-                where, f"'{c.strip()[:40]}' is in a column with no name in the header", row=line
+                where, f"{quoted(c.strip())} is in a column with no name in the header", row=line
             )
     return {n: c.strip() for n, c in zip(names, cells, strict=True) if n}
 
@@ -167,11 +156,7 @@ def _sheet(where: str, sheet: Any, table: Table, columns: ColumnMap) -> RawTable
 def read_column_map(path: Path) -> ColumnMap:
     """A CSV ``table, source_column, column`` naming this format's column for each of a case
     management system's, so its extract imports as exported."""
-    try:
-        source = SourceFile(str(path), path.read_bytes())
-    except OSError as exc:
-        raise InputError(str(path), f"cannot be read ({exc.strerror})") from None
-    text, _ = decoded_text(source)
+    text, _ = decoded_text(SourceFile(str(path), read_regular_file(path)))
     records = csv_records(str(path), text)
     first = next(records, None)
     header = [h.strip() for h in (first[1] if first else [])]
@@ -181,13 +166,13 @@ def read_column_map(path: Path) -> ColumnMap:
         row = _row(str(path), n, header, cells)
         if row["table"] not in ALL_TABLES:
             raise InputError(
-                str(path), f"'{row['table']}' is not a table", row=n, column="table",
+                str(path), f"{quoted(row['table'])} is not a table", row=n, column="table",
                 hint=f"Tables: {', '.join(ALL_TABLES)}.",
             )  # fmt: skip
         table = ALL_TABLES[row["table"]]
         if row["column"] not in table.columns:
             raise InputError(
-                str(path), f"'{row['column']}' is not a column of {table.name}", row=n,
+                str(path), f"{quoted(row['column'])} is not a column of {table.name}", row=n,
                 column="column", hint=f"Columns: {', '.join(table.columns)}.",
             )  # fmt: skip
         out.setdefault(table.name, {})[row["source_column"]] = row["column"]

@@ -69,7 +69,7 @@ def test_a_value_longer_than_its_field_is_refused(partnership, extract: Path) ->
         path.write_text(path.read_text().replace(f"{old},", f"{long_ref},"))
     error = _refused(extract)
     assert error.column == "child_ref"
-    assert "501 characters long; child_ref holds at most 40" in error.problem
+    assert "(501 characters) is too long: child_ref holds at most 40 characters" in error.problem
     for path in extract.glob("*.csv"):
         path.write_text(path.read_text().replace(f"{long_ref},", f"{old},"))
     _edit(extract / "children.csv", 3, "home_la", "H" * 101)
