@@ -11,7 +11,7 @@ kinds need is loaded when one of them runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -110,6 +110,13 @@ class _FileOfFigures:
 
     table_name: ClassVar[str]  # in spec.ALL_TABLES
     suffixes: ClassVar[tuple[str, ...]] = (".csv",)
+    describes: ClassVar[str]
+    columns: ClassVar[frozenset[str]]  # as the table's (a test checks)
+
+    @classmethod
+    def recognises(cls, header: Sequence[str]) -> bool:
+        """A file with this table's columns (so given as another kind, it is pointed here)."""
+        return cls.columns <= {h.strip().lower() for h in header}
 
     def parse(
         self, source: SourceFile, options: Mapping[str, Any], progress: ProgressCallback
@@ -145,6 +152,8 @@ class ComparatorsImporter(_FileOfFigures):
 
     kind: ClassVar[str] = "yj-comparators"
     table_name = "comparators"
+    describes = "a file of published youth justice figures"
+    columns = frozenset(("indicator", "area", "period", "value"))
 
     def adjusted(self, raw: RawTable) -> RawTable:
         """Periods as the local indicators label them (2018-19 -> 2018/19)."""
@@ -161,3 +170,5 @@ class PopulationByEthnicityImporter(_FileOfFigures):
 
     kind: ClassVar[str] = "yj-population-by-ethnicity"
     table_name = "population_by_ethnicity"
+    describes = "a file of the population aged 10-17 by ethnic group"
+    columns = frozenset(("area", "year", "ethnic_group", "population"))

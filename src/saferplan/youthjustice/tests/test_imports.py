@@ -174,12 +174,24 @@ def test_the_importers_module_stays_light_and_agrees_with_the_package() -> None:
     import sys
 
     from saferplan.youthjustice import importers, reading, store
+    from saferplan.youthjustice.spec import ALL_TABLES
 
     assert importers.WORKBOOK_SUFFIXES == reading.WORKBOOK_SUFFIXES
     assert importers.ExtractImporter.kind == store.IMPORT_KIND
+    for figures in (importers.ComparatorsImporter, importers.PopulationByEthnicityImporter):
+        assert figures.columns == set(ALL_TABLES[figures.table_name].columns)
     code = ("import sys, saferplan.youthjustice.importers\n"
             "print(sorted(m for m in ('pandas', 'django.db.models', 'openpyxl') if m in sys.modules))")  # fmt: skip
     loaded = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "[]"
+
+
+def test_figures_given_as_another_kind_are_pointed_to_theirs(db, tmp_path: Path) -> None:
+    path = tmp_path / "by-group.csv"
+    path.write_text("area,year,ethnic_group,population\nHarrow,2021,White,9000\n")
+    with pytest.raises(InputError) as caught:
+        run_import("population", [path])
+    assert "looks like a file of the population aged 10-17 by ethnic group" in caught.value.problem
+    assert "saferplan import yj-population-by-ethnicity" in (caught.value.hint or "")
