@@ -66,7 +66,9 @@ def known_names(con: Any = None) -> KnownNames:
     from saferplan.geography.areas import list_areas
 
     con = con if con is not None else Warehouse().connect()
-    return KnownNames([a.name for a in list_areas(con, "borough")], list(comparator_groups()))
+    # As the comparators file spells them (its lookup keys are lower case).
+    groups = [group.key for group in comparator_groups().values()]
+    return KnownNames([a.name for a in list_areas(con, "borough")], groups)
 
 
 def via(by: Any) -> str:
