@@ -226,7 +226,11 @@ def set_account_active(user: Any, active: bool, *, by: Any = None) -> bool:
             _refuse_if_last_admin(membership, "deactivated")
     before = {"is_active": user.is_active}
     user.is_active = active
-    user.save(update_fields=["is_active"])
+    if active and not user.has_usable_password():
+        # A password link made before they were deactivated must not come back to life:
+        # a new unusable password changes what its token was made from.
+        user.set_unusable_password()
+    user.save(update_fields=["is_active", "password"])
     audit_everywhere(by, user, f"{user.username} active={active}", before)
     return True
 

@@ -23,6 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from saferplan.accounts.members import audit_everywhere
+from saferplan.core.errors import SaferplanError
 
 
 class PasswordLinkTokens(PasswordResetTokenGenerator):
@@ -53,6 +54,10 @@ def link_lifetime() -> timedelta:
 @transaction.atomic
 def issue_password_link(user: Any, *, by: Any = None) -> PasswordLink:
     """A new single-use link for ``user``; their current password stops working now."""
+    if not user.is_active:
+        raise SaferplanError(
+            f"{user.username}'s account is deactivated", hint="Reactivate it first."
+        )
     user.set_unusable_password()
     user.save(update_fields=["password"])
     expires = timezone.now() + link_lifetime()
