@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from saferplan.accounts import audit, permissions
-from saferplan.accounts.models import AuditEvent, Organisation
+from saferplan.accounts.models import Organisation
 from saferplan.core.errors import SaferplanError
 from saferplan.plans import exports, yearend
 from saferplan.plans.measures import judged
@@ -232,22 +232,6 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
         {"action": action, "form": form, "updates": action.updates.all()[:3]},
         status=status,
     )
-
-
-def partnership_settings(request: HttpRequest) -> HttpResponse:
-    """The partnership's settings, for its admins."""
-    _require(permissions.can_view_audit(request.user))
-    return render(
-        request,
-        "web/partnership_settings.html",
-        {"organisations": [str(o) for o in Organisation.objects.all()]},
-    )
-
-
-def audit_log(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_view_audit(request.user))
-    events = AuditEvent.objects.select_related("user")[:200]
-    return render(request, "web/audit.html", {"events": events})
 
 
 def plan_quality(request: HttpRequest, year_id: int) -> HttpResponse:
