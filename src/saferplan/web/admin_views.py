@@ -236,8 +236,9 @@ def member_account(request: HttpRequest, membership_id: int, change: str) -> Htt
                 people.remove_membership(membership, by=request.user)
                 messages.success(request, f"{user.username} is no longer in this partnership.")
             else:
-                people.set_account_active(user, change == "reactivate", by=request.user)
-                messages.success(request, f"{user.username} is {change}d.")
+                changed = people.set_account_active(user, change == "reactivate", by=request.user)
+                done = f"{change}d" if changed else ("active" if user.is_active else "deactivated")
+                messages.success(request, f"{user.username}'s account is {done}.")
             return redirect("members")
         except SaferplanError as exc:
             context["error"] = _problem(exc)
