@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "saferplan.cli.report",
     "saferplan.cli.plans",
     "saferplan.cli.youthjustice",
+    "saferplan.cli.definitions",
     "saferplan.cli.serve",
     "saferplan.cli.accounts",
     "saferplan.cli.editions",

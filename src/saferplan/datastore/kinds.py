@@ -2,7 +2,8 @@
 
 ``saferplan import`` takes its kinds and help from here, the pipeline loads each importer
 from its module only when that kind is imported (so the CLI starts fast), and the README's
-table of what can be imported is generated from :data:`KINDS`.
+table of what can be imported is generated from :data:`KINDS`. A restricted kind is a
+partnership's own data: it needs a partnership, and only that partnership's users see it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ class ImportKind:
     module: str  # where the importer class is registered
     summary: str  # one line, for command help
     files: str  # what files it takes, for the README
+    restricted: bool = False  # a partnership's own data (never shared): needs a partnership
 
 
 KINDS = (
@@ -62,6 +64,31 @@ KINDS = (
         "WKT CSV, shapefile (`.shp` or zip) or GeoJSON; stored in British National Grid "
         "(EPSG:27700)",
     ),
+    ImportKind(
+        "youth-justice",
+        "saferplan.youthjustice.importers",
+        "A youth justice case management extract: a CSV file per table, or a workbook.",
+        "a youth justice service's case management extract: a CSV file per table "
+        "(`children.csv`, `offences.csv`, …: `src/saferplan/youthjustice/spec.py`) or one Excel "
+        "workbook with a sheet per table; stored in the database, never in the shared warehouse",
+        restricted=True,
+    ),
+    ImportKind(
+        "yj-comparators",
+        "saferplan.youthjustice.importers",
+        "Published youth justice figures to compare with: CSV indicator,area,period,value.",
+        "published youth justice figures (YOT family, London, England and Wales): CSV "
+        "`indicator,area,period,value`, the indicator a key of `saferplan definitions`",
+        restricted=True,
+    ),
+    ImportKind(
+        "yj-population-by-ethnicity",
+        "saferplan.youthjustice.importers",
+        "Children aged 10-17 by ethnic group: CSV area,year,ethnic_group,population.",
+        "children aged 10-17 by ethnic group, the denominator of disproportionality: CSV "
+        "`area,year,ethnic_group,population` (named with `--name`)",
+        restricted=True,
+    ),
 )
 BY_KIND = {k.kind: k for k in KINDS}
 
@@ -72,5 +99,8 @@ def kinds_help() -> str:
 
 
 def kinds_table() -> str:
-    rows = [f"| `{k.kind}` | {k.files} |" for k in KINDS]
-    return "\n".join(["| kind | files |", "|---|---|", *rows])
+    def whose(k: ImportKind) -> str:
+        return "the partnership's (`--partnership`)" if k.restricted else "open data, shared"
+
+    rows = [f"| `{k.kind}` | {k.files} | {whose(k)} |" for k in KINDS]
+    return "\n".join(["| kind | files | whose |", "|---|---|---|", *rows])
