@@ -45,6 +45,9 @@ SETTINGS = (
     Setting("SAFERPLAN_JOB_LOST_AFTER", "30",
             "Seconds without a heartbeat after which a running job's worker is presumed dead "
             "and the next worker marks the job failed."),
+    Setting("SAFERPLAN_PASSWORD_LINK_HOURS", "72",
+            "Hours a single-use link for setting a password (made by an admin for a new user "
+            "or a reset) works, if it is not used first."),
 )  # fmt: skip
 _BY_NAME = {s.name: s for s in SETTINGS}
 DATA_ENV = "SAFERPLAN_DATA"
@@ -60,6 +63,23 @@ def get(name: str) -> str:
 
 def flag(name: str) -> bool:
     return get(name) == "1"
+
+
+def positive_number(name: str, default: float) -> float:
+    """A setting that is a number above 0 (``default`` when unset); anything else is an
+    error naming the setting, at start-up rather than when first used."""
+    raw = get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        from saferplan.core.errors import SaferplanError
+
+        raise SaferplanError(f"{name} must be a number above 0, not '{raw}'")
+    return value
 
 
 def data_dir() -> Path:

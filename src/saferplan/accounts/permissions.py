@@ -46,6 +46,21 @@ def can_view_audit(user: Any) -> bool:
     return Role.ADMIN in roles(user)
 
 
+def can_manage_partnership(user: Any) -> bool:
+    """Its settings, organisations and members (the Manage pages): its admins."""
+    return Role.ADMIN in roles(user)
+
+
+def can_manage_account(user: Any, other: Any) -> bool:
+    """Another user's account itself (their password, whether they can sign in), which is
+    theirs in every partnership they work in: only for an admin of all of those."""
+    from saferplan.accounts.tenancy import memberships_of
+
+    mine = {m.partnership_id for m in memberships_of(user) if Role.ADMIN in m.roles}
+    theirs = {m.partnership_id for m in memberships_of(other)}
+    return bool(theirs) and theirs <= mine
+
+
 def can_view_youth_justice(user: Any) -> bool:
     """Child-level youth justice data: youth justice practitioners and admins only."""
     return bool(roles(user) & {Role.YOUTH_JUSTICE, Role.ADMIN})

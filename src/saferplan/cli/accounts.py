@@ -102,7 +102,7 @@ def user(
     elif not get_user_model().objects.filter(username=username).exists():
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with friendly_errors():
-        from saferplan.accounts.management import add_user
+        from saferplan.accounts.members import add_user
 
         user = add_user(username, organisation, role, password, name, email, partnership)
     console.print(f"[green]Added[/] {escape(username)} ({escape(organisation)}: {', '.join(role)})")
@@ -134,7 +134,7 @@ def roles(
     """Replace a user's roles in a partnership."""
     with friendly_errors():
         _setup()
-        from saferplan.accounts.management import set_roles
+        from saferplan.accounts.members import set_roles
 
         now = set_roles(username, role, partnership)
     console.print(f"{username}: {', '.join(now)}")
@@ -145,7 +145,7 @@ def deactivate(username: Annotated[str, typer.Argument()]) -> None:
     """Stop a user signing in (kept, so the audit trail still names them)."""
     with friendly_errors():
         _setup()
-        from saferplan.accounts.management import set_active
+        from saferplan.accounts.members import set_active
 
         set_active(username, False)
     console.print(f"{username} can no longer sign in")
@@ -160,15 +160,18 @@ def list_command(
 
     with friendly_errors():
         _setup()
-        from saferplan.accounts.management import list_users
+        from saferplan.accounts.members import list_members
 
-        rows = list_users(partnership)
+        rows = list_members(partnership)
     grid = Table(title="Users")
     for column in ("Partnership", "Username", "Name", "Organisation", "Roles", "Active"):
         grid.add_column(column)
     for r in rows:
         grid.add_row(
-            *(escape(v) for v in (r.partnership, r.username, r.name, r.organisation, r.roles)),
+            *(
+                escape(v)
+                for v in (r.partnership, r.username, r.name, r.organisation, r.role_labels)
+            ),
             "yes" if r.active else "no",
         )
     console.print(grid)

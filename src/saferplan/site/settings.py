@@ -141,6 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single-use links an admin makes for setting a password (accounts.password_links).
+PASSWORD_RESET_TIMEOUT = round(config.positive_number("SAFERPLAN_PASSWORD_LINK_HOURS", 72) * 3600)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -9,7 +9,8 @@ from saferplan.accounts import permissions
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
-        "audit_visible": permissions.can_view_audit(request.user),
+        "manage_visible": permissions.can_manage_partnership(request.user),
+        "plans_visible": permissions.can_view_plans(request.user),
         "partnership": getattr(request, "partnership", None),
         "membership": getattr(request, "membership", None),
         "partnership_choices": getattr(request, "memberships", []),

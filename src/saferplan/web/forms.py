@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.password_validation import password_validators_help_texts
 
 from saferplan.accounts.models import Organisation
 from saferplan.plans.models import RAG_MEANING, Action, Disposition, Rag
@@ -176,3 +178,174 @@ class LeadForm(forms.Form):
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+def _names(text: str) -> list[str]:
+    """A comma-separated list, as the command line's --comparators takes it."""
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+class PartnershipSettingsForm(forms.Form):
+    """A partnership's settings; checked against the data by ``set_partnership``."""
+
+    areas = forms.CharField(
+        label="Areas",
+        max_length=1000,
+        help_text="Boroughs or local authorities as the crime data names them, separated by "
+        "commas; several for a joint partnership. The first is what documents are about.",
+        error_messages={"required": "Enter at least one area"},
+    )
+    youth_justice_area = forms.CharField(
+        label="Youth justice service's area",
+        required=False,
+        max_length=100,
+        help_text="Leave blank if the partnership has no youth justice service.",
+    )
+    comparators = forms.CharField(
+        label="Default comparators",
+        required=False,
+        max_length=1000,
+        help_text="Areas or comparator groups documents compare with, separated by commas, "
+        "for example Barnet, Brent, London.",
+    )
+    youth_population_set = forms.CharField(
+        label="Youth population set",
+        required=False,
+        max_length=200,
+        help_text="The name of the population set youth justice rates use. Leave blank for "
+        "the newest imported.",
+    )
+
+    def clean_areas(self) -> list[str]:
+        return _names(self.cleaned_data["areas"])
+
+    def clean_comparators(self) -> list[str]:
+        return _names(self.cleaned_data["comparators"])
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the organisation's name"}
+    )
+    kind = forms.ChoiceField(
+        label="Kind of organisation",
+        choices=Organisation.Kind.choices,
+        error_messages={"required": "Select the kind of organisation"},
+    )
+    aliases = forms.CharField(
+        label="Aliases",
+        required=False,
+        max_length=500,
+        help_text="Words that name it in the lead column of imported plans, separated by "
+        "commas, for example police, met, mps.",
+    )
+
+
+def _roles_field() -> forms.MultipleChoiceField:
+    from saferplan.accounts.models import Role
+
+    return forms.MultipleChoiceField(
+        label="Roles",
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one role"},
+    )
+
+
+class MembershipForm(forms.Form):
+    """A member's organisation and roles in this partnership."""
+
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=None,
+        empty_label="Select an organisation",
+        error_messages={"required": "Select the organisation they work for"},
+    )
+    roles = _roles_field()
+
+    def __init__(self, *args: object, organisations: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+
+
+class MemberAddForm(MembershipForm):
+    """A new user, or one of another partnership who joins this one."""
+
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        help_text="What they sign in with: letters, digits and @ . + - _ only.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Enter a username"},
+    )
+    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    email = forms.EmailField(
+        label="Email address",
+        help_text="If they already work in another partnership, the email address their "
+        "account has.",
+        error_messages={"required": "Enter their email address",
+                        "invalid": "Enter an email address like name@example.org"},
+    )  # fmt: skip
+    field_order = ["username", "full_name", "email", "organisation", "roles"]
+
+    def clean_username(self) -> str:
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["username"].strip()
+        for validator in get_user_model()._meta.get_field("username").validators:
+            validator(username)
+        return username
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters; the lists hold what the partnership's trail holds."""
+
+    who = forms.ChoiceField(label="Who", required=False)
+    action = forms.ChoiceField(label="Action", required=False)
+    model = forms.ChoiceField(label="Kind of record", required=False)
+    object_id = forms.CharField(
+        label="Record id", required=False, max_length=64, help_text="For example, 12"
+    )
+    since = forms.DateField(
+        label="From", required=False, help_text="For example, 2026-12-01",
+        error_messages={"invalid": "Enter a real date, like 2026-12-01"},
+    )  # fmt: skip
+    until = forms.DateField(
+        label="To", required=False, help_text="For example, 2026-12-31",
+        error_messages={"invalid": "Enter a real date, like 2026-12-31"},
+    )  # fmt: skip
+
+    def __init__(self, *args: object, values: dict[str, list[str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        anything = {"who": "Anyone", "action": "Any action", "model": "Any kind"}
+        for name, label in anything.items():
+            known = list(values[name])
+            asked = self.data.get(name, "") if self.is_bound else ""
+            if asked and asked not in known:  # a saved link's filter: it matches nothing now
+                known.append(asked)
+            field = self.fields[name]
+            field.choices = [("", label), *((v, v) for v in known)]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date must be the same as or after the start date")
+        return cleaned
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's set-password form (the validators, both entries matching), with help in
+    plain words rather than Django's HTML list."""
+
+    error_messages = {"password_mismatch": "The two passwords do not match"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        first, second = self.fields["new_password1"], self.fields["new_password2"]
+        first.label, second.label = "New password", "Confirm new password"
+        first.help_text = " ".join(password_validators_help_texts())
+        second.help_text = "Type the same password again."
+        first.error_messages["required"] = "Enter a new password"
+        second.error_messages["required"] = "Confirm the new password"

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from saferplan.web import action_views, edition_views, plan_views, views, yj_views
+from saferplan.web import (
+    action_views,
+    admin_views,
+    audit_views,
+    edition_views,
+    plan_views,
+    views,
+    year_views,
+    yj_views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,8 +31,33 @@ urlpatterns = [
     path("plans/<int:year_id>/year-end/", plan_views.year_end, name="year_end"),
     path("plans/<int:year_id>/progress.<str:fmt>", plan_views.plan_export, name="export"),
     path("measures/<int:measure_id>/actual/", action_views.measure_actual, name="measure_actual"),
-    path("audit/", views.audit_log, name="audit"),
-    path("partnership/settings/", views.partnership_settings, name="partnership_settings"),
+    path("plans/", year_views.plan_years, name="plan_years"),
+    path("audit/", audit_views.audit_log, name="audit"),
+    path("audit/events.csv", audit_views.audit_csv, name="audit_csv"),
+    path("partnership/settings/", admin_views.partnership_settings, name="partnership_settings"),
+    path("manage/", admin_views.manage, name="manage"),
+    path("manage/organisations/", admin_views.organisations, name="organisations"),
+    path("manage/organisations/add/", admin_views.organisation_edit, name="organisation_add"),
+    path(
+        "manage/organisations/<int:organisation_id>/",
+        admin_views.organisation_edit,
+        name="organisation_edit",
+    ),
+    path("manage/members/", admin_views.members, name="members"),
+    path("manage/members/add/", admin_views.member_add, name="member_add"),
+    path("manage/members/<int:membership_id>/", admin_views.member_edit, name="member_edit"),
+    *(
+        path(
+            f"manage/members/<int:membership_id>/{change}/",
+            admin_views.member_account,
+            {"change": change},
+            name=f"member_{change.replace('-', '_')}",
+        )
+        for change in ("password-link", "deactivate", "reactivate", "remove")
+    ),
+    # Where a single-use link leads: no sign-in needed (Django's views say so themselves).
+    path("set-password/done/", admin_views.set_password_done, name="set_password_done"),
+    path("set-password/<uidb64>/<token>/", admin_views.set_password, name="set_password"),
     path("youth-justice/", yj_views.dashboard, name="yj"),
     path("youth-justice/tracker/", yj_views.tracker, name="yj_tracker"),
     path(

@@ -1,7 +1,9 @@
-"""Pages of the whole app: home, switching partnership, settings and the audit trail.
+"""Pages of the whole app: home and switching partnership.
 
-The delivery plan's pages are in ``plan_views`` and ``action_views``; permissions come
-from ``accounts.permissions``; every change goes through a service, which audits it.
+The delivery plan's pages are in ``plan_views`` and ``action_views``, the plan years in
+``year_views``, settings and members in ``admin_views``, the audit trail in
+``audit_views``; permissions come from ``accounts.permissions``; every change goes through
+a service, which audits it.
 """
 
 from __future__ import annotations
@@ -13,10 +15,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from saferplan.accounts import permissions
-from saferplan.accounts.models import AuditEvent, Organisation
 from saferplan.plans.models import Action, StrategyYear
 from saferplan.web.plan_rows import action_row, rag_counts
-from saferplan.web.refusals import ADMIN_ONLY, require
 
 
 def plan_actions(year: StrategyYear) -> list[Action]:
@@ -58,19 +58,3 @@ def home(request: HttpRequest) -> HttpResponse:
             mine=[action_row(a) for a in actions if org and a.lead_organisation_id == org],
         )
     return render(request, "web/home.html", context)
-
-
-def partnership_settings(request: HttpRequest) -> HttpResponse:
-    """The partnership's settings, for its admins."""
-    require(permissions.can_view_audit(request.user), ADMIN_ONLY)
-    return render(
-        request,
-        "web/partnership_settings.html",
-        {"organisations": [str(o) for o in Organisation.objects.all()]},
-    )
-
-
-def audit_log(request: HttpRequest) -> HttpResponse:
-    require(permissions.can_view_audit(request.user), ADMIN_ONLY)
-    events = AuditEvent.objects.select_related("user")[:200]
-    return render(request, "web/audit.html", {"events": events})

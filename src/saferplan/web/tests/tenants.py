@@ -66,6 +66,8 @@ def _ids(partnership: Partnership) -> dict[str, int]:
             "objective_id": action.objective_id,
             "measure_id": Measure.objects.order_by("id").values_list("pk", flat=True)[0],
             "edition_id": Edition.objects.order_by("id").values_list("pk", flat=True)[0],
+            "organisation_id": action.lead_organisation_id,
+            "membership_id": next(m.pk for m in Membership.objects.all() if m.roles == ["analyst"]),
         }
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from saferplan.accounts.models import AuditEvent
+from saferplan.accounts.models import AuditEvent, Membership, Organisation
 from saferplan.plans.demo import load_demo_partnership
 from saferplan.plans.models import Action, ProgressUpdate, StrategyYear
 
@@ -35,7 +35,34 @@ PAGES = [
     ("/youth-justice/disproportionality/", {"admin", "yot"}),
     ("/youth-justice/profile/", {"admin", "yot"}),
     ("/youth-justice/tracker/?format=xlsx", {"admin", "yot"}),
+    ("/plans/", PLAN_READERS),
+    ("/audit/events.csv", {"admin"}),
+    ("/audit/?who=admin&since=2020-01-01", {"admin"}),
+    ("/manage/", {"admin"}),
+    ("/manage/organisations/", {"admin"}),
+    ("/manage/organisations/add/", {"admin"}),
+    ("/manage/organisations/{organisation}/", {"admin"}),
+    ("/manage/members/", {"admin"}),
+    ("/manage/members/add/", {"admin"}),
+    ("/manage/members/{membership}/", {"admin"}),
+    ("/manage/members/{membership}/password-link/", {"admin"}),
+    ("/manage/members/{membership}/deactivate/", {"admin"}),
+    ("/manage/members/{membership}/reactivate/", {"admin"}),
+    ("/manage/members/{membership}/remove/", {"admin"}),
 ]
+# The Manage pages' forms: (url pattern, what is posted). Only admins may post them; the
+# others' posts change nothing (checked by test_only_admins_post_the_manage_forms).
+MANAGE_POSTS = [
+    ("/partnership/settings/", {"areas": "Brent", "comparators": "London"}),
+    ("/manage/organisations/add/", {"name": "Planted", "kind": "other"}),
+    ("/manage/organisations/{organisation}/", {"name": "Renamed", "kind": "other"}),
+    ("/manage/members/add/", {"username": "planted", "email": "p@example.org",
+                              "organisation": "{organisation}", "roles": "admin"}),
+    ("/manage/members/{membership}/", {"organisation": "{organisation}", "roles": "admin"}),
+    ("/manage/members/{membership}/password-link/", {}),
+    ("/manage/members/{membership}/deactivate/", {}),
+    ("/manage/members/{membership}/remove/", {}),
+]  # fmt: skip
 
 
 # Editions: listed for everyone in the partnership; restricted ones for analysts and admins.
@@ -59,8 +86,10 @@ def demo() -> dict[str, int]:
     police = Action.objects.filter(lead_organisation__name__startswith="Metropolitan").first()
     council = Action.objects.filter(lead_organisation__name__startswith="Harrow Council").first()
     assert police and council
+    analyst = Membership.objects.get(user__username="analyst")
     return {"year": StrategyYear.objects.get().pk, "police_action": police.pk,
-            "council_action": council.pk}  # fmt: skip
+            "council_action": council.pk, "organisation": police.lead_organisation_id,
+            "membership": analyst.pk}  # fmt: skip
 
 
 def client_for(role: str) -> Client:
@@ -84,6 +113,43 @@ def _answers_as_allowed(role: str, url: str, allowed: set[str]) -> None:
         assert response.status_code == 200
     else:
         assert response.status_code == 403
+
+
+def _state() -> tuple[object, ...]:
+    """What the Manage forms could change: organisations, memberships, accounts, the trail."""
+    from django.contrib.auth import get_user_model
+
+    from saferplan.accounts.models import Partnership
+
+    return (
+        sorted(Organisation.objects.values_list("pk", "name", "kind", "aliases")),
+        sorted((m.pk, m.organisation_id, tuple(m.roles)) for m in Membership.objects.all()),
+        sorted(get_user_model().objects.values_list("username", "is_active", "password")),
+        sorted((p.pk, tuple(p.areas), tuple(p.comparators)) for p in Partnership.objects.all()),
+        AuditEvent.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("role", sorted(set(ROLES) - {"admin"}))
+def test_only_admins_post_the_manage_forms(demo, role: str) -> None:
+    before = _state()
+    for pattern, data in MANAGE_POSTS:
+        url = pattern.format(**demo)
+        response = client_for(role).post(url, {k: v.format(**demo) for k, v in data.items()})
+        if role == "anonymous":
+            assert response.status_code == 302 and "/sign-in/" in response["Location"], url
+        else:
+            assert response.status_code == 403, f"{role}: {url}"
+    assert _state() == before
+
+
+def test_the_set_password_pages_need_no_sign_in(demo) -> None:
+    """Where a password link leads is for someone who cannot sign in yet: no redirect."""
+    for url in ("/set-password/MQ/cz1xyz-0123456789abcdef/", "/set-password/done/"):
+        response = Client().get(url)
+        assert response.status_code == 200, url
+    assert "This link does not work" in Client().get(
+        "/set-password/MQ/cz1xyz-0123456789abcdef/").content.decode()  # fmt: skip
 
 
 @pytest.fixture
@@ -177,6 +243,7 @@ def test_invalid_form_shows_an_error_summary(demo) -> None:
     html = response.content.decode()
     assert "govuk-error-summary" in html and "Select a RAG rating" in html
     assert 'href="#id_text"' in html
+    assert 'href="#id_rag_0"' in html and 'id="id_rag_0"' in html  # the first radio
 
 
 def test_analyst_edits_and_adds_actions_with_conflict_detection(demo) -> None:

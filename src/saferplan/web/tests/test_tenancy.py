@@ -4,6 +4,7 @@ command, with the other partnership's ids and as every role (issue #9)."""
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import subprocess
 import zipfile
@@ -15,7 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from typer.testing import CliRunner
 
-from saferplan.accounts.models import AuditEvent, Membership, Organisation
+from saferplan.accounts.models import AuditEvent, Membership, Organisation, Partnership
 from saferplan.cli.main import app
 from saferplan.editions.tests.samples import NAMES as EDITION_FILES
 from saferplan.editions.tests.samples import editions_in
@@ -31,9 +32,12 @@ from saferplan.web.tests.tenants import (
 
 pytestmark = pytest.mark.django_db
 
-ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id", "edition_id"}
-# The values tried for each keyword that is not an id: export formats, an edition's files.
-CHOICES = {"fmt": ["xlsx", "docx", "pdf"], "file_name": list(EDITION_FILES)}
+ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id", "edition_id",
+               "organisation_id", "membership_id"}  # fmt: skip
+# The values tried for each keyword that is not an id: export formats, an edition's files,
+# a password link's user and token (a made-up one: the page says the link does not work).
+CHOICES = {"fmt": ["xlsx", "docx", "pdf"], "file_name": list(EDITION_FILES),
+           "uidb64": ["MQ"], "token": ["cz1xyz-0123456789abcdef"]}  # fmt: skip
 NO_PAGE = {"login", "logout", "switch_partnership"}  # sign-in, sign-out, the header's form
 YJ_DOWNLOADS = ["csv", "xlsx"]
 
@@ -64,7 +68,9 @@ def _urls(ids: dict[str, int]) -> list[str]:
         unknown = keywords - ID_KEYWORDS - set(CHOICES)
         assert not unknown, f"add {unknown} of '{pattern.name}' to the tenancy matrix"
         kwargs = {k: ids[k] for k in keywords & ID_KEYWORDS}
-        choices = [{k: v} for k in keywords & set(CHOICES) for v in CHOICES[k]] or [{}]
+        named = sorted(keywords & set(CHOICES))
+        choices = [dict(zip(named, values, strict=True))
+                   for values in itertools.product(*(CHOICES[k] for k in named))]  # fmt: skip
         for choice in choices:
             url = reverse(pattern.name, kwargs={**kwargs, **choice})
             urls.append(url)
@@ -81,7 +87,7 @@ def _client(username: str) -> Client:
 
 def _text(response) -> str:  # type: ignore[no-untyped-def]
     """What a person would read in the response: page, CSV, Excel, Word or PDF."""
-    data = response.content
+    data = b"".join(response.streaming_content) if response.streaming else response.content
     kind = response.get("Content-Type", "")
     if "pdf" in kind:
         done = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
@@ -169,6 +175,49 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
     after = (ProgressUpdate.objects.count(), sorted(Action.objects.values_list("version", "text")),
              MeasureActual.objects.count(), AuditEvent.objects.count())  # fmt: skip
     assert after == before
+
+
+def _accounts_state() -> tuple[object, ...]:
+    return (
+        sorted(Organisation.objects.values_list("pk", "partnership", "name", "kind", "aliases")),
+        sorted((m.pk, m.user_id, m.organisation_id, tuple(m.roles))
+               for m in Membership.objects.all()),
+        sorted(get_user_model().objects.values_list("pk", "username", "is_active", "password")),
+        sorted((p.pk, tuple(p.areas), tuple(p.comparators), p.youth_justice_area)
+               for p in Partnership.objects.all()),
+        AuditEvent.objects.count(),
+    )  # fmt: skip
+
+
+def test_admins_manage_only_their_own_partnership(tenants) -> None:
+    """Another partnership's organisations and members answer 404 to an admin, and crafted
+    posts naming them change nothing, in either direction."""
+    for mine, other in (tenants, tenants[::-1]):
+        before = _accounts_state()
+        admin = _client(mine.users["admin"])
+        theirs, own = other.ids, mine.ids
+        foreign_org = str(theirs["organisation_id"])
+        posts = [
+            (f"/manage/organisations/{theirs['organisation_id']}/", {"name": "Taken", "kind": "other"}),
+            (f"/manage/members/{theirs['membership_id']}/", {"organisation": str(own["organisation_id"]),
+                                                            "roles": "admin"}),
+            *((f"/manage/members/{theirs['membership_id']}/{change}/", {})
+              for change in ("password-link", "deactivate", "reactivate", "remove")),
+        ]  # fmt: skip
+        for url, data in posts:
+            assert admin.post(url, data).status_code == 404, url
+        # Their organisation cannot be given to a new member or to one's own.
+        joined = {"username": "newcomer", "email": "n@example.org", "organisation": foreign_org,
+                  "roles": "analyst"}  # fmt: skip
+        assert admin.post("/manage/members/add/", joined).status_code == 400
+        moved = {"organisation": foreign_org, "roles": "analyst"}
+        assert admin.post(f"/manage/members/{own['membership_id']}/", moved).status_code == 400
+        # Nor can their users be taken in without the email address their account has.
+        stolen = {**joined, "username": other.users["analyst"],
+                  "organisation": str(own["organisation_id"])}  # fmt: skip
+        response = admin.post("/manage/members/add/", stolen)
+        assert response.status_code == 400 and "already exists" in response.content.decode()
+        assert _accounts_state() == before
 
 
 def test_a_user_in_two_partnerships_switches_between_them(tenants) -> None:
