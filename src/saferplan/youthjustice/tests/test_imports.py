@@ -53,9 +53,9 @@ def test_a_restricted_kind_needs_a_partnership(db, extract: Path) -> None:
 
 
 def test_imports_lists_a_partnerships_files_to_it_alone(db, extract: Path, monkeypatch) -> None:
-    from saferplan.cli import output
-
-    monkeypatch.setattr(output.console, "width", 300)  # a table row per line
+    # A table row per line. (Setting the shared console's width would outlive the test:
+    # monkeypatch restores it as a fixed 80 columns, narrowing every later table.)
+    monkeypatch.setenv("COLUMNS", "300")
     mine = Partnership.objects.create(name="Mine", areas=["Harrow"])
     Partnership.objects.create(name="Theirs", areas=["Brent"])
     with partnership_scope(mine):
