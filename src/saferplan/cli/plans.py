@@ -13,6 +13,7 @@ from saferplan.cli.output import console, friendly_errors
 
 if TYPE_CHECKING:
     from saferplan.accounts.models import Organisation
+    from saferplan.plans import service
     from saferplan.plans.importing import PlanPreview
 
 app = typer.Typer(help="Delivery plans.", no_args_is_help=True)
@@ -60,8 +61,35 @@ def import_command(
             if dry_run:
                 console.print("Nothing was imported (--dry-run).")
                 return
-            imported = service.import_plan(None, plan, owner, year, title, mapping)
-    console.print(f"[green]Imported[/] {imported}: {preview.actions} actions.", highlight=False)
+            done = service.import_plan(None, file, owner, year, title, mapping)
+    _say_done(done, preview, str(file))
+
+
+def _say_done(done: service.PlanImport, preview: PlanPreview, file: str) -> None:
+    from saferplan.cli.output import labelled
+
+    if done.already_imported:
+        earlier = done.earlier
+        when = (
+            f" as import #{earlier.pk} ({earlier.finished_at:%Y-%m-%d %H:%M} by "
+            f"{earlier.imported_by})"
+            if earlier is not None
+            else ""
+        )
+        message = f" {file}: already imported{when}; nothing was changed."
+        console.print(labelled("Skipped", "yellow", message), highlight=False, soft_wrap=True)
+        return
+    record = done.record
+    console.print(
+        labelled(
+            "Imported",
+            "green",
+            f" {done.year}: {preview.actions} actions, as import #{record.pk} "
+            f"(SHA-256 {record.sha256}).",
+        ),
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _show(preview: PlanPreview) -> None:
