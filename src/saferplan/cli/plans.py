@@ -50,18 +50,21 @@ def import_command(
         setup_django()
         from saferplan.accounts.tenancy import cli_partnership
         from saferplan.plans import service
-        from saferplan.plans.planfile import read_plan_path
+        from saferplan.plans.planfile import plan_source, read_plan_source
 
         # A partnership that does not exist is an error, never created by a typo.
         with cli_partnership(partnership) as owner:
-            plan = read_plan_path(str(file))
+            source = plan_source(str(file))
+            plan, _ = read_plan_source(source)
             mapping = _lead_mapping(lead or [], leads, {r.lead_text for r in plan.rows})
             preview = service.preview_import(plan, owner, year, mapping)
             _show(preview)
             if dry_run:
                 console.print("Nothing was imported (--dry-run).")
                 return
-            done = service.import_plan(None, file, owner, year, title, mapping)
+            done = service.import_plan(
+                None, file, owner, year, title, mapping, previewed=source.sha256
+            )
     _say_done(done, preview, str(file))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from saferplan.core.errors import InputError
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, StoreBatch, register
 from saferplan.datastore.sources import SourceFile
 
@@ -22,7 +23,8 @@ class DeliveryPlanImporter:
     """A delivery plan in the spreadsheet shape: CSV, or an Excel workbook's first sheet.
 
     Options: ``label`` (the plan year, else the file's), ``title``, ``leads`` (lead as
-    written -> Organisation, each remembered as an alias) and ``actor`` (the user audited).
+    written -> Organisation, each remembered as an alias), ``actor`` (the user audited) and
+    ``previewed`` (the SHA-256 of the file as previewed: a file changed since is refused).
     """
 
     kind: ClassVar[str] = IMPORT_KIND
@@ -34,6 +36,13 @@ class DeliveryPlanImporter:
         from saferplan.plans.importing import plan_label
         from saferplan.plans.planfile import read_plan_source
 
+        previewed = options.get("previewed")
+        if previewed is not None and previewed != source.sha256:
+            raise InputError(
+                source.display_name,
+                "the file has changed since it was previewed",
+                hint="Nothing was imported: preview it again, then import it.",
+            )
         plan, encoding = read_plan_source(source)
         label = plan_label(plan, options.get("label"))
         progress(source.size)

@@ -104,12 +104,18 @@ def read_plan_text(text: str, file: str) -> PlanFile:
 
 def read_plan_path(path: str) -> PlanFile:
     """A plan from a CSV file (UTF-8, BOM or Windows-1252) or an Excel workbook's first sheet."""
+    return read_plan_source(plan_source(path))[0]
+
+
+def plan_source(path: str) -> SourceFile:
+    """A plan file's bytes as read once (a preview names their SHA-256, so the import that
+    follows is refused if the file changed meanwhile)."""
     from saferplan.datastore.sources import SourceFile, read_regular_file
 
     file = Path(path)
     if not file.is_file():
         raise InputError(path, "no such file")
-    return read_plan_source(SourceFile(name=path, data=read_regular_file(file)))[0]
+    return SourceFile(name=path, data=read_regular_file(file))
 
 
 def read_plan_source(source: SourceFile) -> tuple[PlanFile, str]:

@@ -292,10 +292,12 @@ def import_plan(
     label: str | None = None,
     title: str = "",
     leads: Mapping[str, Organisation] | None = None,
+    previewed: str | None = None,
 ) -> PlanImport:
-    """Import the plan file at ``path`` through the import pipeline, as previewed (``user``
-    None: from the command line): the plan year with its import record (SHA-256, rows, who,
-    when), all or nothing; the same file again changes nothing."""
+    """Import the plan file at ``path`` through the import pipeline (``user`` None: from the
+    command line): the plan year with its import record (SHA-256, rows, who, when), all or
+    nothing; the same file again changes nothing. ``previewed``, the SHA-256 of the file
+    the person saw previewed (``planfile.plan_source``), refuses a file changed since."""
     from saferplan.datastore.importing import run_import
     from saferplan.plans.importers import IMPORT_KIND
 
@@ -304,7 +306,13 @@ def import_plan(
     file = Path(path)
     if file.is_dir() or file.suffix.lower() == ".zip":
         raise InputError(str(path), "a plan is imported from one CSV or Excel file")
-    options = {"label": label, "title": title, "leads": dict(leads or {}), "actor": user}
+    options = {
+        "label": label,
+        "title": title,
+        "leads": dict(leads or {}),
+        "actor": user,
+        "previewed": previewed,
+    }
     outcome = run_import(
         IMPORT_KIND,
         [file],

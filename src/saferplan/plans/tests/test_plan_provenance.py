@@ -152,3 +152,21 @@ def test_saferplan_import_takes_a_plan_as_any_restricted_kind() -> None:
     again = _cli("plans", "import", str(PLAN))
     assert again.exit_code == 0 and "already imported" in again.output
     assert StrategyYear.objects.count() == ImportRecord.objects.count() == 1
+
+
+def test_a_file_changed_after_its_preview_is_refused(demo_scope, tmp_path) -> None:
+    from saferplan.plans.planfile import plan_source, read_plan_source
+
+    path = tmp_path / "plan.csv"
+    path.write_bytes(PLAN.read_bytes())
+    source = plan_source(str(path))
+    preview = service.preview_import(read_plan_source(source)[0], demo_scope)
+    assert preview.actions == 58
+    path.write_text(PLAN.read_text("utf-8").replace("Burglary", "Robbery", 1), "utf-8")
+    before = _stored()
+    with pytest.raises(InputError, match="changed since it was previewed"):
+        service.import_plan(None, path, demo_scope, previewed=source.sha256)
+    assert _stored() == before
+    path.write_bytes(PLAN.read_bytes())
+    done = service.import_plan(None, path, demo_scope, previewed=source.sha256)
+    assert done.record.sha256 == source.sha256
