@@ -2,8 +2,9 @@
 
 :func:`preview_plan` says what an import would create (actions, their history, year-end
 decisions, how each lead was matched, links to other years) without writing anything; the
-CLI shows it, and a web upload will. :func:`import_plan` writes exactly that, audited.
-The file is read by :mod:`plans.planfile`, which checks every cell first.
+CLI shows it, and a web upload will. :func:`import_plan_file` writes exactly that, audited;
+a plan import runs it through the import pipeline (:mod:`plans.importers`), which records
+the file. The file is read by :mod:`plans.planfile`, which checks every cell first.
 """
 
 from __future__ import annotations
