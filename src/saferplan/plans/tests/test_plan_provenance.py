@@ -170,3 +170,20 @@ def test_a_file_changed_after_its_preview_is_refused(demo_scope, tmp_path) -> No
     path.write_bytes(PLAN.read_bytes())
     done = service.import_plan(None, path, demo_scope, previewed=source.sha256)
     assert done.record.sha256 == source.sha256
+
+
+def test_the_importers_module_stays_light() -> None:
+    # The pipeline loads it for an import of any kind, maybe before Django is set up.
+    import subprocess
+    import sys
+
+    from saferplan.plans import importers, planfile
+
+    assert set(importers.DeliveryPlanImporter.suffixes) == {".csv", *planfile.WORKBOOK_SUFFIXES}
+    code = ("import sys, saferplan.plans.importers\n"
+            "print(sorted(m for m in ('django.db.models', 'openpyxl', 'saferplan.plans.models')"
+            " if m in sys.modules))")  # fmt: skip
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
