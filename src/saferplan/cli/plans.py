@@ -13,6 +13,7 @@ from saferplan.cli.output import console, friendly_errors
 
 if TYPE_CHECKING:
     from saferplan.accounts.models import Organisation
+    from saferplan.plans import service
     from saferplan.plans.importing import PlanPreview
 
 app = typer.Typer(help="Delivery plans.", no_args_is_help=True)
@@ -49,19 +50,49 @@ def import_command(
         setup_django()
         from saferplan.accounts.tenancy import cli_partnership
         from saferplan.plans import service
-        from saferplan.plans.planfile import read_plan_path
+        from saferplan.plans.planfile import plan_source, read_plan_source
 
         # A partnership that does not exist is an error, never created by a typo.
         with cli_partnership(partnership) as owner:
-            plan = read_plan_path(str(file))
+            source = plan_source(str(file))
+            plan, _ = read_plan_source(source)
             mapping = _lead_mapping(lead or [], leads, {r.lead_text for r in plan.rows})
             preview = service.preview_import(plan, owner, year, mapping)
             _show(preview)
             if dry_run:
                 console.print("Nothing was imported (--dry-run).")
                 return
-            imported = service.import_plan(None, plan, owner, year, title, mapping)
-    console.print(f"[green]Imported[/] {imported}: {preview.actions} actions.", highlight=False)
+            done = service.import_plan(
+                None, file, owner, year, title, mapping, previewed=source.sha256
+            )
+    _say_done(done, preview, str(file))
+
+
+def _say_done(done: service.PlanImport, preview: PlanPreview, file: str) -> None:
+    from saferplan.cli.output import labelled
+
+    if done.already_imported:
+        earlier = done.earlier
+        when = (
+            f" as import #{earlier.pk} ({earlier.finished_at:%Y-%m-%d %H:%M} by "
+            f"{earlier.imported_by})"
+            if earlier is not None
+            else ""
+        )
+        message = f" {file}: already imported{when}; nothing was changed."
+        console.print(labelled("Skipped", "yellow", message), highlight=False, soft_wrap=True)
+        return
+    record = done.record
+    console.print(
+        labelled(
+            "Imported",
+            "green",
+            f" {done.year}: {preview.actions} actions, as import #{record.pk} "
+            f"(SHA-256 {record.sha256}).",
+        ),
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _show(preview: PlanPreview) -> None:

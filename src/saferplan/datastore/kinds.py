@@ -89,6 +89,15 @@ KINDS = (
         "`area,year,ethnic_group,population` (named with `--name`)",
         restricted=True,
     ),
+    ImportKind(
+        "delivery-plan",
+        "saferplan.plans.importers",
+        "A delivery plan in the spreadsheet shape (CSV or Excel); see 'saferplan plans import'.",
+        "a partnership's delivery plan, one row per action (CSV or an Excel workbook's first "
+        "sheet; the plan year from its `plan` column): `saferplan plans import` also takes "
+        "`--year`, `--lead` and `--dry-run`",
+        restricted=True,
+    ),
 )
 BY_KIND = {k.kind: k for k in KINDS}
 

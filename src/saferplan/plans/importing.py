@@ -2,8 +2,9 @@
 
 :func:`preview_plan` says what an import would create (actions, their history, year-end
 decisions, how each lead was matched, links to other years) without writing anything; the
-CLI shows it, and a web upload will. :func:`import_plan` writes exactly that, audited.
-The file is read by :mod:`plans.planfile`, which checks every cell first.
+CLI shows it, and a web upload will. :func:`import_plan_file` writes exactly that, audited;
+a plan import runs it through the import pipeline (:mod:`plans.importers`), which records
+the file. The file is read by :mod:`plans.planfile`, which checks every cell first.
 """
 
 from __future__ import annotations
@@ -86,10 +87,11 @@ def preview_plan(
 ) -> PlanPreview:
     """What importing ``plan`` as ``label`` would create; nothing is written."""
     with partnership_scope(partnership):
-        return _preview(plan, _label(plan, label), leads or {})
+        return _preview(plan, plan_label(plan, label), leads or {})
 
 
-def _label(plan: PlanFile, label: str | None) -> str:
+def plan_label(plan: PlanFile, label: str | None) -> str:
+    """The plan year: ``label`` if given, else the one the file names (checked either way)."""
     if label:
         return check_label(label)
     if plan.label:
@@ -160,13 +162,15 @@ def import_plan_file(
     title: str = "",
     user: Any = None,
     leads: Mapping[str, Organisation] | None = None,
+    provenance: str = "",
 ) -> StrategyYear:
     """Write ``plan`` as the ``label`` plan (its history, decisions and links), audited.
 
     ``leads`` maps leads as written to organisations; each is remembered as an alias.
+    ``provenance`` (the file's import record, say) ends the audit event's summary.
     """
     with partnership_scope(partnership), transaction.atomic():
-        label = _label(plan, label)
+        label = plan_label(plan, label)
         preview = _preview(plan, label, leads or {})
         year = _new_year(plan.file, partnership, label, title)
         for lead, organisation in (leads or {}).items():
@@ -179,7 +183,7 @@ def import_plan_file(
             year,
             summary=f"Imported the {label} plan from {plan.file}: {preview.actions} actions, "
             f"{preview.updates} updates, {sum(preview.dispositions.values())} year-end "
-            f"decisions, {linked} links to other years",
+            f"decisions, {linked} links to other years{provenance}",
         )
         return year
 

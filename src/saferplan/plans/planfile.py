@@ -10,16 +10,21 @@ states them, never guessed. A bad value is an error naming the file, row and col
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from saferplan.core.csvcheck import quoted
 from saferplan.core.errors import InputError
 from saferplan.plans.models import NOT_RATED, Disposition, Rag
 from saferplan.plans.progress import UpdateEntry, split_progress
+
+if TYPE_CHECKING:
+    from saferplan.datastore.sources import SourceFile
 
 REQUIRED = ["section", "objective_code", "objective_heading", "action", "lead_raw"]
 # Columns that mean the same thing under the names the plans' versions use.
@@ -28,6 +33,7 @@ RAG_COLUMNS = ("rag_raw", "rag_or_label", "rag")
 OPTIONAL = ["row_id", "measures_targets", "review_point_deadline_raw", "deadline_normalised",
             "new_action_flag", "plan", *PROGRESS_COLUMNS, *RAG_COLUMNS]  # fmt: skip
 LINK_PREFIXES = ("disposition", "predecessor", "successor")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # read as Excel; anything else as CSV text
 # Longest cell kept: far beyond any real plan's (Harrow's longest is 2,473 characters).
 MAX_TEXT = 20_000
 # Cells stored in columns of a fixed width (see plans.models).
@@ -98,15 +104,30 @@ def read_plan_text(text: str, file: str) -> PlanFile:
 
 def read_plan_path(path: str) -> PlanFile:
     """A plan from a CSV file (UTF-8, BOM or Windows-1252) or an Excel workbook's first sheet."""
-    from saferplan.datastore.sources import SourceFile, decoded_text, read_regular_file
+    return read_plan_source(plan_source(path))[0]
+
+
+def plan_source(path: str) -> SourceFile:
+    """A plan file's bytes as read once (a preview names their SHA-256, so the import that
+    follows is refused if the file changed meanwhile)."""
+    from saferplan.datastore.sources import SourceFile, read_regular_file
 
     file = Path(path)
     if not file.is_file():
         raise InputError(path, "no such file")
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_plan_records(path, _sheet_records(file, path))
-    text, _ = decoded_text(SourceFile(name=path, data=read_regular_file(file)))
-    return read_plan_text(text, path)
+    return SourceFile(name=path, data=read_regular_file(file))
+
+
+def read_plan_source(source: SourceFile) -> tuple[PlanFile, str]:
+    """A plan from a file's bytes, and the encoding of its text ("" for a workbook): the
+    preview and the import pipeline read a file the same way."""
+    from saferplan.datastore.sources import decoded_text
+
+    name = source.display_name
+    if name.lower().endswith(WORKBOOK_SUFFIXES):
+        return read_plan_records(name, _sheet_records(io.BytesIO(source.data), name)), ""
+    text, encoding = decoded_text(source)
+    return read_plan_text(text, name), encoding
 
 
 def read_plan_records(file: str, records: Iterable[tuple[int, list[str]]]) -> PlanFile:
@@ -335,11 +356,11 @@ def _csv_records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
         yield reader.record_start, record
 
 
-def _sheet_records(path: Path, name: str) -> Iterator[tuple[int, list[str]]]:
+def _sheet_records(workbook: Path | IO[bytes], name: str) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
     try:
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        sheet = load_workbook(workbook, read_only=True, data_only=True).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))
     except Exception as exc:  # openpyxl raises several types for a bad workbook
         raise InputError(name, f"cannot be read as an Excel workbook ({exc})") from exc

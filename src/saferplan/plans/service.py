@@ -16,7 +16,9 @@ is impossible whatever the database does.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -24,7 +26,8 @@ from django.db.models import F
 
 from saferplan.accounts import audit, permissions
 from saferplan.accounts.models import Organisation, Partnership
-from saferplan.core.errors import SaferplanError
+from saferplan.accounts.tenancy import partnership_scope
+from saferplan.core.errors import InputError, SaferplanError
 from saferplan.plans import importing, yearend
 from saferplan.plans import leads as plan_leads
 from saferplan.plans.models import (
@@ -268,15 +271,57 @@ def preview_import(
     return importing.preview_plan(plan, partnership, label, leads)
 
 
+@dataclass
+class PlanImport:
+    """What a plan import did: the plan year and its import record, or (the same file
+    imported before) nothing, and the earlier record."""
+
+    year: StrategyYear | None
+    record: Any = None  # datastore.models.ImportRecord
+    earlier: Any = None  # the earlier import of the same file, when this one changed nothing
+
+    @property
+    def already_imported(self) -> bool:
+        return self.year is None
+
+
 def import_plan(
     user: Any,
-    plan: PlanFile,
+    path: Path | str,
     partnership: Partnership,
     label: str | None = None,
     title: str = "",
     leads: Mapping[str, Organisation] | None = None,
-) -> StrategyYear:
-    """Import ``plan`` exactly as previewed (``user`` None: from the command line)."""
+    previewed: str | None = None,
+) -> PlanImport:
+    """Import the plan file at ``path`` through the import pipeline (``user`` None: from the
+    command line): the plan year with its import record (SHA-256, rows, who, when), all or
+    nothing; the same file again changes nothing. ``previewed``, the SHA-256 of the file
+    the person saw previewed (``planfile.plan_source``), refuses a file changed since."""
+    from saferplan.datastore.importing import run_import
+    from saferplan.plans.importers import IMPORT_KIND
+
     if user is not None:
         _allow(permissions.can_edit_plan(user), "import a plan")
-    return importing.import_plan_file(plan, partnership, label, title, user, leads)
+    file = Path(path)
+    if file.is_dir() or file.suffix.lower() == ".zip":
+        raise InputError(str(path), "a plan is imported from one CSV or Excel file")
+    options = {
+        "label": label,
+        "title": title,
+        "leads": dict(leads or {}),
+        "actor": user,
+        "previewed": previewed,
+    }
+    outcome = run_import(
+        IMPORT_KIND,
+        [file],
+        options=options,
+        user=user.get_username() if user is not None else None,
+        partnership=partnership,
+    )
+    if not outcome.imported:
+        return PlanImport(None, earlier=outcome.skipped[0][1] if outcome.skipped else None)
+    record = outcome.imported[0]
+    with partnership_scope(partnership):
+        return PlanImport(StrategyYear.objects.get(pk=record.notes["plan"]), record)

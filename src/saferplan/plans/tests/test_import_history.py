@@ -195,8 +195,9 @@ def test_the_service_imports_for_plan_editors_only(demo_scope) -> None:
     preview = service.preview_import(plan, demo_scope)
     assert (preview.label, preview.actions, preview.exists) == ("2018/19", 58, False)
     with pytest.raises(service.NotAllowed):
-        service.import_plan(users.get(username="board"), plan, demo_scope)
+        service.import_plan(users.get(username="board"), PLAN_1819, demo_scope)
     assert not StrategyYear.objects.filter(label="2018/19").exists()
-    year = service.import_plan(users.get(username="analyst"), plan, demo_scope)
+    year = service.import_plan(users.get(username="analyst"), PLAN_1819, demo_scope).year
+    assert year is not None
     event = AuditEvent.objects.get(model="plans.StrategyYear", object_id=str(year.pk))
     assert event.user.username == "analyst"
