@@ -115,6 +115,19 @@ def test_a_bad_choice_shows_the_error_summary_and_queues_nothing(
     assert not Job.objects.exists()
 
 
+def test_every_theme_ticked_is_the_clis_default_and_some_are_its_themes_option(app_data) -> None:
+    """All ticked: no --themes (themes without figures left out); some: each required."""
+    from saferplan.crime.themes import load_themes
+
+    every = list(load_themes().themes)
+    analyst = client_for("analyst")
+    for themes in (every, every[:2]):
+        response = analyst.post("/assessment/new/", {**HARROW_BURGLARY_2018, "themes": themes})
+        assert response.status_code == 302
+    first, second = Job.objects.order_by("id")
+    assert first.arguments["themes"] is None and second.arguments["themes"] == every[:2]
+
+
 def test_a_build_from_the_app_keeps_an_edition_with_the_areas_figures(app_data) -> None:
     analyst = client_for("analyst")
     response = analyst.post("/assessment/new/", HARROW_BURGLARY_2018)
