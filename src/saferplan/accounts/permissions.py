@@ -71,6 +71,12 @@ def can_view_restricted_figures(user: Any) -> bool:
     return bool(roles(user) & {Role.ADMIN, Role.ANALYST})
 
 
+def can_build_documents(user: Any) -> bool:
+    """Build the partnership's documents (a Strategic Assessment) in the app: analysts and
+    admins, who may also read the restricted editions a build can make."""
+    return bool(roles(user) & {Role.ADMIN, Role.ANALYST})
+
+
 def can_view_editions(user: Any) -> bool:
     """The partnership's built documents: everyone in it, board members included."""
     return bool(roles(user))

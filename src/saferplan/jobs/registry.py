@@ -2,7 +2,7 @@
 
 A work function takes the job's :class:`~saferplan.jobs.context.JobContext` and the job's
 arguments as keywords, and returns its result (anything JSON can hold, or None). Every
-kind is registered in ``saferplan.jobs.kinds``, which the worker and the queue load, so a
+kind is registered in one of ``KIND_MODULES``, which the worker and the queue load, so a
 job queued in the web app runs the same function in a worker on another machine.
 """
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from saferplan.jobs.context import JobContext
 
 WorkFunction = Callable[..., Any]
-KIND_MODULES = ("saferplan.jobs.kinds",)
+KIND_MODULES = ("saferplan.jobs.kinds", "saferplan.reports.jobs")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,12 @@ OUTPUTS = (
     "figures.csv",
 )
 Provenance = Callable[[list[int]], list[dict[str, Any]]]
+# Told the phase a build is in and how far through it (0 to 1), for a job's progress bar.
+Step = Callable[[str, float], None]
+
+
+def _no_step(phase: str, share: float) -> None:
+    pass
 
 
 @dataclass
@@ -76,14 +82,16 @@ def _refuse(problems: list[str], what: str) -> None:
 
 
 def prepare(
-    a: Assessment, partnership: str, records: Provenance | None = None
+    a: Assessment, partnership: str, records: Provenance | None = None, step: Step = _no_step
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The checked bundle and the images of every chart and map (provenance from the
     database's import records unless ``records`` says otherwise)."""
     a.provenance = (records or provenance)(a.import_ids)
     data = bundle.to_dict(a, partnership)
     images: dict[str, bytes] = {}
-    for section, theme in zip(a.sections, data["themes"], strict=True):
+    for done, (section, theme) in enumerate(zip(a.sections, data["themes"], strict=True)):
+        mapped = section.lsoa_map or section.hotspots is not None
+        step("maps" if mapped else "charts", done / len(a.sections))
         charts = figures.section_charts(a, section, theme, data)
         theme["charts"] = [c.as_dict() for c in charts]
         images.update({c.id: c.png for c in charts})
@@ -97,13 +105,15 @@ def write_report(
     partnership: str = "Community Safety Partnership",
     pdf: bool = True,
     records: Provenance | None = None,
+    step: Step = _no_step,
 ) -> BuiltReport:
     """Check the figures, then write HTML, Word, PDF and the bundle into ``out``.
 
     Written into a temporary folder first and moved into place, so a failed build never
-    leaves a half-written report where the last good one was.
+    leaves a half-written report where the last good one was. ``step`` hears each phase.
     """
-    data, images = prepare(a, partnership, records)
+    data, images = prepare(a, partnership, records, step)
+    step("documents", 0)
     doc = document.build(data)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
@@ -111,9 +121,11 @@ def write_report(
         bundle.write_bundle(data, staging)
         html = render_html(doc, images)
         (staging / "strategic-assessment.html").write_text(html, encoding="utf-8")
+        step("documents", 1 / 3)
         render_docx(doc, images, staging / "strategic-assessment.docx")
         _refuse(outputs.check_outputs(staging, data), "its documents disagree with its figures")
         if pdf:
+            step("documents", 2 / 3)
             render_pdf(html, staging / "strategic-assessment.pdf")
         files = []
         for name in OUTPUTS:

@@ -96,6 +96,7 @@ def edition_list(request: HttpRequest) -> HttpResponse:
     context = {
         "editions": editions,
         "sees_restricted": permissions.can_view_restricted_figures(request.user),
+        "may_build": permissions.can_build_documents(request.user),
     }
     return render(request, "web/editions.html", context)
 

@@ -4,6 +4,7 @@ from django.urls import path
 from saferplan.web import (
     action_views,
     admin_views,
+    assessment_views,
     audit_views,
     edition_views,
     plan_views,
@@ -66,6 +67,8 @@ urlpatterns = [
         name="yj_disproportionality",
     ),
     path("youth-justice/profile/", yj_views.profile, name="yj_profile"),
+    path("assessment/new/", assessment_views.assessment_new, name="assessment_new"),
+    path("assessment/builds/", assessment_views.assessment_builds, name="assessment_builds"),
     path("editions/", edition_views.edition_list, name="editions"),
     path("editions/<int:edition_id>/", edition_views.edition_detail, name="edition"),
     path(

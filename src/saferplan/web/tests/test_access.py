@@ -49,6 +49,8 @@ PAGES = [
     ("/manage/members/{membership}/deactivate/", {"admin"}),
     ("/manage/members/{membership}/reactivate/", {"admin"}),
     ("/manage/members/{membership}/remove/", {"admin"}),
+    ("/assessment/new/", {"admin", "analyst"}),
+    ("/assessment/builds/", {"admin", "analyst"}),
 ]
 # The Manage pages' forms: (url pattern, what is posted). Only admins may post them; the
 # others' posts change nothing (checked by test_only_admins_post_the_manage_forms).
@@ -141,6 +143,24 @@ def test_only_admins_post_the_manage_forms(demo, role: str) -> None:
         else:
             assert response.status_code == 403, f"{role}: {url}"
     assert _state() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_analysts_and_admins_ask_for_a_build(demo, role: str) -> None:
+    """Others' posts of the assessment form are refused and queue nothing."""
+    from saferplan.jobs.models import Job
+
+    form = {"area": "Harrow", "year": "2018", "comparators": "London", "edition": "public",
+            "themes": "total"}  # fmt: skip
+    response = client_for(role).post("/assessment/new/", form)
+    if role == "anonymous":
+        assert response.status_code == 302 and "/sign-in/" in response["Location"]
+    elif role in {"admin", "analyst"}:
+        assert response.status_code in (302, 400)  # queued, or refused by the (empty) data
+    else:
+        assert response.status_code == 403
+    if role not in {"admin", "analyst"}:
+        assert not Job.objects.exists()
 
 
 def test_the_set_password_pages_need_no_sign_in(demo) -> None:

@@ -45,7 +45,24 @@ YJ_DOWNLOADS = ["csv", "xlsx"]
 @pytest.fixture
 def tenants(tmp_path: Path, monkeypatch) -> tuple[Tenant, Tenant]:
     editions_in(monkeypatch, tmp_path / "editions")
-    return two_partnerships(tmp_path)
+    both = two_partnerships(tmp_path)
+    for tenant, marker in zip(both, BUILD_MARKERS, strict=True):
+        _build_job(tenant, marker)
+    return both
+
+
+# A Strategic Assessment build of each, whose error (shown on the builds page) holds a
+# marker of its own partnership.
+BUILD_MARKERS = ("Harrow Council: Community Safety", "[Brent plan]")
+
+
+def _build_job(tenant: Tenant, marker: str) -> None:
+    from saferplan.jobs.models import Job
+    from saferplan.reports.jobs import KIND
+
+    Job.objects.create(kind=KIND, partnership=tenant.partnership, state="failed",
+                       requested_by=tenant.users["analyst"], error=f"{marker}: a test failure",
+                       arguments={"area": "Harrow", "year": "2018", "comparators": ["London"]})  # fmt: skip
 
 
 def _patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[URLPattern]:
@@ -145,6 +162,9 @@ def test_own_records_are_seen(tenants) -> None:
     assert "[Brent plan]" in document.content.decode()
     home = _client(demo.users["council-lead"]).get("/").content.decode()
     assert "Harrow Council: Community Safety" in home or "Your organisation" in home
+    for tenant, marker in zip((demo, other), BUILD_MARKERS, strict=True):
+        builds = _client(tenant.users["admin"]).get("/assessment/builds/").content.decode()
+        assert f"{marker}: a test failure" in builds
 
 
 def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenants) -> None:
