@@ -191,7 +191,7 @@ def agency_of(label: str) -> Agency | None:
 def agency_hint() -> str:
     return (
         "Agencies: " + ", ".join(a.label for a in AGENCIES) + " (a plan's own wording may "
-        "follow, e.g. 'Health service - YJLD worker')."
+        "follow, e.g. 'Health service - CAMHS post')."
     )
 
 
@@ -298,3 +298,8 @@ _STATUS_WORDS = {"": "open", "open": "open", "active": "open", "live": "open",
 
 def risk_status_of(text: str) -> str | None:
     return _STATUS_WORDS.get(folded(text))
+
+
+# What each rating means, for forms and help (a 5 x 5 matrix as councils' registers use).
+LIKELIHOOD_LABELS = {1: "Rare", 2: "Unlikely", 3: "Possible", 4: "Likely", 5: "Almost certain"}
+IMPACT_LABELS = {1: "Insignificant", 2: "Minor", 3: "Moderate", 4: "Major", 5: "Severe"}

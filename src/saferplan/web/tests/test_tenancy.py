@@ -31,11 +31,14 @@ from saferplan.web.tests.tenants import (
 
 pytestmark = pytest.mark.django_db
 
-ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id", "edition_id"}
-# The values tried for each keyword that is not an id: export formats, an edition's files.
-CHOICES = {"fmt": ["xlsx", "docx", "pdf"], "file_name": list(EDITION_FILES)}
+ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id", "edition_id",
+               "budget_line_id", "grant_line_id", "post_id", "stream_id", "risk_id"}  # fmt: skip
+# The values tried for each keyword that is not an id: export formats, an edition's files,
+# the financial year of a resources table.
+CHOICES = {"fmt": ["xlsx", "docx", "pdf"], "file_name": list(EDITION_FILES), "year": ["2019-20"]}
 NO_PAGE = {"login", "logout", "switch_partnership"}  # sign-in, sign-out, the header's form
 YJ_DOWNLOADS = ["csv", "xlsx"]
+DOWNLOADING = ("/youth-justice/", "/resources/2019-20/", "/risks/")  # pages with ?format=
 
 
 @pytest.fixture
@@ -68,7 +71,7 @@ def _urls(ids: dict[str, int]) -> list[str]:
         for choice in choices:
             url = reverse(pattern.name, kwargs={**kwargs, **choice})
             urls.append(url)
-            if url.startswith("/youth-justice/"):
+            if url.startswith(DOWNLOADING) and not url.endswith("/add/"):
                 urls += [f"{url}?format={f}" for f in YJ_DOWNLOADS]
     return urls
 
@@ -139,6 +142,12 @@ def test_own_records_are_seen(tenants) -> None:
     assert "[Brent plan]" in document.content.decode()
     home = _client(demo.users["council-lead"]).get("/").content.decode()
     assert "Harrow Council: Community Safety" in home or "Your organisation" in home
+    budget = _client(other.users["board"]).get("/resources/2019-20/budget/").content.decode()
+    assert "[Brent plan] council" in budget and "£650,000" in budget
+    risks = _client(demo.users["board"]).get("/risks/").content.decode()
+    assert "(sample)" in risks and "Brent" not in risks
+    staffing = _client(other.users["yot"]).get("/resources/2019-20/staffing/").content.decode()
+    assert "[Brent plan] Practitioner" in staffing and "Irish" in staffing
 
 
 def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenants) -> None:
@@ -147,6 +156,8 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
               MeasureActual.objects.count(), AuditEvent.objects.count())  # fmt: skip
     before = (before[0], sorted(before[1]), before[2], before[3])
     analyst, lead = _client(demo.users["analyst"]), _client(demo.users["police-lead"])
+    admin = _client(demo.users["admin"])
+    resources = _resources_state()
     theirs = other.ids
     posts = [
         (lead, f"/actions/{theirs['action_id']}/update/", {"rag": "green", "text": "x", "version": 1}),
@@ -156,6 +167,13 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
         (analyst, f"/plans/{theirs['year_id']}/year-end/", {"carry_over": "1", "next_label": "2020/21"}),
         (analyst, f"/measures/{theirs['measure_id']}/actual/", {"period": "2019", "value": "1"}),
         (analyst, "/partnership/", {"partnership": other.partnership.pk}),
+        (admin, f"/resources/budget/{theirs['budget_line_id']}/", {"agency": "other", "version": 1}),
+        (admin, f"/resources/budget/{theirs['budget_line_id']}/", {"remove": "1", "version": 1}),
+        (admin, f"/resources/grant-allocation/{theirs['grant_line_id']}/", {"amount": "1"}),
+        (admin, f"/resources/staffing/{theirs['post_id']}/", {"remove": "1"}),
+        (admin, f"/resources/funding/{theirs['stream_id']}/", {"stream": "Taken", "version": 1}),
+        (admin, f"/risks/{theirs['risk_id']}/edit/", {"risk": "x", "likelihood": 1, "impact": 1}),
+        (admin, f"/risks/{theirs['risk_id']}/close/", {"version": 1}),
     ]  # fmt: skip
     for client, url, data in posts:
         assert client.post(url, data).status_code == 404, url
@@ -168,6 +186,15 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
     after = (ProgressUpdate.objects.count(), sorted(Action.objects.values_list("version", "text")),
              MeasureActual.objects.count(), AuditEvent.objects.count())  # fmt: skip
     assert after == before
+    assert _resources_state() == resources
+
+
+def _resources_state() -> list[object]:
+    from saferplan.resources import models
+
+    return [sorted(m.objects.values_list("pk", "version")) for m in (  # type: ignore[attr-defined]
+        models.BudgetLine, models.GrantAllocation, models.StaffPost, models.FundingStream,
+        models.Risk)] + [models.RiskReview.objects.count()]  # fmt: skip
 
 
 def test_a_user_in_two_partnerships_switches_between_them(tenants) -> None:
@@ -216,12 +243,19 @@ def test_cli_commands_need_a_partnership_and_keep_to_it(tenants) -> None:
                  "--today", "2020-06-30"],
                 ["accounts", "list"],
                 ["imports"],
+                ["resources", "show", "--year", "2019-20", "--format", "csv"],
+                ["resources", "show", "--year", "2019-20", "--table", "funding", "--format", "json"],
+                ["resources", "show", "--table", "risks", "--format", "csv"],
             )
         )
         for name in (demo.partnership.name, OTHER)
     }  # fmt: skip
     assert re.search(r"\bC\d{7}\b", outputs[demo.partnership.name])
     assert re.search(r"\bBX\d{7}\b", outputs[OTHER])
+    assert (
+        "[Brent plan] A risk of Brent's" in outputs[OTHER]
+        and "(sample)" in outputs[demo.partnership.name]
+    )
     for name, markers in ((demo.partnership.name, OTHER_MARKERS), (OTHER, DEMO_MARKERS)):
         for marker in markers:
             assert not marker.search(outputs[name]), (name, marker)
