@@ -47,8 +47,8 @@ def _sourced(table: tables.Table, lines: Sequence[Any]) -> tables.Table:
     )
     added = sum(1 for line in lines if line.source_import_id is None)
     edited = sum(1 for line in lines if line.edited)
-    changes = ((added, "added"), (edited, "changed since the import"))
-    notes = [f"{n} {'line was' if n == 1 else 'lines were'} {what} in the app."
+    changes = ((added, "added in the app"), (edited, "changed in the app since its import"))
+    notes = [f"{n} {'line was' if n == 1 else 'lines were'} {what}."
              for n, what in changes if n]  # fmt: skip
     return dataclasses.replace(table, notes=(*table.notes, *notes), sources=sources)
 
