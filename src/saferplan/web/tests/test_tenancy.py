@@ -189,6 +189,23 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
     assert _resources_state() == resources
 
 
+def test_a_funding_stream_cannot_be_linked_to_the_other_partnerships_action(tenants) -> None:
+    from saferplan.resources.models import FundingStream
+
+    demo, other = tenants
+    stream = FundingStream.objects.get(pk=demo.ids["stream_id"])
+    linked = sorted(stream.actions.values_list("pk", flat=True))
+    response = _client(demo.users["analyst"]).post(
+        f"/resources/funding/{stream.pk}/",
+        {"stream": "Taken", "actions": [other.ids["action_id"]], "version": stream.version},
+    )
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+    stream.refresh_from_db()
+    assert (
+        stream.stream != "Taken" and sorted(stream.actions.values_list("pk", flat=True)) == linked
+    )
+
+
 def _resources_state() -> list[object]:
     from saferplan.resources import models
 
