@@ -148,7 +148,7 @@ def show(
     if format == "json":
         write_stdout(json.dumps(_json(shown), indent=2, ensure_ascii=False) + "\n")
     elif format == "csv":
-        from saferplan.resources.downloads import csv_row
+        from saferplan.core.cells import csv_row
 
         rows = [csv_row(_machine(v) for v in row) for row in _all_rows(shown)]
         print_rows(list(shown.keys), rows, "csv", shown.title)

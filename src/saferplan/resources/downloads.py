@@ -2,9 +2,7 @@
 spreadsheet would run as a formula (``=HYPERLINK(...)`` typed into a budget line's note) is
 written as text, and amounts stay numbers.
 
-The neutralising is the shared writer's (``saferplan.core.cells``: ``csv_row`` and
-``excel_row``); until it is on this branch, the two functions below stand in for it with the
-same names and behaviour, and are used only when it cannot be imported.
+The neutralising is the shared writer's (``saferplan.core.cells``).
 """
 
 from __future__ import annotations
@@ -12,45 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from saferplan.core.cells import csv_row, excel_row
 from saferplan.resources.tables import Table
-
-try:  # the shared writer (issue #10), once merged
-    from saferplan.core.cells import csv_row, excel_row
-except ImportError:  # pragma: no cover - replaced by the shared writer
-    FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-    PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
-    NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-    def _formula_like(value: Any) -> bool:
-        return (
-            isinstance(value, str)
-            and value.startswith(FORMULA_STARTS)
-            and not PLAIN_NUMBER.fullmatch(value)
-        )
-
-    def csv_row(values: Iterable[Any]) -> list[Any]:
-        """Values for a CSV writer: formula-like text gets a leading apostrophe."""
-        return ["" if v is None else "'" + v if _formula_like(v) else v for v in values]
-
-    def excel_row(sheet: Any, values: Iterable[Any]) -> None:
-        """Append a row to an openpyxl sheet: numbers as numbers, text always as text."""
-        from openpyxl.cell.cell import Cell
-
-        cells = []
-        for value in values:
-            if isinstance(value, str):
-                value = NOT_IN_XML.sub("", value)
-            cell = Cell(sheet, value=value)
-            if _formula_like(value):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-            cells.append(cell)
-        sheet.append(cells)
 
 
 def _plain(value: Any) -> Any:

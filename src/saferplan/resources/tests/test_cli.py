@@ -90,3 +90,16 @@ def test_risks_from_the_cli(partnership) -> None:
                                                 "csv").stdout)))  # fmt: skip
     assert [r["reference"] for r in rows] == ["R3", "R2", "R4", "R5", "R1"]
     assert (rows[0]["score"], rows[0]["band"]) == ("16", "High")
+
+
+def test_show_as_csv_hands_a_spreadsheet_no_formula(partnership, tmp_path: Path) -> None:
+    streams = tmp_path / "funding.csv"
+    streams.write_text(
+        'stream,project,cash,in_kind\n"=HYPERLINK(""http://x.invalid"")",+1+1,"£1,000",\n'
+    )
+    imported = _cli("funding", str(streams), "--year", "2019-20")
+    assert imported.exit_code == 0, imported.output
+    shown = _cli("show", "--year", "2019-20", "--table", "funding", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(shown)))
+    assert rows[0]["stream"] == '\'=HYPERLINK("http://x.invalid")'
+    assert rows[0]["project"] == "'+1+1" and rows[0]["cash"] == "1000.00"
