@@ -22,9 +22,16 @@ def snapshot(instance: Any) -> dict[str, Any]:
     data = model_to_dict(instance)
     return {
         k: (str(v) if not isinstance(v, (int, float, bool, str, type(None), list, dict)) else v)
-        for k, v in data.items()
+        for k, v in ((k, _plain(v)) for k, v in data.items())
         if k not in SECRET_FIELDS
     }
+
+
+def _plain(value: Any) -> Any:
+    """A many-to-many field's related records as their ids, which JSON can hold."""
+    if isinstance(value, list):
+        return [getattr(item, "pk", item) for item in value]
+    return value
 
 
 def cli_actor() -> str:

@@ -86,3 +86,25 @@ def can_view_edition(user: Any, edition: Any) -> bool:
     """One edition and its files: public ones for everyone in the partnership, restricted
     ones for those who may see restricted figures."""
     return can_view_editions(user) and (not edition.restricted or can_view_restricted_figures(user))
+
+
+def can_view_resources(user: Any) -> bool:
+    """The partnership's budget, grant allocation, staffing (without anyone's personal
+    details), funding streams and risk register: everyone in it, board members included."""
+    return bool(roles(user))
+
+
+def can_edit_youth_justice_resources(user: Any) -> bool:
+    """The youth justice budget, the YJB grant's allocation and staffing: youth justice
+    practitioners and admins."""
+    return bool(roles(user) & {Role.YOUTH_JUSTICE, Role.ADMIN})
+
+
+def can_edit_funding_and_risks(user: Any) -> bool:
+    """The partnership's funding streams and its risk register: analysts and admins."""
+    return bool(roles(user) & {Role.ANALYST, Role.ADMIN})
+
+
+def can_view_staff_details(user: Any) -> bool:
+    """Staff's sex and ethnicity: youth justice practitioners and admins only."""
+    return bool(roles(user) & {Role.YOUTH_JUSTICE, Role.ADMIN})

@@ -46,6 +46,9 @@ def demo(
 
             partnership = demo_partnership()
             load_demo_youth_justice(partnership)
+            from saferplan.resources.demo import load_demo_resources
+
+            load_demo_resources(partnership)
         subject, comparators = partnership.area, partnership.comparators
         console.print(
             f"Demo data: {imported} files imported, {skipped} already present "

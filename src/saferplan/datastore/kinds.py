@@ -98,6 +98,47 @@ KINDS = (
         "`--year`, `--lead` and `--dry-run`",
         restricted=True,
     ),
+    ImportKind(
+        "resources-budget",
+        "saferplan.resources.importers",
+        "A youth justice budget for a year: CSV or Excel agency,staffing_costs,...",
+        "the youth justice budget for a year (`--year 2019-20`), as the YJB's Table 1: CSV or "
+        "Excel `agency,staffing_costs,payments_in_kind,other_delegated_funds,note`; a Total row "
+        "is checked, never kept",
+        restricted=True,
+    ),
+    ImportKind(
+        "resources-grant-allocation",
+        "saferplan.resources.importers",
+        "The YJB grant's allocation for a year: CSV or Excel area_of_delivery,activity,amount.",
+        "the allocation of the YJB youth justice grant for a year: CSV or Excel "
+        "`area_of_delivery,activity,amount`",
+        restricted=True,
+    ),
+    ImportKind(
+        "resources-staffing",
+        "saferplan.resources.importers",
+        "The youth justice service's posts for a year: CSV or Excel post,contract,fte,...",
+        "the youth justice service's posts for a year: CSV or Excel "
+        "`post,contract,fte,sex,ethnicity,start_date,vacant,note`",
+        restricted=True,
+    ),
+    ImportKind(
+        "resources-funding",
+        "saferplan.resources.importers",
+        "Funding streams for a year: CSV or Excel stream,project,cash,in_kind,note,actions.",
+        "the partnership's funding streams for a year: CSV or Excel "
+        "`stream,project,cash,in_kind,note,actions` (the delivery plan actions each funds)",
+        restricted=True,
+    ),
+    ImportKind(
+        "resources-risks",
+        "saferplan.resources.importers",
+        "The risk register: CSV or Excel reference,risk,cause,...,likelihood,impact,status.",
+        "the partnership's risk register: CSV or Excel `reference,risk,cause,consequence,"
+        "likelihood,impact,owner,mitigation,review_date,status` (likelihood and impact 1-5)",
+        restricted=True,
+    ),
 )
 BY_KIND = {k.kind: k for k in KINDS}
 

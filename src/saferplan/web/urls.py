@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from saferplan.web import (
     action_views,
@@ -8,10 +10,47 @@ from saferplan.web import (
     audit_views,
     edition_views,
     plan_views,
+    resources_views,
     views,
     year_views,
     yj_views,
 )
+
+
+class FinancialYear:
+    """A financial year in a URL as saferplan keeps it: 2019-20."""
+
+    regex = "[0-9]{4}-[0-9]{2}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FinancialYear, "year")
+R = resources_views
+
+
+def _resources(url: str, table: str, name: str, keyword: str) -> list[Any]:
+    """A year's table, a line added to it, and a line's own page."""
+    return [
+        path(f"resources/<year:year>/{url}/", R.table_page, {"table": table}, name=name),
+        path(
+            f"resources/<year:year>/{url}/add/",
+            R.line_add,
+            {"table": table},
+            name=f"{R.PAGES[table].line_url}_add",
+        ),
+        path(
+            f"resources/{url}/<int:{keyword}>/",
+            R.line_edit,
+            {"table": table},
+            name=R.PAGES[table].line_url,
+        ),
+    ]
+
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -81,4 +120,16 @@ urlpatterns = [
         edition_views.edition_file,
         name="edition_file",
     ),
+    path("resources/", R.index, name="resources"),
+    *_resources("budget", "budget", "resources_budget", "budget_line_id"),
+    *_resources(
+        "grant-allocation", "grant-allocation", "resources_grant_allocation", "grant_line_id"
+    ),
+    *_resources("staffing", "staffing", "resources_staffing", "post_id"),
+    *_resources("funding", "funding", "resources_funding", "stream_id"),
+    path("risks/", R.risks, name="risks"),
+    path("risks/add/", R.risk_add, name="risk_add"),
+    path("risks/<int:risk_id>/", R.risk, name="risk"),
+    path("risks/<int:risk_id>/edit/", R.risk_edit, name="risk_edit"),
+    path("risks/<int:risk_id>/close/", R.risk_close, name="risk_close"),
 ]

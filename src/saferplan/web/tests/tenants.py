@@ -1,6 +1,7 @@
 """Two partnerships side by side, each with users in every role, a delivery plan, an
-outcome measure, a youth justice extract and an edition of a document, whose records can be
-told apart: for the tests that one partnership never sees or changes the other's."""
+outcome measure, a youth justice extract, an edition of a document, and resources and risks,
+whose records can be told apart: for the tests that one partnership never sees or changes
+the other's."""
 
 from __future__ import annotations
 
@@ -36,7 +37,17 @@ OTHER_PREFIX = "brent-"
 OTHER_MARKERS = [re.compile(r"\bBX\d{7}\b"), re.compile("Brent Borough Police"),
                  re.compile(r"\[Brent plan\]")]  # fmt: skip
 DEMO_MARKERS = [re.compile(r"\bC\d{7}\b"), re.compile("Metropolitan Police: Harrow"),
-                re.compile("Harrow Council: Community Safety")]  # fmt: skip
+                re.compile("Harrow Council: Community Safety"), re.compile(r"\bYJLD\b"),
+                re.compile(r"\(sample\)")]  # fmt: skip
+# The other partnership's resources and risks, each line marked as its plan's actions are.
+OTHER_RESOURCES = {
+    "budget": "agency,staffing_costs,payments_in_kind,other_delegated_funds,note\n"
+    "Local authority,500000,,,[Brent plan] council\nYJB youth justice grant,150000,,,\n",
+    "grant-allocation": "area_of_delivery,activity,amount\n[Brent plan] Prevention,,150000\n",
+    "staffing": "post,contract,fte,sex,ethnicity\n[Brent plan] Practitioner,Permanent,1,F,Irish\n",
+    "funding": "stream,project,cash,in_kind,actions\nLCPF,[Brent plan] Mentoring,1000,,1920-HV1-01\n",
+    "risks": "reference,risk,likelihood,impact\nB1,[Brent plan] A risk of Brent's,3,3\n",
+}
 
 
 @dataclass
@@ -68,7 +79,28 @@ def _ids(partnership: Partnership) -> dict[str, int]:
             "edition_id": Edition.objects.order_by("id").values_list("pk", flat=True)[0],
             "organisation_id": action.lead_organisation_id,
             "membership_id": next(m.pk for m in Membership.objects.all() if m.roles == ["analyst"]),
+            **_resource_ids(),
         }
+
+
+def _resource_ids() -> dict[str, int]:
+    from saferplan.resources import models
+
+    def first(model: type) -> int:
+        return model.objects.order_by("id").values_list("pk", flat=True)[0]  # type: ignore[attr-defined]
+
+    return {"budget_line_id": first(models.BudgetLine), "grant_line_id": first(models.GrantAllocation),
+            "post_id": first(models.StaffPost), "stream_id": first(models.FundingStream),
+            "risk_id": first(models.Risk)}  # fmt: skip
+
+
+def _other_resources(tmp: Path) -> None:
+    from saferplan.resources.service import import_file
+
+    for table, text in OTHER_RESOURCES.items():
+        path = tmp / f"brent-{table}.csv"
+        path.write_text(text, encoding="utf-8")
+        import_file(table, path, None if table == "risks" else "2019-20", user="tester")
 
 
 def _other(tmp: Path) -> Tenant:
@@ -101,6 +133,7 @@ def _other(tmp: Path) -> Tenant:
                                theme="burglary", area="Brent")  # fmt: skip
         import_extract(_extract(tmp / "brent-extract", seed=7, prefix="BX"), user="tester")
         keep_sample(tmp / "brent-edition", "[Brent plan] Brent")
+        _other_resources(tmp)
     return Tenant(other, users, _ids(other))
 
 
@@ -115,5 +148,8 @@ def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
                                area="Harrow")  # fmt: skip
         import_extract(_extract(tmp / "demo-extract", seed=5, prefix="C"), user="tester")
         keep_sample(tmp / "demo-edition", "Harrow Council: Community Safety")
+    from saferplan.resources.demo import load_demo_resources
+
+    load_demo_resources(demo)
     first = Tenant(demo, {role: role for role in ROLE_USERS}, _ids(demo))
     return first, _other(tmp)

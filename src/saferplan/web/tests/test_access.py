@@ -82,6 +82,36 @@ EDITION_PAGES = [
 ]
 
 
+# Resources and risks: read by everyone in the partnership; the youth justice budget, grant
+# allocation and staffing changed by youth justice practitioners and admins, the funding
+# streams and the risk register by analysts and admins.
+YJ_RESOURCES = {"admin", "yot"}
+PLAN_RESOURCES = {"admin", "analyst"}
+RESOURCE_PAGES = [
+    ("/resources/", EVERYONE),
+    ("/resources/2019-20/budget/", EVERYONE),
+    ("/resources/2019-20/budget/?format=csv", EVERYONE),
+    ("/resources/2017-18/grant-allocation/", EVERYONE),
+    ("/resources/2017-18/grant-allocation/?format=xlsx", EVERYONE),
+    ("/resources/2017-18/staffing/", EVERYONE),
+    ("/resources/2019-20/funding/", EVERYONE),
+    ("/resources/2019-20/budget/add/", YJ_RESOURCES),
+    ("/resources/budget/{budget_line}/", YJ_RESOURCES),
+    ("/resources/2019-20/grant-allocation/add/", YJ_RESOURCES),
+    ("/resources/grant-allocation/{grant_line}/", YJ_RESOURCES),
+    ("/resources/2017-18/staffing/add/", YJ_RESOURCES),
+    ("/resources/staffing/{post}/", YJ_RESOURCES),
+    ("/resources/2019-20/funding/add/", PLAN_RESOURCES),
+    ("/resources/funding/{stream}/", PLAN_RESOURCES),
+    ("/risks/", EVERYONE),
+    ("/risks/?format=csv", EVERYONE),
+    ("/risks/{risk}/", EVERYONE),
+    ("/risks/add/", PLAN_RESOURCES),
+    ("/risks/{risk}/edit/", PLAN_RESOURCES),
+    ("/risks/{risk}/close/", PLAN_RESOURCES),
+]
+
+
 @pytest.fixture
 def demo() -> dict[str, int]:
     load_demo_partnership()
@@ -190,6 +220,26 @@ def test_every_edition_page_with_every_role(
     demo_editions, role: str, pattern: str, allowed: set[str]
 ) -> None:
     _answers_as_allowed(role, pattern.format(**demo_editions), allowed)
+
+
+@pytest.fixture
+def demo_resources(demo) -> dict[str, int]:
+    from saferplan.plans.demo import demo_partnership
+    from saferplan.resources import models
+    from saferplan.resources.demo import load_demo_resources
+
+    load_demo_resources(demo_partnership())
+    return {key: model.objects.order_by("id").first().pk for key, model in (
+        ("budget_line", models.BudgetLine), ("grant_line", models.GrantAllocation),
+        ("post", models.StaffPost), ("stream", models.FundingStream), ("risk", models.Risk))}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("pattern", "allowed"), RESOURCE_PAGES)
+def test_every_resources_page_with_every_role(
+    demo_resources, role: str, pattern: str, allowed: set[str]
+) -> None:
+    _answers_as_allowed(role, pattern.format(**demo_resources), allowed)
 
 
 def test_sign_in_page_is_public_and_sets_security_headers(demo) -> None:

@@ -33,13 +33,16 @@ from saferplan.web.tests.tenants import (
 pytestmark = pytest.mark.django_db
 
 ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id", "edition_id",
-               "organisation_id", "membership_id"}  # fmt: skip
+               "organisation_id", "membership_id", "budget_line_id", "grant_line_id", "post_id",
+               "stream_id", "risk_id"}  # fmt: skip
 # The values tried for each keyword that is not an id: export formats, an edition's files,
-# a password link's user and token (a made-up one: the page says the link does not work).
+# a password link's user and token (a made-up one: the page says the link does not work),
+# the financial year of a resources table.
 CHOICES = {"fmt": ["xlsx", "docx", "pdf"], "file_name": list(EDITION_FILES),
-           "uidb64": ["MQ"], "token": ["cz1xyz-0123456789abcdef"]}  # fmt: skip
+           "uidb64": ["MQ"], "token": ["cz1xyz-0123456789abcdef"], "year": ["2019-20"]}  # fmt: skip
 NO_PAGE = {"login", "logout", "switch_partnership"}  # sign-in, sign-out, the header's form
 YJ_DOWNLOADS = ["csv", "xlsx"]
+DOWNLOADING = ("/youth-justice/", "/resources/2019-20/", "/risks/")  # pages with ?format=
 
 
 @pytest.fixture
@@ -91,7 +94,7 @@ def _urls(ids: dict[str, int]) -> list[str]:
         for choice in choices:
             url = reverse(pattern.name, kwargs={**kwargs, **choice})
             urls.append(url)
-            if url.startswith("/youth-justice/"):
+            if url.startswith(DOWNLOADING) and not url.endswith("/add/"):
                 urls += [f"{url}?format={f}" for f in YJ_DOWNLOADS]
     return urls
 
@@ -165,6 +168,12 @@ def test_own_records_are_seen(tenants) -> None:
     for tenant, marker in zip((demo, other), BUILD_MARKERS, strict=True):
         builds = _client(tenant.users["admin"]).get("/assessment/builds/").content.decode()
         assert f"{marker}: a test failure" in builds
+    budget = _client(other.users["board"]).get("/resources/2019-20/budget/").content.decode()
+    assert "[Brent plan] council" in budget and "£650,000" in budget
+    risks = _client(demo.users["board"]).get("/risks/").content.decode()
+    assert "(sample)" in risks and "Brent" not in risks
+    staffing = _client(other.users["yot"]).get("/resources/2019-20/staffing/").content.decode()
+    assert "[Brent plan] Practitioner" in staffing and "Irish" in staffing
 
 
 def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenants) -> None:
@@ -173,6 +182,8 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
               MeasureActual.objects.count(), AuditEvent.objects.count())  # fmt: skip
     before = (before[0], sorted(before[1]), before[2], before[3])
     analyst, lead = _client(demo.users["analyst"]), _client(demo.users["police-lead"])
+    admin = _client(demo.users["admin"])
+    resources = _resources_state()
     theirs = other.ids
     posts = [
         (lead, f"/actions/{theirs['action_id']}/update/", {"rag": "green", "text": "x", "version": 1}),
@@ -183,6 +194,13 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
         (analyst, f"/measures/{theirs['measure_id']}/actual/", {"period": "2019", "value": "1"}),
         (analyst, f"/plans/{theirs['year_id']}/leads/", {"lead": "Farah Ikram", "organisation": 1}),
         (analyst, "/partnership/", {"partnership": other.partnership.pk}),
+        (admin, f"/resources/budget/{theirs['budget_line_id']}/", {"agency": "other", "version": 1}),
+        (admin, f"/resources/budget/{theirs['budget_line_id']}/", {"remove": "1", "version": 1}),
+        (admin, f"/resources/grant-allocation/{theirs['grant_line_id']}/", {"amount": "1"}),
+        (admin, f"/resources/staffing/{theirs['post_id']}/", {"remove": "1"}),
+        (admin, f"/resources/funding/{theirs['stream_id']}/", {"stream": "Taken", "version": 1}),
+        (admin, f"/risks/{theirs['risk_id']}/edit/", {"risk": "x", "likelihood": 1, "impact": 1}),
+        (admin, f"/risks/{theirs['risk_id']}/close/", {"version": 1}),
     ]  # fmt: skip
     for client, url, data in posts:
         assert client.post(url, data).status_code == 404, url
@@ -195,6 +213,32 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
     after = (ProgressUpdate.objects.count(), sorted(Action.objects.values_list("version", "text")),
              MeasureActual.objects.count(), AuditEvent.objects.count())  # fmt: skip
     assert after == before
+    assert _resources_state() == resources
+
+
+def test_a_funding_stream_cannot_be_linked_to_the_other_partnerships_action(tenants) -> None:
+    from saferplan.resources.models import FundingStream
+
+    demo, other = tenants
+    stream = FundingStream.objects.get(pk=demo.ids["stream_id"])
+    linked = sorted(stream.actions.values_list("pk", flat=True))
+    response = _client(demo.users["analyst"]).post(
+        f"/resources/funding/{stream.pk}/",
+        {"stream": "Taken", "actions": [other.ids["action_id"]], "version": stream.version},
+    )
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+    stream.refresh_from_db()
+    assert (
+        stream.stream != "Taken" and sorted(stream.actions.values_list("pk", flat=True)) == linked
+    )
+
+
+def _resources_state() -> list[object]:
+    from saferplan.resources import models
+
+    return [sorted(m.objects.values_list("pk", "version")) for m in (  # type: ignore[attr-defined]
+        models.BudgetLine, models.GrantAllocation, models.StaffPost, models.FundingStream,
+        models.Risk)] + [models.RiskReview.objects.count()]  # fmt: skip
 
 
 def _accounts_state() -> tuple[object, ...]:
@@ -286,12 +330,19 @@ def test_cli_commands_need_a_partnership_and_keep_to_it(tenants) -> None:
                  "--today", "2020-06-30"],
                 ["accounts", "list"],
                 ["imports"],
+                ["resources", "show", "--year", "2019-20", "--format", "csv"],
+                ["resources", "show", "--year", "2019-20", "--table", "funding", "--format", "json"],
+                ["resources", "show", "--table", "risks", "--format", "csv"],
             )
         )
         for name in (demo.partnership.name, OTHER)
     }  # fmt: skip
     assert re.search(r"\bC\d{7}\b", outputs[demo.partnership.name])
     assert re.search(r"\bBX\d{7}\b", outputs[OTHER])
+    assert (
+        "[Brent plan] A risk of Brent's" in outputs[OTHER]
+        and "(sample)" in outputs[demo.partnership.name]
+    )
     for name, markers in ((demo.partnership.name, OTHER_MARKERS), (OTHER, DEMO_MARKERS)):
         for marker in markers:
             assert not marker.search(outputs[name]), (name, marker)
