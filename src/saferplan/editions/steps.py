@@ -133,9 +133,10 @@ def _check_publishable(edition: Edition) -> None:
             hint="Publish the public edition of it.",
         )
     if not edition.check_passed:
+        count = len(edition.check_problems)
         raise StepError(
             f"edition {edition.pk} failed its consistency check "
-            f"({len(edition.check_problems)} problems): it cannot be published",
+            f"({count} problem{'' if count == 1 else 's'}): it cannot be published",
             hint="Build the document again once the problems are fixed.",
         )
     altered = verify(edition)
