@@ -200,8 +200,12 @@ def _reasons(
         reasons += import_reasons(_imports_of(a, old), _imports_of(b, new), old, new, path)
     if any("harm" in part for part in path) and "harm_table" in params:
         reasons.append(params["harm_table"])
-    if not reasons or status != "changed":
-        reasons += [why for why in params.values() if why not in reasons]
+    others = [why for why in params.values() if why not in reasons]
+    if status != "changed":
+        reasons += others  # a row shown in one edition only: the build was asked for another
+    elif not reasons and others:
+        reasons.append("none of its own recorded inputs changed; the build's did: "
+                       + "; ".join(others))  # fmt: skip
     if not reasons:
         reasons.append("none of its recorded inputs changed: the way it is worked out did")
     return tuple(dict.fromkeys(reasons))
@@ -328,7 +332,6 @@ def parameter_reasons(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[st
     for key in dict.fromkeys([*old, *new]):
         if old.get(key) != new.get(key):
             reasons[key] = (
-                f"a different {key.replace('_', ' ')}: "
-                f"{_shown(old.get(key))} → {_shown(new.get(key))}"
+                f"{key.replace('_', ' ')} changed: {_shown(old.get(key))} → {_shown(new.get(key))}"
             )
     return reasons
