@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from saferplan.web import edition_views, views, yj_views
+from saferplan.web import (
+    comment_views,
+    edition_views,
+    publication_views,
+    route_views,
+    views,
+    yj_views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -40,5 +47,45 @@ urlpatterns = [
         "editions/<int:edition_id>/files/<str:file_name>",
         edition_views.edition_file,
         name="edition_file",
+    ),
+    path(
+        "editions/<int:edition_id>/changes/", edition_views.edition_changes, name="edition_changes"
+    ),
+    path("editions/<int:edition_id>/advance/", route_views.advance, name="edition_advance"),
+    path("editions/<int:edition_id>/return/", route_views.return_edition, name="edition_return"),
+    path("editions/<int:edition_id>/amendment/", route_views.amendment, name="edition_amendment"),
+    path(
+        "editions/<int:edition_id>/comments/",
+        comment_views.edition_comments,
+        name="edition_comments",
+    ),
+    path(
+        "editions/<int:edition_id>/comments/<int:comment_id>/",
+        comment_views.respond,
+        name="comment_respond",
+    ),
+    path("editions/routes/", route_views.route_list, name="routes"),
+    path("editions/routes/<str:document>/", route_views.route_edit, name="route_edit"),
+    # Published documents: no sign-in (publication_views).
+    path("published/", publication_views.published, name="published"),
+    path(
+        "published/<int:partnership_id>/",
+        publication_views.published_partnership,
+        name="published_partnership",
+    ),
+    path(
+        "published/<int:partnership_id>/<int:edition_id>/",
+        publication_views.published_edition,
+        name="published_edition",
+    ),
+    path(
+        "published/<int:partnership_id>/<int:edition_id>/document/",
+        publication_views.published_document,
+        name="published_document",
+    ),
+    path(
+        "published/<int:partnership_id>/<int:edition_id>/files/<str:file_name>",
+        publication_views.published_file,
+        name="published_file",
     ),
 ]
