@@ -4,7 +4,8 @@ A comment is raised on one edition (optionally one of its sections) by a named b
 consultee; it is shown on every later edition of the same document (same partnership,
 kind and period), so the next edition can say what was done about it: the generated
 "Responding to ... feedback" table (``feedback_rows``, pure; ``feedback_table`` reads the
-comments). A comment on a restricted edition is carried forward to restricted editions
+comments; for a build not yet kept as an edition, ``next_edition_rows`` and
+``feedback_for_build``). A comment on a restricted edition is carried forward to restricted editions
 only, since it may quote what only they show.
 """
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from saferplan.accounts import audit
 from saferplan.core.errors import SaferplanError
-from saferplan.editions.models import Comment, Edition
+from saferplan.editions.models import RESTRICTED_VARIANTS, Comment, Edition
 from saferplan.editions.routes import record_event
 
 TEXT_LIMIT = 10_000
@@ -178,11 +179,17 @@ def comments_for(edition: Edition) -> list[Comment]:
 
 def carried_to(raised_on: Edition, shown_on: Edition) -> bool:
     """Whether a comment raised on one edition is shown on another (same document)."""
-    if (raised_on.document, raised_on.period) != (shown_on.document, shown_on.period):
+    return raised_on.pk <= shown_on.pk and _carried(
+        raised_on, shown_on.document, shown_on.period, shown_on.restricted
+    )
+
+
+def _carried(raised_on: Edition, document: str, period: str, restricted: bool) -> bool:
+    """Whether a comment raised on ``raised_on`` belongs to a (later) edition of
+    ``document`` for ``period`` (a restricted one, or a public one)."""
+    if (raised_on.document, raised_on.period) != (document, period):
         return False
-    if raised_on.pk > shown_on.pk:
-        return False
-    return shown_on.restricted or not raised_on.restricted
+    return restricted or not raised_on.restricted
 
 
 @dataclass(frozen=True)
@@ -215,6 +222,30 @@ def feedback_rows(
         and carried_to(c.edition, edition)
         and (source_kind is None or c.source_kind == source_kind)
     ]
+    return _rows(chosen, today)
+
+
+def next_edition_rows(
+    comments: Iterable[Comment],
+    document: str,
+    period: str,
+    restricted: bool,
+    today: dt.date,
+    source_kind: str | None = None,
+) -> list[FeedbackRow]:
+    """The rows of the table for an edition not yet kept (a build's generated block): every
+    comment raised on the document's editions for ``period`` so far (for a public build,
+    only those on public editions), oldest first. Pure."""
+    chosen = [
+        c
+        for c in comments
+        if _carried(c.edition, document, period, restricted)
+        and (source_kind is None or c.source_kind == source_kind)
+    ]
+    return _rows(chosen, today)
+
+
+def _rows(chosen: Iterable[Comment], today: dt.date) -> list[FeedbackRow]:
     rows = []
     for c in sorted(chosen, key=lambda c: (c.raised_on, c.pk)):
         on = f"edition {c.edition_id}" + (f", {c.section}" if c.section else "")
@@ -250,3 +281,19 @@ def feedback_title(rows: list[FeedbackRow]) -> str:
 def feedback_table(edition: Edition, source_kind: str | None = None) -> list[FeedbackRow]:
     """The generated table's rows for ``edition``, read from the partnership in scope."""
     return feedback_rows(comments_for(edition), edition, timezone.localdate(), source_kind)
+
+
+def feedback_for_build(
+    document: str, period: str, variant: str, source_kind: str | None = None
+) -> list[FeedbackRow]:
+    """The table's rows for the next edition of ``document`` (its ``variant``: public or
+    restricted) while it is being built, read from the partnership in scope."""
+    found = Comment.objects.filter(edition__document=document, edition__period=period)
+    return next_edition_rows(
+        found.select_related("edition"),
+        document,
+        period,
+        variant in RESTRICTED_VARIANTS,
+        timezone.localdate(),
+        source_kind,
+    )

@@ -17,7 +17,7 @@ from saferplan.accounts.models import AuditEvent
 from saferplan.cli.main import app
 from saferplan.editions import comments
 from saferplan.editions.comments import Raised, Response
-from saferplan.editions.models import Comment, Document
+from saferplan.editions.models import Comment, Document, Edition
 from saferplan.editions.tests.samples import keep_sample
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +122,34 @@ def test_the_next_editions_table_says_what_was_done_about_each_comment(
     assert comments.feedback_title(rows) == f"Responding to {SCRUTINY}'s feedback"
     assert comments.feedback_rows(comments.comments_for(second), second, dt.date(2019, 6, 1),
                                   source_kind="partner") == []  # fmt: skip
+
+
+def test_a_build_not_yet_kept_gets_the_rows_of_every_comment_so_far(
+    partnership, data_dir, tmp_path: Path, owner
+) -> None:
+    first = keep_sample(tmp_path / "a", "Harrow")
+    answered = _raise(first, owner, "Include the London comparison", due=20)
+    comments.respond(answered, Response("Added.", False, "It is in Table 2 already",
+                                        dt.date(2019, 6, 18)))  # fmt: skip
+    restricted = keep_sample(tmp_path / "r", "Harrow", "restricted")
+    _raise(restricted, owner, "Ward 7's counts look low", due=25)
+    second = keep_sample(tmp_path / "b", "Harrow")
+    _raise(second, owner, "Raised on the second edition", due=28)
+    other_year = keep_sample(tmp_path / "c", "Harrow")
+    Edition.objects.filter(pk=other_year.pk).update(period="2019")
+    _raise(Edition.objects.get(pk=other_year.pk), owner, "About 2019")
+    kind = Document.STRATEGIC_ASSESSMENT
+    public = comments.feedback_for_build(kind, "2018", "public")
+    assert [(r.comment, r.outcome, r.on) for r in public] == [
+        ("Include the London comparison", "Not changed: It is in Table 2 already",
+         f"edition {first.pk}"),
+        ("Raised on the second edition", "Awaiting a response", f"edition {second.pk}"),
+    ]  # fmt: skip
+    assert [r.comment for r in comments.feedback_for_build(kind, "2018", "restricted")] == [
+        "Include the London comparison", "Ward 7's counts look low", "Raised on the second edition"
+    ]  # fmt: skip
+    assert comments.feedback_for_build(Document.YOUTH_JUSTICE_PLAN, "2018", "public") == []
+    assert comments.feedback_for_build(kind, "2018", "public", source_kind="partner") == []
 
 
 def test_open_comments_past_their_due_date_are_overdue(
