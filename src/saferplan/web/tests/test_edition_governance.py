@@ -142,6 +142,7 @@ def test_a_published_edition_is_served_to_everyone_without_sign_in(editions) -> 
     first, second = editions["first"], editions["second"]
     _publish(first)
     anyone = Client()
+    assert 'href="/published/"' in anyone.get("/sign-in/").content.decode()  # found from there
     listing = anyone.get("/published/")
     assert listing.status_code == 200
     html = listing.content.decode()
