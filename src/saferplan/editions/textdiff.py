@@ -115,7 +115,8 @@ def _blocks(elements: Iterable[Any]) -> tuple[str, ...]:
 
 def authored_sections(bundle: Any) -> list[Section] | None:
     """The authored sections, where the bundle holds their Markdown: a list ``sections`` of
-    objects with a ``markdown`` (or ``authored``) text and a ``heading`` (or ``title``)."""
+    objects with a ``heading`` (or ``title``) and the text as ``authored.markdown`` (the
+    statutory plans' bundles), or as ``markdown`` or ``authored`` itself."""
     if not isinstance(bundle, dict) or not isinstance(bundle.get("sections"), list):
         return None
     found = []
@@ -123,6 +124,8 @@ def authored_sections(bundle: Any) -> list[Section] | None:
         if not isinstance(item, dict):
             continue
         text = item.get("markdown", item.get("authored"))
+        if isinstance(text, dict):
+            text = text.get("markdown")
         if not isinstance(text, str):
             continue
         heading = str(item.get("heading") or item.get("title") or item.get("key") or "")

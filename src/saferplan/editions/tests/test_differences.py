@@ -163,6 +163,27 @@ def test_authored_markdown_in_the_bundle_is_compared_where_both_hold_it() -> Non
     assert textdiff.authored_sections({"themes": []}) is None
 
 
+def _plan_bundle(vision: str) -> dict[str, object]:
+    """Sections as the statutory plans' bundles hold them: the Markdown under ``authored``
+    (with its revision), generated-only sections with ``authored`` None."""
+    return {"sections": [
+        {"key": "vision", "number": 1, "heading": "Vision and strategy",
+         "authored": {"markdown": vision, "revision": 4, "sample": False}, "parts": []},
+        {"key": "performance", "number": 2, "heading": "Performance", "authored": None,
+         "parts": [{"kind": "table"}]},
+    ]}  # fmt: skip
+
+
+def test_a_plans_authored_sections_are_compared_as_its_bundle_holds_them() -> None:
+    old = textdiff.authored_sections(_plan_bundle("Child first.\n\nWe will cut knife crime."))
+    new = textdiff.authored_sections(_plan_bundle("Child first.\n\nWe will halve knife crime."))
+    assert old is not None and [s.heading for s in old] == ["Vision and strategy"]
+    (change,) = textdiff.text_changes(old, new or [])
+    assert change.heading == "Vision and strategy" and change.unchanged == 1
+    assert _marked(change.lines[0].before) == ["cut"]
+    assert _marked(change.lines[0].after) == ["halve"]
+
+
 @pytest.mark.django_db
 def test_two_kept_editions_are_compared_through_their_files_and_the_cli(
     partnership, data_dir, tmp_path: Path
