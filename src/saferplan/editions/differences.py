@@ -7,7 +7,9 @@ figures, matched by identity (a theme by its key, a table row by its area, a mon
 date: never by position alone), and each changed figure is given its reasons: a newer
 import of the same data (a revision of that month, for a month's figure), a new import, a
 different population set or year or a revised estimate, a different parameter of the
-build. Works for any document kind's bundle.
+build; where a bundle keeps its figures by id as records (the statutory plans'), each record
+is one figure, as printed, whose own period, data date and derivation are reasons too.
+Works for any document kind's bundle.
 """
 
 from __future__ import annotations
@@ -53,6 +55,14 @@ class Leaf:
     value: Any
     ancestors: tuple[Mapping[str, Any], ...]  # the dicts holding it, outermost first
     label: tuple[str, ...]
+    record: bool = False  # a figure's record (value as shown, label, period, data date)
+
+
+# A figure's record in a bundle that keeps its figures by id (the statutory plans'): its
+# value as printed is the figure; these are what it is and where it came from.
+RECORD_KEYS = frozenset({"value", "shown", "format"})
+RECORD_INPUTS = (("period", "another period"), ("data_date", "data of another date"),
+                 ("derive", "worked out another way"))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -150,7 +160,12 @@ def flatten(bundle: Any) -> dict[tuple[str, ...], Leaf]:
         label: tuple[str, ...],
         ancestors: tuple[Mapping[str, Any], ...],
     ) -> None:
-        if isinstance(node, dict):
+        if isinstance(node, dict) and node.keys() >= RECORD_KEYS:
+            named = (
+                (*label[:-1], f"{node.get('label') or label[-1]} ({path[-1]})") if path else label
+            )
+            found[path] = Leaf(node["shown"], (*ancestors, node), named, record=True)
+        elif isinstance(node, dict):
             for key, value in node.items():
                 if key not in NOT_FIGURES:
                     walk(value, (*path, key), (*label, key.replace("_", " ")), (*ancestors, node))
@@ -174,7 +189,8 @@ def figure_changes(
     for path in [*after, *(p for p in before if p not in after)]:
         a, b = before.get(path), after.get(path)
         old_value, new_value = (a.value if a else None), (b.value if b else None)
-        if old_value == new_value or not (is_figure(old_value) or is_figure(new_value)):
+        kept = (a and a.record) or (b and b.record) or is_figure(old_value) or is_figure(new_value)
+        if old_value == new_value or not kept:
             continue
         status = "changed" if a and b else ("added" if b else "removed")
         reasons = _reasons(path, a, b, old_inputs, new_inputs, params, status)
@@ -198,6 +214,8 @@ def _reasons(
         if _uses_population(path):
             reasons += population_reasons(a.ancestors, b.ancestors)
         reasons += import_reasons(_imports_of(a, old), _imports_of(b, new), old, new, path)
+        if a.record and b.record:
+            reasons += record_reasons(a.ancestors[-1], b.ancestors[-1])
     if any("harm" in part for part in path) and "harm_table" in params:
         reasons.append(params["harm_table"])
     others = [why for why in params.values() if why not in reasons]
@@ -209,6 +227,23 @@ def _reasons(
     if not reasons:
         reasons.append("none of its recorded inputs changed: the way it is worked out did")
     return tuple(dict.fromkeys(reasons))
+
+
+def record_reasons(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """How a figure's own record says its inputs differ: its period, its data's date, or
+    the rule and figures it is worked out from."""
+    return [
+        f"{what}: {_input(old.get(key))} → {_input(new.get(key))}"
+        for key, what in RECORD_INPUTS
+        if old.get(key) != new.get(key)
+    ]
+
+
+def _input(value: Any) -> str:
+    """A record's input in words; a derivation as its rule and the figures it uses."""
+    if isinstance(value, dict) and "kind" in value:
+        return f"{value['kind']} of {_shown(value.get('of'))}"
+    return _shown(value)
 
 
 def _uses_population(path: tuple[str, ...]) -> bool:

@@ -117,6 +117,38 @@ def test_a_different_period_is_the_first_reason_of_every_figure() -> None:
     assert change.reasons == ("period changed: 2018 → 2019",)
 
 
+def _record(
+    label: str, value: object, shown: str, data_date: str = "2024-03-31", derive: object = None
+) -> dict[str, object]:
+    """A figure as the statutory plans' bundles keep it, by id."""
+    return {"label": label, "value": value, "format": "number", "unit": "", "period": "2023/24",
+            "data_date": data_date, "source": "YJB", "derive": derive, "shown": shown}  # fmt: skip
+
+
+def test_figures_kept_by_id_are_one_figure_each_with_their_own_inputs_as_reasons() -> None:
+    old = {"figures": {
+        "fte.count": _record("First-time entrants", 41, "41"),
+        "caseload": _record("Children on the caseload", 120, "120"),
+        "spend": _record("Spend", 1200000, "£1.2m"),
+        "fte.rate": _record("FTE rate", 190.0, "190", derive={"kind": "rate", "of": ["fte.count"]}),
+    }}  # fmt: skip
+    new = copy.deepcopy(old)
+    new["figures"]["fte.count"] = _record("First-time entrants", 44, "44", "2024-06-30")
+    new["figures"]["spend"] = _record("Spend", 1300000, "£1.3m")
+    new["figures"]["fte.rate"] = _record("FTE rate", 203.9, "204",
+                                         derive={"kind": "rate", "of": ["fte.count", "pop"]})  # fmt: skip
+    inputs = Inputs({"period": "2023/24"}, [])
+    found = {c.label: c for c in figure_changes(old, new, inputs, inputs)}
+    assert list(found) == ["figures › First-time entrants (fte.count)", "figures › Spend (spend)",
+                           "figures › FTE rate (fte.rate)"]  # fmt: skip
+    count, spend, rate = found.values()
+    assert (count.before, count.after) == ("41", "44")  # as printed, one row per figure
+    assert count.reasons == ("data of another date: 2024-03-31 → 2024-06-30",)
+    assert (spend.before, spend.after) == ("£1.2m", "£1.3m")  # not a bare number, still a figure
+    assert spend.reasons == ("none of its recorded inputs changed: the way it is worked out did",)
+    assert rate.reasons == ("worked out another way: rate of fte.count → rate of fte.count, pop",)
+
+
 OLD_HTML = """<html><body><header><p>Safer Harrow</p></header>
 <section id="summary"><h2>Key findings</h2><p>Burglary rose 5.0% to 1,936.</p>
 <table><tr><td>1,936</td></tr></table><p>Robbery fell.</p></section>
