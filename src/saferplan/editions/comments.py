@@ -297,3 +297,11 @@ def feedback_for_build(
         timezone.localdate(),
         source_kind,
     )
+
+
+def overdue_counts(editions: Iterable[Edition], today: dt.date) -> dict[int, int]:
+    """For each edition, how many open comments shown on it are past their due date."""
+    late = list(
+        Comment.objects.filter(changed__isnull=True, due_on__lt=today).select_related("edition")
+    )
+    return {e.pk: sum(carried_to(c.edition, e) for c in late) for e in editions}

@@ -14,12 +14,14 @@ from typing import Any
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from saferplan.accounts import permissions
 from saferplan.accounts.models import AuditEvent
 from saferplan.accounts.tenancy import current_partnership
 from saferplan.core.errors import SaferplanError
+from saferplan.editions import comments
 from saferplan.editions.compare import Comparison, compare, previous_of
 from saferplan.editions.models import Edition, EditionFile
 from saferplan.editions.routes import Route, route_for
@@ -107,9 +109,11 @@ def edition_list(request: HttpRequest) -> HttpResponse:
         if permissions.can_view_edition(request.user, e)
     ]
     routes: dict[str, Route] = {}
+    overdue = comments.overdue_counts(editions, timezone.localdate())
     for e in editions:
         route = routes.setdefault(e.document, route_for(e.document))
         e.state_label = route.label(e.state)  # type: ignore[attr-defined]
+        e.overdue = overdue[e.pk]  # type: ignore[attr-defined]
     context = {
         "editions": editions,
         "sees_restricted": permissions.can_view_restricted_figures(request.user),

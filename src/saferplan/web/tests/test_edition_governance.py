@@ -226,6 +226,23 @@ def test_an_open_comment_past_due_is_flagged(editions) -> None:
     page = _client("board").get(f"/editions/{first.pk}/comments/").content.decode()
     assert "Overdue" in page and "1 overdue" in page
     assert "1 overdue" in _client("board").get(f"/editions/{first.pk}/").content.decode()
+    # In the list: on the edition it was raised on and the later ones it is carried to.
+    listing = _client("board").get("/editions/").content.decode()
+    rows = {e.pk: _row_of(listing, e.pk) for e in (first, editions["second"])}
+    assert all("1 overdue comment</strong>" in row for row in rows.values()), rows
+    assert listing.count("overdue comment") == 2  # the restricted edition is not theirs to see
+    restricted = _client("analyst").get("/editions/").content.decode()
+    assert "1 overdue comment</strong>" in _row_of(restricted, editions["restricted"].pk)
+    _comment(_client("analyst"), editions["second"], due_on="2019-06-30")  # later: not carried back
+    listing = _client("board").get("/editions/").content.decode()
+    assert "1 overdue comment</strong>" in _row_of(listing, first.pk)
+    assert "2 overdue comments</strong>" in _row_of(listing, editions["second"].pk)
+
+
+def _row_of(listing: str, edition_id: int) -> str:
+    """The table row of one edition in the Documents list."""
+    start = listing.index(f'href="/editions/{edition_id}/"')
+    return listing[start : listing.index("</tr>", start)]
 
 
 def test_the_changes_page_compares_with_the_previous_edition_and_downloads_csv(editions) -> None:
