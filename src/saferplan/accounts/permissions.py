@@ -108,3 +108,36 @@ def can_edit_funding_and_risks(user: Any) -> bool:
 def can_view_staff_details(user: Any) -> bool:
     """Staff's sex and ethnicity: youth justice practitioners and admins only."""
     return bool(roles(user) & {Role.YOUTH_JUSTICE, Role.ADMIN})
+
+
+def can_take_step(user: Any, step_roles: Any) -> bool:
+    """Record a step of an edition's route (or return it for changes instead): only the
+    roles the partnership's route names for that step."""
+    return bool(roles(user) & set(step_roles))
+
+
+def can_edit_routes(user: Any) -> bool:
+    """Reorder, add or remove the steps of the partnership's routes: admins only."""
+    return Role.ADMIN in roles(user)
+
+
+# Who writes each document, and so records the comments on it and their responses.
+_AUTHORS = {"youth-justice-plan": {Role.ADMIN, Role.YOUTH_JUSTICE}}
+_DEFAULT_AUTHORS = {Role.ADMIN, Role.ANALYST}
+
+
+def can_record_comments(user: Any, edition: Any) -> bool:
+    """Record comments received on an edition (from a committee, partner or the public):
+    those who write the document (youth justice practitioners and admins for the Youth
+    Justice Plan, analysts and admins for the others), if they may see the edition."""
+    authors = _AUTHORS.get(edition.document, _DEFAULT_AUTHORS)
+    return can_view_edition(user, edition) and bool(roles(user) & authors)
+
+
+def can_respond_to_comment(user: Any, comment: Any, edition: Any) -> bool:
+    """Record the response to a comment: its owner, or whoever records comments on the
+    document (``edition`` is the one the response is given from, which they must see)."""
+    if not can_view_edition(user, edition):
+        return False
+    owner = comment.owner_id is not None and comment.owner_id == getattr(user, "pk", None)
+    return (owner and bool(roles(user))) or can_record_comments(user, edition)

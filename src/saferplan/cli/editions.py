@@ -1,5 +1,7 @@
 """``saferplan editions list|verify``: the documents a partnership has built, and whether
-their files are still exactly as they were made."""
+their files are still exactly as they were made. Their route to publication
+(``advance|return|amend|history|route``) is in ``edition_route``; differences and comments
+(``diff|comments``) in ``edition_review``."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from saferplan.cli.output import console, err_console, friendly_errors, print_ro
 if TYPE_CHECKING:
     from saferplan.editions.models import Edition
 
-app = typer.Typer(help="Documents kept as editions: list them, verify their files.",
+app = typer.Typer(help="Documents kept as editions: list and verify them, move them along "
+                  "their route to publication, compare them, read their comments.",
                   no_args_is_help=True)  # fmt: skip
 
 COLUMNS = ["id", "document", "year", "edition", "state", "built", "built_by"]
@@ -141,4 +144,7 @@ def say_kept(edition: Edition | None) -> None:
 
 
 def register(root: typer.Typer) -> None:
+    # Their commands join ``app`` as they are imported.
+    from saferplan.cli import edition_review, edition_route  # noqa: F401
+
     root.add_typer(app, name="editions")

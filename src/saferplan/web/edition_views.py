@@ -5,20 +5,30 @@ and downloads audited); another partnership's editions answer 404 for everyone."
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from saferplan.accounts import permissions
 from saferplan.accounts.models import AuditEvent
 from saferplan.accounts.tenancy import current_partnership
+from saferplan.core.errors import SaferplanError
+from saferplan.editions import comments
+from saferplan.editions.compare import Comparison, compare, previous_of
 from saferplan.editions.models import Edition, EditionFile
+from saferplan.editions.routes import Route, route_for
 from saferplan.editions.store import Alteration, AlteredFileError, read_file, verify
+from saferplan.web.comment_views import comments_context
+from saferplan.web.edition_lookup import visible_edition
+from saferplan.web.route_views import route_context
 
 log = logging.getLogger("saferplan.editions")
 
@@ -38,20 +48,12 @@ DOCUMENT_POLICY = (
 ALTERED_STATUS = 409
 
 
-def _edition(request: HttpRequest, edition_id: int) -> Edition:
-    """Looked up before any role is checked, so another partnership's id is a 404."""
-    edition = get_object_or_404(Edition, pk=edition_id)
-    if not permissions.can_view_edition(request.user, edition):
-        raise PermissionDenied
-    return edition
-
-
 def _audit(request: HttpRequest, action: str, edition: Edition, what: str) -> None:
     user = request.user
     AuditEvent.objects.create(
         partnership=current_partnership(),
         user=user if user.is_authenticated else None,
-        actor=user.get_username(),
+        actor=user.get_username() or "public (not signed in)",
         action=action,
         model="editions.Edition",
         object_id=str(edition.pk),
@@ -85,6 +87,19 @@ def _in_label_order(file: EditionFile) -> tuple[int, str]:
     return (order.index(suffix) if suffix in order else len(order), file.name)
 
 
+def file_rows(edition: Edition, request: HttpRequest) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Each file with its label and whether it was altered (altered ones logged)."""
+    alterations = verify(edition)
+    for alteration in alterations:
+        _log_alteration(request, edition, alteration)
+    altered = {a.name for a in alterations}
+    files = [
+        {"file": f, "label": _label(f.name), "altered": f.name in altered}
+        for f in sorted(edition.files.all(), key=_in_label_order)
+    ]
+    return files, alterations
+
+
 def edition_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_editions(request.user):
         raise PermissionDenied
@@ -93,38 +108,41 @@ def edition_list(request: HttpRequest) -> HttpResponse:
         for e in Edition.objects.select_related("built_by")
         if permissions.can_view_edition(request.user, e)
     ]
+    routes: dict[str, Route] = {}
+    overdue = comments.overdue_counts(editions, timezone.localdate())
+    for e in editions:
+        route = routes.setdefault(e.document, route_for(e.document))
+        e.state_label = route.label(e.state)  # type: ignore[attr-defined]
+        e.overdue = overdue[e.pk]  # type: ignore[attr-defined]
     context = {
         "editions": editions,
         "sees_restricted": permissions.can_view_restricted_figures(request.user),
         "may_build": permissions.can_build_documents(request.user),
+        "edits_routes": permissions.can_edit_routes(request.user),
     }
     return render(request, "web/editions.html", context)
 
 
 def edition_detail(request: HttpRequest, edition_id: int) -> HttpResponse:
-    edition = _edition(request, edition_id)
-    alterations = verify(edition)
-    for alteration in alterations:
-        _log_alteration(request, edition, alteration)
-    altered = {a.name for a in alterations}
-    files: list[dict[str, Any]] = [
-        {"file": f, "label": _label(f.name), "altered": f.name in altered}
-        for f in sorted(edition.files.all(), key=_in_label_order)
-    ]
+    edition = visible_edition(request, edition_id)
+    files, alterations = file_rows(edition, request)
     html = next((f for f in files if f["file"].name.endswith(".html")), None)
+    previous = previous_of(edition)
     context = {
         "edition": edition,
         "files": files,
         "alterations": alterations,
         "show_document": html is not None and not html["altered"],
-    }
+        "previous": previous if previous and permissions.can_view_edition(request.user, previous)
+        else None,
+        **route_context(request.user, edition),
+        **comments_context(request.user, edition),
+    }  # fmt: skip
     return render(request, "web/edition.html", context)
 
 
-def edition_file(request: HttpRequest, edition_id: int, file_name: str) -> HttpResponse:
-    """One file of an edition as a download, only if it is still the file that was made."""
-    edition = _edition(request, edition_id)
-    file = get_object_or_404(EditionFile, edition=edition, name=file_name)
+def file_response(request: HttpRequest, edition: Edition, file: EditionFile) -> HttpResponse:
+    """The file as a download, only if it is still the file that was made."""
     try:
         data = read_file(file)
     except AlteredFileError as error:
@@ -138,9 +156,8 @@ def edition_file(request: HttpRequest, edition_id: int, file_name: str) -> HttpR
     return response
 
 
-def edition_document(request: HttpRequest, edition_id: int) -> HttpResponse:
-    """The edition's HTML, for the frame on its page: sandboxed, framed by this site only."""
-    edition = _edition(request, edition_id)
+def document_response(request: HttpRequest, edition: Edition) -> HttpResponse:
+    """The edition's HTML for a frame of this site: sandboxed, framed by this site only."""
     file = next((f for f in edition.files.all() if f.name.endswith(".html")), None)
     if file is None:
         raise Http404
@@ -154,4 +171,73 @@ def edition_document(request: HttpRequest, edition_id: int) -> HttpResponse:
     # Set here, so neither the site's CSP nor its X-Frame-Options: DENY replaces them.
     response["Content-Security-Policy"] = DOCUMENT_POLICY
     response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def edition_file(request: HttpRequest, edition_id: int, file_name: str) -> HttpResponse:
+    """One file of an edition as a download, only if it is still the file that was made."""
+    edition = visible_edition(request, edition_id)
+    return file_response(request, edition, get_object_or_404(EditionFile, edition=edition,
+                                                             name=file_name))  # fmt: skip
+
+
+def edition_document(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """The edition's HTML, for the frame on its page."""
+    return document_response(request, visible_edition(request, edition_id))
+
+
+SHOWN_PER_PART = 200
+
+
+def _compared_with(request: HttpRequest, edition: Edition) -> Edition | None:
+    """The edition asked for (``?from=ID``), else the one before it; one the user may see."""
+    asked = request.GET.get("from", "").strip()
+    if not asked:
+        previous = previous_of(edition)
+        return (
+            previous if previous and permissions.can_view_edition(request.user, previous) else None
+        )
+    if not asked.isdigit():
+        raise BadRequest(f"'from' must be an edition's number, not '{asked[:40]}'")
+    return visible_edition(request, int(asked))
+
+
+def edition_changes(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """What changed since another edition of the document: figures with why, text side by
+    side (``?format=csv``: the figures as CSV)."""
+    edition = visible_edition(request, edition_id)
+    old = _compared_with(request, edition)
+    comparison = None
+    if old is not None:
+        try:
+            comparison = compare(old, edition)
+        except AlteredFileError as error:
+            return _refused(request, error)
+        except SaferplanError as error:
+            raise BadRequest(error.message) from None
+    if request.GET.get("format") == "csv":
+        if comparison is None:
+            raise Http404("nothing to compare it with")
+        return _changes_csv(comparison)
+    others = [e for e in Edition.objects.filter(document=edition.document).exclude(pk=edition.pk)
+              if permissions.can_view_edition(request.user, e)]  # fmt: skip
+    groups = [{"name": name, "changes": changes[:SHOWN_PER_PART], "count": len(changes)}
+              for name, changes in (comparison.groups() if comparison else [])]  # fmt: skip
+    context = {"edition": edition, "old": old, "others": others, "comparison": comparison,
+               "groups": groups, "shown_per_part": SHOWN_PER_PART}  # fmt: skip
+    return render(request, "web/edition_changes.html", context)
+
+
+def _changes_csv(comparison: Comparison) -> HttpResponse:
+    from saferplan.cli.edition_route import neutral
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["part", "figure", "before", "after", "status", "why"])
+    for c in comparison.figures:
+        shown = ["" if v is None else v for v in (c.before, c.after)]
+        writer.writerow(neutral([c.group, c.label, *shown, c.status, "; ".join(c.reasons)]))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"changes-{comparison.old.pk}-to-{comparison.new.pk}.csv"
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response

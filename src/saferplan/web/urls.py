@@ -8,9 +8,12 @@ from saferplan.web import (
     admin_views,
     assessment_views,
     audit_views,
+    comment_views,
     edition_views,
     plan_views,
+    publication_views,
     resources_views,
+    route_views,
     views,
     year_views,
     yj_views,
@@ -132,4 +135,44 @@ urlpatterns = [
     path("risks/<int:risk_id>/", R.risk, name="risk"),
     path("risks/<int:risk_id>/edit/", R.risk_edit, name="risk_edit"),
     path("risks/<int:risk_id>/close/", R.risk_close, name="risk_close"),
+    path(
+        "editions/<int:edition_id>/changes/", edition_views.edition_changes, name="edition_changes"
+    ),
+    path("editions/<int:edition_id>/advance/", route_views.advance, name="edition_advance"),
+    path("editions/<int:edition_id>/return/", route_views.return_edition, name="edition_return"),
+    path("editions/<int:edition_id>/amendment/", route_views.amendment, name="edition_amendment"),
+    path(
+        "editions/<int:edition_id>/comments/",
+        comment_views.edition_comments,
+        name="edition_comments",
+    ),
+    path(
+        "editions/<int:edition_id>/comments/<int:comment_id>/",
+        comment_views.respond,
+        name="comment_respond",
+    ),
+    path("editions/routes/", route_views.route_list, name="routes"),
+    path("editions/routes/<str:document>/", route_views.route_edit, name="route_edit"),
+    # Published documents: no sign-in (publication_views).
+    path("published/", publication_views.published, name="published"),
+    path(
+        "published/<int:partnership_id>/",
+        publication_views.published_partnership,
+        name="published_partnership",
+    ),
+    path(
+        "published/<int:partnership_id>/<int:edition_id>/",
+        publication_views.published_edition,
+        name="published_edition",
+    ),
+    path(
+        "published/<int:partnership_id>/<int:edition_id>/document/",
+        publication_views.published_document,
+        name="published_document",
+    ),
+    path(
+        "published/<int:partnership_id>/<int:edition_id>/files/<str:file_name>",
+        publication_views.published_file,
+        name="published_file",
+    ),
 ]

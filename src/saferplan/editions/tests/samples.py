@@ -16,10 +16,11 @@ NAMES = ("strategic-assessment.html", "strategic-assessment.docx", "strategic-as
          "figures.json")  # fmt: skip
 
 
-def _html(text: str) -> str:
+def _html(text: str, body: str = "") -> str:
+    body = body or f'<p id="summary">{text}: crime rose 6.8%.</p>'
     return (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{text}</title>'
             f'<style>h1 {{ color: #1d70b8; }}</style></head><body><main><h1>{text}</h1>'
-            f'<p id="summary">{text}: crime rose 6.8%.</p></main></body></html>')  # fmt: skip
+            f'{body}</main></body></html>')  # fmt: skip
 
 
 @functools.cache
@@ -40,31 +41,50 @@ def _pdf(text: str) -> bytes:
     return HTML(string=_html(text)).write_pdf()
 
 
-def write_documents(folder: Path, text: str) -> list[Path]:
-    """The four files of a built document, each saying ``text``."""
+def write_documents(
+    folder: Path, text: str, bundle: dict[str, Any] | None = None, body: str = ""
+) -> list[Path]:
+    """The four files of a built document, each saying ``text`` (the HTML's body and the
+    bundle as given, if they are)."""
     folder.mkdir(parents=True, exist_ok=True)
     contents = {
-        "strategic-assessment.html": _html(text).encode(),
+        "strategic-assessment.html": _html(text, body).encode(),
         "strategic-assessment.docx": _docx(text),
         "strategic-assessment.pdf": _pdf(text),
-        "figures.json": json.dumps({"area": text, "themes": []}).encode(),
+        "figures.json": json.dumps(bundle or {"area": text, "themes": []}).encode(),
     }
     for name, data in contents.items():
         (folder / name).write_bytes(data)
     return [folder / name for name in NAMES]
 
 
-def keep_sample(folder: Path, text: str, edition: str = "public", user: object = None) -> Edition:
+SAMPLE_IMPORTS = [{"import_id": 1, "kind": "mps", "file": "mps_borough.csv", "sha256": "ab" * 32}]
+
+
+def keep_sample(
+    folder: Path,
+    text: str,
+    edition: str = "public",
+    user: object = None,
+    *,
+    bundle: dict[str, Any] | None = None,
+    body: str = "",
+    imports: list[dict[str, Any]] | None = None,
+    parameters: dict[str, Any] | None = None,
+    document: str = Document.STRATEGIC_ASSESSMENT,
+    check_problems: list[str] | None = None,
+) -> Edition:
     """A sample document kept as an edition of the partnership in scope."""
     build = Build(
-        document=Document.STRATEGIC_ASSESSMENT,
+        document=document,
         period="2018",
         edition=edition,
         title=f"{text} Strategic Assessment 2018",
-        imports=[{"import_id": 1, "kind": "mps", "file": "mps_borough.csv", "sha256": "ab" * 32}],
-        parameters={"area": text, "comparators": ["London"], "themes": ["total"]},
+        imports=SAMPLE_IMPORTS if imports is None else imports,
+        parameters=parameters or {"area": text, "comparators": ["London"], "themes": ["total"]},
+        check_problems=check_problems or [],
     )
-    return keep_edition(build, write_documents(folder, text), user)
+    return keep_edition(build, write_documents(folder, text, bundle, body), user)
 
 
 def editions_in(monkeypatch: Any, folder: Path) -> Path:

@@ -1,10 +1,12 @@
 """Two partnerships side by side, each with users in every role, a delivery plan, an
-outcome measure, a youth justice extract, an edition of a document, and resources and risks,
-whose records can be told apart: for the tests that one partnership never sees or changes
-the other's."""
+outcome measure, a youth justice extract, an edition of a document (moved one step on
+its route, with a comment), and resources and risks, whose records can be told apart:
+for the tests that one partnership never sees or changes the other's. The demo
+partnership has also published an edition; the other has published nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +15,8 @@ from django.contrib.auth import get_user_model
 
 from saferplan.accounts.models import Membership, Organisation, Partnership, Role
 from saferplan.accounts.tenancy import partnership_scope
-from saferplan.editions.models import Edition
+from saferplan.editions import comments, steps
+from saferplan.editions.models import Edition, State
 from saferplan.editions.tests.samples import keep_sample
 from saferplan.plans.demo import FIXTURES, demo_partnership, load_demo_partnership
 from saferplan.plans.importing import import_plan
@@ -48,6 +51,9 @@ OTHER_RESOURCES = {
     "funding": "stream,project,cash,in_kind,actions\nLCPF,[Brent plan] Mentoring,1000,,1920-HV1-01\n",
     "risks": "reference,risk,likelihood,impact\nB1,[Brent plan] A risk of Brent's,3,3\n",
 }
+# In each partnership's comments and route decisions: never on a public page.
+COMMENT_MARKER = "[comment not for the public]"
+PUBLISHED_TITLE = "Harrow published Strategic Assessment 2018"
 
 
 @dataclass
@@ -70,13 +76,19 @@ def _ids(partnership: Partnership) -> dict[str, int]:
     with partnership_scope(partnership):
         year = StrategyYear.objects.order_by("id").first()
         action = Action.objects.filter(lead_organisation__isnull=False).order_by("id").first()
-        assert year and action
+        edition = Edition.objects.order_by("id").first()
+        published = Edition.objects.filter(state=State.PUBLISHED).first()
+        assert year and action and edition
         return {
             "year_id": year.pk,
             "action_id": action.pk,
             "objective_id": action.objective_id,
             "measure_id": Measure.objects.order_by("id").values_list("pk", flat=True)[0],
-            "edition_id": Edition.objects.order_by("id").values_list("pk", flat=True)[0],
+            "edition_id": edition.pk,
+            "comment_id": edition.comments.get().pk,
+            "partnership_id": partnership.pk,
+            # The edition the public pages are tried with: the published one, if any.
+            "published_id": published.pk if published else edition.pk,
             "organisation_id": action.lead_organisation_id,
             "membership_id": next(m.pk for m in Membership.objects.all() if m.roles == ["analyst"]),
             **_resource_ids(),
@@ -132,9 +144,38 @@ def _other(tmp: Path) -> Tenant:
         Measure.objects.create(objective=objective, name="[Brent plan] burglaries",
                                theme="burglary", area="Brent")  # fmt: skip
         import_extract(_extract(tmp / "brent-extract", seed=7, prefix="BX"), user="tester")
-        keep_sample(tmp / "brent-edition", "[Brent plan] Brent")
+        edition = keep_sample(tmp / "brent-edition", "[Brent plan] Brent")
+        _on_its_route(edition, users["council-lead"], "[Brent plan]")
         _other_resources(tmp)
     return Tenant(other, users, _ids(other))
+
+
+def _decision(day: int) -> steps.Decision:
+    return steps.Decision(f"Committee {COMMENT_MARKER}", dt.date(2019, 6, day),
+                          resolution=f"Resolved {COMMENT_MARKER}")  # fmt: skip
+
+
+def _on_its_route(edition: Edition, owner: str, marker: str) -> Edition:
+    """Moved one step on (so every route page has something to do), with a comment that
+    holds the partnership's ``marker``."""
+    steps.advance(edition, "overview-and-scrutiny", _decision(12))
+    user = get_user_model().objects.get(username=owner)
+    text = f"{marker} asks about burglary {COMMENT_MARKER}"
+    comments.add_comment(edition, comments.Raised("committee", "Scrutiny", text,
+                         dt.date(2019, 6, 12), dt.date(2019, 6, 30), user))  # fmt: skip
+    return edition
+
+
+def _published(folder: Path) -> Edition:
+    """An edition of the demo partnership taken all along its route to publication, with a
+    comment (which its public page must not show)."""
+    edition = keep_sample(folder, "Harrow published")
+    for day, state in ((12, "overview-and-scrutiny"), (20, "board-approved"), (28, "published")):
+        steps.advance(edition, state, steps.Decision("Board", dt.date(2019, 6, day)))
+    owner = get_user_model().objects.get(username="council-lead")
+    comments.add_comment(edition, comments.Raised("public", "A resident", COMMENT_MARKER,
+                         dt.date(2019, 6, 29), dt.date(2019, 7, 30), owner))  # fmt: skip
+    return edition
 
 
 def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
@@ -147,7 +188,9 @@ def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
         Measure.objects.create(objective=objective, name="Harrow burglaries", theme="burglary",
                                area="Harrow")  # fmt: skip
         import_extract(_extract(tmp / "demo-extract", seed=5, prefix="C"), user="tester")
-        keep_sample(tmp / "demo-edition", "Harrow Council: Community Safety")
+        edition = keep_sample(tmp / "demo-edition", "Harrow Council: Community Safety")
+        _on_its_route(edition, "council-lead", "Harrow Council: Community Safety")
+        _published(tmp / "demo-published")
     from saferplan.resources.demo import load_demo_resources
 
     load_demo_resources(demo)

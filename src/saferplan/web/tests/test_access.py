@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
 from saferplan.accounts.models import AuditEvent, Membership, Organisation
+from saferplan.editions import comments, steps
 from saferplan.plans.demo import load_demo_partnership
 from saferplan.plans.models import Action, ProgressUpdate, StrategyYear
 
@@ -79,7 +82,32 @@ EDITION_PAGES = [
     ("/editions/{restricted}/document/", RESTRICTED_READERS),
     ("/editions/{restricted}/files/strategic-assessment.docx", RESTRICTED_READERS),
     ("/editions/{restricted}/files/figures.json", RESTRICTED_READERS),
+    # Its route, comments and changes (the Strategic Assessment's route: Overview and
+    # Scrutiny by admins and analysts, then the board by admins).
+    ("/editions/{public}/changes/", EVERYONE),
+    ("/editions/{advanced}/changes/?from={public}", EVERYONE),
+    ("/editions/{advanced}/changes/?from={public}&format=csv", EVERYONE),
+    ("/editions/{restricted}/changes/", RESTRICTED_READERS),
+    ("/editions/{advanced}/changes/?from={restricted}", RESTRICTED_READERS),
+    ("/editions/{public}/advance/", {"admin", "analyst"}),
+    ("/editions/{advanced}/advance/", {"admin"}),
+    ("/editions/{advanced}/return/", {"admin"}),
+    ("/editions/{advanced}/amendment/", {"admin", "analyst"}),
+    ("/editions/{advanced}/comments/", EVERYONE),
+    ("/editions/{restricted}/comments/", RESTRICTED_READERS),
+    # A comment is answered by its owner (here the police lead) or those who write the document.
+    ("/editions/{advanced}/comments/{comment}/", {"admin", "analyst", "police-lead"}),
+    ("/editions/routes/", {"admin"}),
+    ("/editions/routes/strategic-assessment/", {"admin"}),
+    ("/editions/routes/youth-justice-plan/", {"admin"}),
 ]
+# For everyone, signed in or not: only the published public edition.
+PUBLISHED_PAGES = ["/published/", "/published/{partnership}/", "/published/{partnership}/{published}/",
+                   "/published/{partnership}/{published}/document/",
+                   "/published/{partnership}/{published}/files/strategic-assessment.pdf"]  # fmt: skip
+UNPUBLISHED_PAGES = ["/published/{partnership}/{public}/", "/published/{partnership}/{advanced}/",
+                     "/published/{partnership}/{restricted}/document/",
+                     "/published/{partnership}/{advanced}/files/strategic-assessment.pdf"]  # fmt: skip
 
 
 # Resources and risks: read by everyone in the partnership; the youth justice budget, grant
@@ -209,9 +237,26 @@ def demo_editions(demo, tmp_path, monkeypatch) -> dict[str, int]:
     from saferplan.plans.demo import demo_partnership
 
     editions_in(monkeypatch, tmp_path / "editions")
-    with partnership_scope(demo_partnership()):
-        return {"public": keep_sample(tmp_path / "public", "Harrow").pk,
-                "restricted": keep_sample(tmp_path / "restricted", "Harrow", "restricted").pk}  # fmt: skip
+    partnership = demo_partnership()
+    with partnership_scope(partnership):
+        ids = {"public": keep_sample(tmp_path / "public", "Harrow").pk,
+               "restricted": keep_sample(tmp_path / "restricted", "Harrow", "restricted").pk}  # fmt: skip
+        advanced = keep_sample(tmp_path / "advanced", "Harrow")
+        steps.advance(
+            advanced, "overview-and-scrutiny", steps.Decision("O&S", dt.date(2019, 6, 12))
+        )
+        lead = get_user_model().objects.get(username="police-lead")
+        comment = comments.add_comment(advanced, comments.Raised(
+            "committee", "Scrutiny", "Why?", dt.date(2019, 6, 12), dt.date(2019, 6, 30), lead))  # fmt: skip
+        published = keep_sample(tmp_path / "published", "Harrow")
+        for day, state in (
+            (12, "overview-and-scrutiny"),
+            (20, "board-approved"),
+            (28, "published"),
+        ):
+            steps.advance(published, state, steps.Decision("Board", dt.date(2019, 6, day)))
+    return {**ids, "advanced": advanced.pk, "comment": comment.pk, "published": published.pk,
+            "partnership": partnership.pk}  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -240,6 +285,17 @@ def test_every_resources_page_with_every_role(
     demo_resources, role: str, pattern: str, allowed: set[str]
 ) -> None:
     _answers_as_allowed(role, pattern.format(**demo_resources), allowed)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_published_pages_are_for_everyone_and_only_show_what_was_published(
+    demo_editions, role: str
+) -> None:
+    client = client_for(role)
+    for pattern in PUBLISHED_PAGES:
+        assert client.get(pattern.format(**demo_editions)).status_code == 200, pattern
+    for pattern in UNPUBLISHED_PAGES:
+        assert client.get(pattern.format(**demo_editions)).status_code == 404, pattern
 
 
 def test_sign_in_page_is_public_and_sets_security_headers(demo) -> None:

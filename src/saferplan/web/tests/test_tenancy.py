@@ -1,5 +1,7 @@
 """One partnership never sees or changes another's records: every URL, download and CLI
-command, with the other partnership's ids and as every role (issue #9)."""
+command, with the other partnership's ids and as every role (issue #9). The public pages
+(no sign-in) show only published public editions, and nothing of a partnership that has
+published nothing, to anyone."""
 
 from __future__ import annotations
 
@@ -18,13 +20,16 @@ from typer.testing import CliRunner
 
 from saferplan.accounts.models import AuditEvent, Membership, Organisation, Partnership
 from saferplan.cli.main import app
+from saferplan.editions.models import Comment, Document, Edition, RouteStep, Step
 from saferplan.editions.tests.samples import NAMES as EDITION_FILES
 from saferplan.editions.tests.samples import editions_in
 from saferplan.plans.models import Action, MeasureActual, ProgressUpdate
 from saferplan.web.tests.tenants import (
+    COMMENT_MARKER,
     DEMO_MARKERS,
     OTHER,
     OTHER_MARKERS,
+    PUBLISHED_TITLE,
     ROLE_USERS,
     Tenant,
     two_partnerships,
@@ -34,13 +39,17 @@ pytestmark = pytest.mark.django_db
 
 ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id", "edition_id",
                "organisation_id", "membership_id", "budget_line_id", "grant_line_id", "post_id",
-               "stream_id", "risk_id"}  # fmt: skip
+               "stream_id", "risk_id", "comment_id", "partnership_id"}  # fmt: skip
 # The values tried for each keyword that is not an id: export formats, an edition's files,
 # a password link's user and token (a made-up one: the page says the link does not work),
-# the financial year of a resources table.
+# the financial year of a resources table, the kinds of document (whose routes admins edit).
 CHOICES = {"fmt": ["xlsx", "docx", "pdf"], "file_name": list(EDITION_FILES),
-           "uidb64": ["MQ"], "token": ["cz1xyz-0123456789abcdef"], "year": ["2019-20"]}  # fmt: skip
+           "uidb64": ["MQ"], "token": ["cz1xyz-0123456789abcdef"], "year": ["2019-20"],
+           "document": list(Document.values)}  # fmt: skip
 NO_PAGE = {"login", "logout", "switch_partnership"}  # sign-in, sign-out, the header's form
+# Pages for everyone, no sign-in: tried with the tenant's published edition (if any).
+PUBLIC = {"published", "published_partnership", "published_edition", "published_document",
+          "published_file"}  # fmt: skip
 YJ_DOWNLOADS = ["csv", "xlsx"]
 DOWNLOADING = ("/youth-justice/", "/resources/2019-20/", "/risks/")  # pages with ?format=
 
@@ -78,11 +87,14 @@ def _patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[URL
     return found
 
 
-def _urls(ids: dict[str, int]) -> list[str]:
-    """Every page and download of the URLconf, filled in with ``ids``."""
+def _urls(ids: dict[str, int], public: bool = False) -> list[str]:
+    """Every page and download of the URLconf, filled in with ``ids`` (``public``: the
+    pages for everyone, with the tenant's published edition; else all the others)."""
     urls = []
+    if public:
+        ids = {**ids, "edition_id": ids["published_id"]}
     for pattern in _patterns():
-        if pattern.name in NO_PAGE:
+        if pattern.name in NO_PAGE or (pattern.name in PUBLIC) != public:
             continue
         keywords = set(pattern.pattern.converters)
         unknown = keywords - ID_KEYWORDS - set(CHOICES)
@@ -129,6 +141,12 @@ def test_every_url_of_the_app_is_in_the_matrix(tenants) -> None:
     assert any(u.endswith("progress.pdf") for u in urls)
     assert f"/editions/{mine.ids['edition_id']}/files/strategic-assessment.pdf" in urls
     assert f"/editions/{mine.ids['edition_id']}/document/" in urls
+    assert f"/editions/{mine.ids['edition_id']}/comments/{mine.ids['comment_id']}/" in urls
+    assert "/editions/routes/youth-justice-plan/" in urls
+    public = _urls(mine.ids, public=True)
+    assert "/published/" in public and not set(public) & set(urls)
+    p, e = mine.ids["partnership_id"], mine.ids["published_id"]
+    assert f"/published/{p}/{e}/files/strategic-assessment.pdf" in public
 
 
 @pytest.mark.parametrize("role", ROLE_USERS)
@@ -184,7 +202,9 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
     analyst, lead = _client(demo.users["analyst"]), _client(demo.users["police-lead"])
     admin = _client(demo.users["admin"])
     resources = _resources_state()
-    theirs = other.ids
+    theirs, mine = other.ids, demo.ids
+    governance = (Step.objects.count(), Comment.objects.count(), RouteStep.objects.count(),
+                  sorted(Edition.objects.values_list("pk", "state")))  # fmt: skip
     posts = [
         (lead, f"/actions/{theirs['action_id']}/update/", {"rag": "green", "text": "x", "version": 1}),
         (analyst, f"/actions/{theirs['action_id']}/update/", {"rag": "red", "text": "x", "version": 1}),
@@ -201,6 +221,12 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
         (admin, f"/resources/funding/{theirs['stream_id']}/", {"stream": "Taken", "version": 1}),
         (admin, f"/risks/{theirs['risk_id']}/edit/", {"risk": "x", "likelihood": 1, "impact": 1}),
         (admin, f"/risks/{theirs['risk_id']}/close/", {"version": 1}),
+        (admin, f"/editions/{theirs['edition_id']}/advance/", {"body": "x", "meeting_date": "2019-06-20", "state": "overview-and-scrutiny"}),
+        (admin, f"/editions/{theirs['edition_id']}/return/", {"body": "x", "meeting_date": "2019-06-20", "state": "overview-and-scrutiny", "to_state": "draft"}),
+        (admin, f"/editions/{theirs['edition_id']}/amendment/", {"step": 1, "text": "x", "made_by": "y"}),
+        (analyst, f"/editions/{theirs['edition_id']}/comments/", {"source_kind": "public", "source_name": "x", "text": "Planted", "raised_on": "2019-06-20", "due_on": "2019-06-30", "owner": 1}),
+        (analyst, f"/editions/{theirs['edition_id']}/comments/{theirs['comment_id']}/", {"response": "x", "changed": "yes", "change_note": "x", "responded_on": "2019-06-20", "version": 1}),
+        (analyst, f"/editions/{mine['edition_id']}/comments/{theirs['comment_id']}/", {"response": "x", "changed": "yes", "change_note": "x", "responded_on": "2019-06-20", "version": 1}),
     ]  # fmt: skip
     for client, url, data in posts:
         assert client.post(url, data).status_code == 404, url
@@ -214,6 +240,12 @@ def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenant
              MeasureActual.objects.count(), AuditEvent.objects.count())  # fmt: skip
     assert after == before
     assert _resources_state() == resources
+    assert governance == (Step.objects.count(), Comment.objects.count(), RouteStep.objects.count(),
+                          sorted(Edition.objects.values_list("pk", "state")))  # fmt: skip
+    # Their edition is not one to compare with, whoever asks.
+    changes = f"/editions/{mine['edition_id']}/changes/?from={theirs['edition_id']}"
+    assert analyst.get(changes).status_code == 404
+    assert analyst.get(changes + "&format=csv").status_code == 404
 
 
 def test_a_funding_stream_cannot_be_linked_to_the_other_partnerships_action(tenants) -> None:
@@ -282,6 +314,69 @@ def test_admins_manage_only_their_own_partnership(tenants) -> None:
         response = admin.post("/manage/members/add/", stolen)
         assert response.status_code == 400 and "already exists" in response.content.decode()
         assert _accounts_state() == before
+
+
+def test_a_partnerships_route_is_its_own(tenants) -> None:
+    demo, other = tenants
+    before = list(RouteStep.objects.filter(partnership=other.partnership).values_list(
+        "document", "position", "state"))  # fmt: skip
+    assert before  # their first step copied their route
+    # As the page sends it: its rows are the route's steps (here two kept, the rest gone).
+    data = {"step-TOTAL_FORMS": "2", "step-INITIAL_FORMS": "2",
+            "step-0-state": "draft", "step-0-label": "Draft", "step-0-ORDER": "1",
+            "step-1-state": "published", "step-1-label": "Published", "step-1-ORDER": "2",
+            "step-1-roles": ["admin"]}  # fmt: skip
+    response = _client(demo.users["admin"]).post("/editions/routes/knife-crime-action-plan/", data)
+    assert response.status_code == 302
+    assert RouteStep.objects.filter(partnership=demo.partnership,
+                                    document="knife-crime-action-plan").count() == 2  # fmt: skip
+    after = list(RouteStep.objects.filter(partnership=other.partnership).values_list(
+        "document", "position", "state"))  # fmt: skip
+    assert after == before
+
+
+SIGNED_IN_AS = re.compile(r"Signed in as [^<]*")
+
+
+def _visitors(tenants: tuple[Tenant, Tenant]) -> list[tuple[str, Client]]:
+    """Anonymous, and every role of both partnerships."""
+    found = [("anonymous", Client())]
+    for tenant in tenants:
+        found += [(f"{role} of {tenant.partnership}", _client(name))
+                  for role, name in tenant.users.items()]  # fmt: skip
+    return found
+
+
+def test_public_pages_show_only_published_public_editions_to_anyone(tenants) -> None:
+    demo, other = tenants
+    published, unpublished = _urls(demo.ids, public=True), _urls(other.ids, public=True)
+    p = demo.ids["partnership_id"]
+    drafts = [u.replace(f"/{demo.ids['published_id']}/", f"/{demo.ids['edition_id']}/")
+              for u in published if f"/{p}/{demo.ids['published_id']}/" in u]  # fmt: skip
+    for who, client in _visitors(tenants):
+        for url in published:
+            response = client.get(url)
+            assert response.status_code == 200, f"{who}: {url}"
+            # (A signed-in visitor's footer names their own organisation and partnership.)
+            text = SIGNED_IN_AS.sub("", _text(response))
+            for marker in OTHER_MARKERS:
+                assert not marker.search(text), f"{who} sees {marker} at {url}"
+            assert COMMENT_MARKER not in text, f"{who} sees a comment or decision at {url}"
+            assert other.partnership.name not in text, f"{who}: {url}"
+        for url in [*drafts, *(u for u in unpublished if u != "/published/")]:
+            assert client.get(url).status_code == 404, f"{who}: {url}"
+    listing = Client().get("/published/").content.decode()
+    assert PUBLISHED_TITLE in listing and demo.partnership.name in listing
+
+
+def test_public_pages_show_what_was_published(tenants) -> None:
+    """The scan above would pass on empty pages: the published edition is there."""
+    demo, _ = tenants
+    p, e = demo.ids["partnership_id"], demo.ids["published_id"]
+    page = Client().get(f"/published/{p}/{e}/").content.decode()
+    assert PUBLISHED_TITLE in page and "28 June 2019" in page and "Board approved" in page
+    document = Client().get(f"/published/{p}/{e}/document/").content.decode()
+    assert "Harrow published: crime rose 6.8%." in document
 
 
 def test_a_user_in_two_partnerships_switches_between_them(tenants) -> None:
