@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from saferplan.accounts import audit, permissions
 from saferplan.accounts.models import AuditEvent, Organisation
 from saferplan.core.errors import SaferplanError
+from saferplan.governance.home import overdue_for
 from saferplan.plans import exports, yearend
 from saferplan.plans.measures import judged
 from saferplan.plans.models import Action, Disposition, Objective, Rag, StrategyYear
@@ -84,6 +85,7 @@ def switch_partnership(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"roles": sorted(permissions.roles(request.user))}
+    context.update(overdue_for(request.user))  # governance: what the person owns is overdue
     year = StrategyYear.objects.order_by("-label").first()
     if year and permissions.can_view_plans(request.user):
         actions = _actions(year)
