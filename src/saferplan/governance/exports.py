@@ -84,7 +84,7 @@ def to_xlsx(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]],
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = title[:31].replace("/", "-")
+    sheet.title = "".join(c for c in title if c not in "[]:*?/\\")[:31].strip() or "Sheet"
     _text_cell(sheet.cell(row=1, column=1), title)
     sheet["A1"].font = Font(bold=True, size=14)
     for column, heading in enumerate(headings, start=1):

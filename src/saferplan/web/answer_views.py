@@ -92,36 +92,36 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def answer_invited(request: HttpRequest, token: str) -> HttpResponse:
+def answer_invited(request: HttpRequest, invitation: str) -> HttpResponse:
     """A single-use link: one response, then refused."""
     with across_partnerships():
-        invitation = (
+        found = (
             Invitation.objects.select_related("questionnaire__partnership")
-            .filter(token=token, questionnaire__published_on__isnull=False)
+            .filter(token=invitation, questionnaire__published_on__isnull=False)
             .first()
         )
-    if invitation is None:
+    if found is None:
         raise Http404
-    return _page(request, invitation.questionnaire, invitation)
+    return _page(request, found.questionnaire, found)
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+def withdraw(request: HttpRequest, withdrawal: str) -> HttpResponse:
     """The respondent's own link to stop being contacted: their email address is removed."""
     with across_partnerships():
         response = (
             Response.objects.select_related("questionnaire__partnership")
-            .filter(withdraw_token=token)
+            .filter(withdraw_token=withdrawal)
             .first()
         )
-    if response is None or not token:
+    if response is None or not withdrawal:
         raise Http404
     q = response.questionnaire
     done = False
     if request.method == "POST":
         with partnership_scope(q.partnership):
-            done = answering.withdraw(token)
+            done = answering.withdraw(withdrawal)
     return render(
         request,
         "governance/public/withdraw.html",

@@ -86,8 +86,9 @@ def item_edit(
     item = get_object_or_404(QuestionnaireItem, pk=item_id) if item_id else None
     q = item.questionnaire if item else get_object_or_404(Questionnaire, pk=questionnaire_id)
     _require(permissions.can_edit_questionnaires(request.user))
-    if q.responses.exists():
-        return render(request, "governance/locked.html", {"q": q}, status=409)
+    if q.responses.exists():  # what people answered stays what they were asked
+        status = 409 if request.method == "POST" else 200
+        return render(request, "governance/locked.html", {"q": q}, status=status)
     return edit_page(
         request,
         forms.ItemForm,

@@ -149,6 +149,6 @@ urlpatterns = [
     ),
     # Public: answering by a link, without an account (answer_views).
     path("answer/<str:slug>/", answer_views.answer, name="answer"),
-    path("answer/invited/<str:token>/", answer_views.answer_invited, name="answer_invited"),
-    path("answer/withdraw/<str:token>/", answer_views.withdraw, name="answer_withdraw"),
+    path("answer/invited/<str:invitation>/", answer_views.answer_invited, name="answer_invited"),
+    path("answer/withdraw/<str:withdrawal>/", answer_views.withdraw, name="answer_withdraw"),
 ]

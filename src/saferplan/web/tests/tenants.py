@@ -1,5 +1,6 @@
 """Two partnerships side by side, each with users in every role, a delivery plan, an
-outcome measure, a youth justice extract and an edition of a document, whose records can be
+outcome measure, a youth justice extract, an edition of a document and one of every
+governance record (questions, meetings, a questionnaire answered), whose records can be
 told apart: for the tests that one partnership never sees or changes the other's."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -14,6 +16,7 @@ from saferplan.accounts.models import Membership, Organisation, Partnership, Rol
 from saferplan.accounts.tenancy import partnership_scope
 from saferplan.editions.models import Edition
 from saferplan.editions.tests.samples import keep_sample
+from saferplan.governance.tests.samples import one_of_everything
 from saferplan.plans.demo import FIXTURES, demo_partnership, load_demo_partnership
 from saferplan.plans.importing import import_plan
 from saferplan.plans.models import Action, Measure, Objective, StrategyYear
@@ -43,7 +46,8 @@ DEMO_MARKERS = [re.compile(r"\bC\d{7}\b"), re.compile("Metropolitan Police: Harr
 class Tenant:
     partnership: Partnership
     users: dict[str, str]  # role user -> username
-    ids: dict[str, int] = field(default_factory=dict)  # URL keyword -> an object's id
+    # URL keyword -> an object's id (or a public link's part: slug, invitation, withdrawal)
+    ids: dict[str, Any] = field(default_factory=dict)
 
 
 def _extract(folder: Path, seed: int, prefix: str) -> Path:
@@ -55,7 +59,7 @@ def _extract(folder: Path, seed: int, prefix: str) -> Path:
     return folder
 
 
-def _ids(partnership: Partnership) -> dict[str, int]:
+def _ids(partnership: Partnership, governance: dict[str, Any]) -> dict[str, Any]:
     with partnership_scope(partnership):
         year = StrategyYear.objects.order_by("id").first()
         action = Action.objects.filter(lead_organisation__isnull=False).order_by("id").first()
@@ -66,6 +70,7 @@ def _ids(partnership: Partnership) -> dict[str, int]:
             "objective_id": action.objective_id,
             "measure_id": Measure.objects.order_by("id").values_list("pk", flat=True)[0],
             "edition_id": Edition.objects.order_by("id").values_list("pk", flat=True)[0],
+            **governance,
         }
 
 
@@ -99,7 +104,8 @@ def _other(tmp: Path) -> Tenant:
                                theme="burglary", area="Brent")  # fmt: skip
         import_extract(_extract(tmp / "brent-extract", seed=7, prefix="BX"), user="tester")
         keep_sample(tmp / "brent-edition", "[Brent plan] Brent")
-    return Tenant(other, users, _ids(other))
+        governance = one_of_everything(other, "[Brent plan]").ids
+    return Tenant(other, users, _ids(other, governance))
 
 
 def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
@@ -113,5 +119,6 @@ def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
                                area="Harrow")  # fmt: skip
         import_extract(_extract(tmp / "demo-extract", seed=5, prefix="C"), user="tester")
         keep_sample(tmp / "demo-edition", "Harrow Council: Community Safety")
-    first = Tenant(demo, {role: role for role in ROLE_USERS}, _ids(demo))
+        governance = one_of_everything(demo, "Harrow Council: Community Safety").ids
+    first = Tenant(demo, {role: role for role in ROLE_USERS}, _ids(demo, governance))
     return first, _other(tmp)
