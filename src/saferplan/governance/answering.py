@@ -203,20 +203,18 @@ def accept(
     ``Refused`` (closed, link used, or the same form sent before) and store nothing."""
     email = form.consented_email()
     token = secrets.token_urlsafe(32) if email else ""
+    if not questionnaire.is_open():
+        raise closed(questionnaire)
     try:
+        # Writes come first: a SQLite transaction that read before writing cannot wait for
+        # another writer, and would fail at once under load instead of queueing.
         with transaction.atomic():
-            if not Questionnaire.objects.filter(pk=questionnaire.pk).exists() or not (
-                questionnaire.is_open()
-            ):
-                raise Refused(
-                    410, f"This questionnaire closed on {questionnaire.closes_on:%-d %B %Y}."
-                )
             if invitation is not None:
-                used = Invitation.objects.select_for_update().get(pk=invitation.pk)
-                if used.used_at is not None:
+                taken = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
+                    used_at=timezone.now()
+                )
+                if not taken:
                     raise Refused(410, "This link has been used: each one takes one response.")
-                used.used_at = timezone.now()
-                used.save(update_fields=["used_at"])
             response = Response.objects.create(
                 questionnaire=questionnaire,
                 via=Response.Via.INVITATION if invitation else Response.Via.OPEN,
