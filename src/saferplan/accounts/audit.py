@@ -65,13 +65,16 @@ def record_view(user: Any, what: str, detail: str) -> AuditEvent:
     return record_access(user, "viewed", what, detail)
 
 
-def record_access(user: Any, action: str, what: str, detail: str) -> AuditEvent:
-    """A view, download or refused attempt (``action``) on youth justice data."""
+def record_access(
+    user: Any, action: str, what: str, detail: str, model: str = "youthjustice"
+) -> AuditEvent:
+    """A view, download or refused attempt (``action``) on youth justice data (or, with
+    ``model``, on other records whose every look is audited)."""
     return AuditEvent.objects.create(
         partnership=current_partnership(),
         **_who(user),
         action=action,
-        model="youthjustice",
+        model=model,
         object_id=detail[:64],
         summary=what[:300],
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -139,7 +139,9 @@ def invitations_csv(request: HttpRequest, questionnaire_id: int) -> HttpResponse
         (i.label, request.build_absolute_uri(reverse("answer_invited", args=[i.token])))
         for i in q.invitations.filter(used_at__isnull=True)
     ]
-    audit.record_access(request.user, "exported", f"single-use links to {q}", str(q.pk))
+    audit.record_access(
+        request.user, "exported", f"single-use links to {q}", str(q.pk), model="governance"
+    )
     return _download(exports.to_csv(["label", "link"], rows), "text/csv; charset=utf-8",
                      f"links-{q.pk}.csv")  # fmt: skip
 
@@ -198,11 +200,15 @@ def contacts(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
     q = get_object_or_404(Questionnaire, pk=questionnaire_id)
     _require(permissions.can_edit_questionnaires(request.user))
     if request.method == "POST":
-        response = get_object_or_404(Response, pk=request.POST.get("response", "0") or 0,
-                                     questionnaire=q)  # fmt: skip
+        chosen = request.POST.get("response", "")
+        if not chosen.isdigit():
+            raise Http404
+        response = get_object_or_404(Response, pk=int(chosen), questionnaire=q)
         services.remove_contact(request.user, response)
         return redirect("contacts", questionnaire_id=q.pk)
-    audit.record_access(request.user, "viewed", f"contacts who consented, {q}", str(q.pk))
+    audit.record_access(
+        request.user, "viewed", f"contacts who consented, {q}", str(q.pk), model="governance"
+    )
     people = q.responses.exclude(contact_email="").order_by("id")
     return render(request, "governance/contacts.html", {"q": q, "people": people})
 

@@ -159,7 +159,7 @@ def _log_export(request: HttpRequest, fmt: str) -> HttpResponse:
     today = timezone.localdate()
     writer = exports.log_docx if fmt == "docx" else exports.log_xlsx
     data = writer(reading.questions(), title, today)
-    audit.record_access(request.user, "exported", "questions log", fmt)
+    audit.record_access(request.user, "exported", "questions log", fmt, model="governance")
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="questions-log-{today}.{fmt}"'
     return response

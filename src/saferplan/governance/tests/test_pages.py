@@ -137,7 +137,12 @@ def test_the_log_exports_as_word_and_excel_with_formulas_kept_as_text(demo_scope
     ]
     assert len(table.rows) == 3
     assert SCRUTINY_QUESTIONS[1][0] in {c.text for row in table.rows for c in row.cells}
-    assert AuditEvent.objects.filter(action="exported", summary="questions log").count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action="exported", summary="questions log", model="governance"
+        ).count()
+        == 2
+    )
 
 
 def test_youth_justice_practitioners_record_the_yot_board_and_its_actions(demo_scope) -> None:
@@ -321,7 +326,11 @@ def test_results_are_tabulated_charted_and_downloaded(demo_scope, settings) -> N
     assert texts["=1+2 more youth voice"] == "s"
     contacts = client_for("analyst").get(f"/questionnaires/{q.pk}/contacts/").content.decode()
     assert "a@example.org" in contacts
+    seen = AuditEvent.objects.get(action="viewed", summary__startswith="contacts who consented")
+    assert seen.model == "governance"
     assert client_for("board").get(f"/questionnaires/{q.pk}/contacts/").status_code == 403
+    garbled = client_for("analyst").post(f"/questionnaires/{q.pk}/contacts/", {"response": "x1"})
+    assert garbled.status_code == 404  # not an internal error
     removed = client_for("analyst").post(f"/questionnaires/{q.pk}/contacts/", {"response": r.pk})
     assert removed.status_code == 302
     r.refresh_from_db()
