@@ -4,7 +4,8 @@ as CSV.
 
 Every cell is formula-neutral: text a spreadsheet would run as a formula (starting with
 = + - @, a tab or a carriage return) is written as text. No shared formula-neutral writer
-is on main yet, so :func:`neutral` (CSV) and :func:`_text_cell` (Excel) are here.
+is on main yet, so :func:`neutral` (CSV) and :func:`_text_cell` (Excel) are here. Text
+bound for Excel and Word loses the control characters XML cannot hold (:func:`xml_safe`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ def neutral(value: Any) -> str:
     """A CSV cell no spreadsheet will run as a formula (OWASP: a leading apostrophe)."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def xml_safe(text: str) -> str:
+    """Text an Excel or Word file can hold. Word's hand line break (vertical tab) and page
+    break (form feed), common in pasted text, become line breaks; other controls go."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text.replace("\x0b", "\n").replace("\x0c", "\n"))
 
 
 def _day(value: date | None) -> str:
@@ -71,9 +80,11 @@ def to_csv(headings: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 def _text_cell(cell: Any, value: Any) -> None:
     """Set a cell; text stays text, even when it looks like a formula."""
-    cell.value = value
     if isinstance(value, str):
+        cell.value = xml_safe(value)
         cell.data_type = "s"
+    else:
+        cell.value = value
 
 
 def to_xlsx(title: str, headings: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -137,7 +148,7 @@ def log_docx(questions: Iterable[QuestionRecord], title: str, today: date) -> by
     header._tr.get_or_add_trPr().append(repeat)
     for row in rows:
         for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
+            cell.text = xml_safe(text)
     if not rows:
         doc.add_paragraph("No questions have been logged.")
     out = io.BytesIO()

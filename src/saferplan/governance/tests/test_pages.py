@@ -360,3 +360,24 @@ def test_consultation_events_are_logged_in_date_order(demo_scope) -> None:
     assert order[2] < order[0] < order[1]
     assert "26 April 2019" in page and "May-June 2019" in page
     assert client_for("board").get("/consultation-events/new/").status_code == 403
+
+
+def test_text_pasted_from_word_with_its_control_characters_still_exports(demo_scope) -> None:
+    """Word puts a vertical tab where a line was broken by hand; XML cannot hold it."""
+    from docx import Document
+    from openpyxl import load_workbook
+
+    pasted = "Where is the plan?\x0bAnd who signs it off?\x07"
+    client_for("analyst").post("/questions/new/", _question_form(question=pasted))
+    q = harrow_questionnaire(demo_scope)
+    r = Response.objects.create(questionnaire=q, via="open", nonce="n-word")
+    Answer.objects.create(response=r, item=q.items.get(number=4), text="More\x0bvoice")
+    board = client_for("board")
+    sheet = load_workbook(io.BytesIO(board.get("/questions/log.xlsx").content)).active
+    assert "Where is the plan?\nAnd who signs it off?" in {c.value for c in sheet[3]}
+    word = Document(io.BytesIO(board.get("/questions/log.docx").content))
+    assert "Where is the plan?\nAnd who signs it off?" in {
+        c.text for c in word.tables[0].rows[1].cells
+    }
+    results = load_workbook(io.BytesIO(board.get(f"/questionnaires/{q.pk}/results.xlsx").content))
+    assert "More\nvoice" in {c.value for row in results.active.iter_rows(min_row=3) for c in row}
