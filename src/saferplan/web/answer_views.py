@@ -2,10 +2,11 @@
 
 They show the questionnaire and nothing else (no navigation, no partnership's records),
 need no sign-in, keep no address, are CSRF-protected, throttle the open link by sender
-(``governance.throttle``), refuse forms filled faster than a person could and forms sent
-twice, and refuse answers once the questionnaire has closed. A single-use link takes one
-response. The questionnaire is found by its link across partnerships (a link is all a
-respondent has); everything after runs in its partnership's scope.
+(``governance.throttle``: answers sent, not forms sent back to be corrected), refuse forms
+filled faster than a person could and forms sent twice, and refuse answers once the
+questionnaire has closed. A single-use link takes one response. The questionnaire is found
+by its link across partnerships (a link is all a respondent has); everything after runs in
+its partnership's scope.
 """
 
 from __future__ import annotations
@@ -58,13 +59,13 @@ def _page(
         if request.method != "POST":
             form = answering.AnswerForm(items, initial={"form_token": answering.form_token(q)})
             return _form(request, q, form)
+        form = answering.AnswerForm(items, request.POST)
+        if not form.is_valid():  # sent back to correct: stores nothing, so not counted
+            return _form(request, q, form, status=400)
         if invitation is None and not throttle.allow(q.pk, request):
             many = answering.Refused(429, "Too many answers have come from your network in the "
                                           "last few minutes. Please try again later.")  # fmt: skip
             return _refused(request, q, many)
-        form = answering.AnswerForm(items, request.POST)
-        if not form.is_valid():
-            return _form(request, q, form, status=400)
         try:
             nonce = answering.check_token(q, form.cleaned_data["form_token"])
             accepted = answering.accept(q, form, nonce, invitation)

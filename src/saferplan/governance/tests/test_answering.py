@@ -162,6 +162,21 @@ def test_the_open_link_is_throttled_per_sender(questionnaire, settings) -> None:
     assert _send(school, invited, _answers(questionnaire)).status_code == 200
 
 
+def test_a_form_sent_back_for_correction_is_not_counted_by_the_throttle(
+    questionnaire, settings
+) -> None:
+    """A class on one school network sharing 30 answers should not lose them to typos."""
+    settings.GOVERNANCE_OPEN_LINK_LIMIT = (1, 600)
+    url = f"/answer/{questionnaire.slug}/"
+    pupil = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.9")
+    no_email = _answers(questionnaire, {(7, ""): "yes"})
+    assert _send(pupil, url, no_email).status_code == 400  # sent back: no email given
+    corrected = _answers(questionnaire, {(7, ""): "yes", (7, "-email"): "p@example.org"})
+    assert _send(pupil, url, corrected).status_code == 200
+    assert _send(pupil, url, _answers(questionnaire)).status_code == 429  # the one answer
+    assert Response.objects.count() == 1
+
+
 def test_the_throttle_writes_no_address(questionnaire, settings) -> None:
     from pathlib import Path
 
