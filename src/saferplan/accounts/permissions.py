@@ -141,3 +141,55 @@ def can_respond_to_comment(user: Any, comment: Any, edition: Any) -> bool:
         return False
     owner = comment.owner_id is not None and comment.owner_id == getattr(user, "pk", None)
     return (owner and bool(roles(user))) or can_record_comments(user, edition)
+
+
+# ---- Governance: questions log, meetings, consultations ----------------------------------
+
+
+def can_view_governance(user: Any) -> bool:
+    """The questions log, bodies and meetings, questionnaires' results and consultation
+    events: everyone in the partnership, board members included (they change nothing)."""
+    return bool(roles(user))
+
+
+def can_edit_questions(user: Any) -> bool:
+    """Log questions and promises, and change any of them: analysts and admins."""
+    return bool(roles(user) & {Role.ADMIN, Role.ANALYST})
+
+
+def can_answer_question(user: Any, question: Any) -> bool:
+    """Record the answer to a question: its editors, and the officer who owns it."""
+    return can_edit_questions(user) or (
+        bool(roles(user)) and question.owner_id is not None and question.owner_id == user.pk
+    )
+
+
+def can_edit_questionnaires(user: Any) -> bool:
+    """Build, publish and invite to questionnaires, see who consented to be contacted, and
+    log consultation events: analysts and admins."""
+    return bool(roles(user) & {Role.ADMIN, Role.ANALYST})
+
+
+def can_edit_bodies(user: Any) -> bool:
+    """Set up bodies and their membership: admins."""
+    return Role.ADMIN in roles(user)
+
+
+def can_record_meetings(user: Any, body: Any) -> bool:
+    """Meetings, agendas, attendance and actions arising: admins and the body's secretary;
+    for the YOT management board, youth justice practitioners too."""
+    mine = roles(user)
+    if Role.ADMIN in mine:
+        return True
+    if not mine:
+        return False
+    if body.secretary_id is not None and body.secretary_id == user.pk:
+        return True
+    return body.kind == "yot_board" and Role.YOUTH_JUSTICE in mine
+
+
+def can_update_meeting_action(user: Any, action: Any) -> bool:
+    """Progress an action arising: those who record the body's meetings, and its owner."""
+    return can_record_meetings(user, action.meeting.body) or (
+        bool(roles(user)) and action.owner_id is not None and action.owner_id == user.pk
+    )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from saferplan.cli import options
-from saferplan.cli.edition_route import EditionId, Format, _format, _setup, find_edition, neutral
+from saferplan.cli.edition_route import EditionId, Format, _format, _setup, find_edition
 from saferplan.cli.editions import app
 from saferplan.cli.output import console, friendly_errors, plain, print_rows, write_stdout
 
@@ -56,7 +56,7 @@ def diff(
     if format == "json":
         write_stdout(json.dumps(_as_json(found, rows), indent=1, ensure_ascii=False) + "\n")
     elif format == "csv":
-        print_rows(FIGURE_COLUMNS, [neutral(r) for r in rows], "csv", "")
+        print_rows(FIGURE_COLUMNS, rows, "csv", "")
     else:
         _print(found, rows)
 
@@ -148,7 +148,7 @@ def comments(
         return
     print_rows(
         COMMENT_COLUMNS,
-        [neutral(r) for r in rows] if format == "csv" else rows,
+        rows,
         format,
         f"Comments on edition {edition_id}",
         None if rows else "None yet.",

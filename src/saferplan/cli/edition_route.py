@@ -233,20 +233,12 @@ def history(
             json.dumps([dict(zip(HISTORY_COLUMNS, r, strict=True)) for r in rows], indent=1) + "\n"
         )
     elif format == "csv":
-        print_rows(HISTORY_COLUMNS, [neutral(r) for r in rows], "csv", "")
+        print_rows(HISTORY_COLUMNS, rows, "csv", "")
     else:
         shown = ["step", "to", "body", "meeting_date", "agenda_item", "resolution", "key_decision"]
         picked = [[r[HISTORY_COLUMNS.index(c)] for c in shown] for r in rows]
         caption = None if rows else "No step yet: it is a draft."
         print_rows(shown, picked, "table", f"Edition {edition_id}: {state}", caption)
-
-
-def neutral(row: list[Any]) -> list[Any]:
-    """Text cells a spreadsheet would read as a formula are prefixed with ' (CSV only)."""
-    return [
-        f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r") else v
-        for v in row
-    ]
 
 
 @app.command()

@@ -46,8 +46,10 @@ def csv_row(values: Iterable[Any]) -> list[Any]:
 
 
 def xml_text(text: str) -> str:
-    """Text an Excel or Word file can hold: characters XML forbids are dropped."""
-    return NOT_IN_XML.sub("", text)
+    """Text an Excel or Word file can hold. Word's hand line break (vertical tab) and page
+    break (form feed), common in pasted text, become line breaks; other controls XML
+    forbids are dropped."""
+    return NOT_IN_XML.sub("", text.replace("\x0b", "\n").replace("\x0c", "\n"))
 
 
 def excel_row(sheet: Any, values: Iterable[Any]) -> None:

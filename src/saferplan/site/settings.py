@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "saferplan.editions",
     "saferplan.jobs",
     "saferplan.resources",
+    "saferplan.governance",
 ]
 
 # Background jobs (ADR 0005): django-tasks' queue, kept in this database, so the embedded
@@ -113,6 +114,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-saferplan.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The public questionnaire pages' spam throttle counts in a cache every web server process
+# shares: files in the data directory, so no cache server is needed (governance/throttle.py).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "throttle"),
+    },
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -229,14 +229,14 @@ def edition_changes(request: HttpRequest, edition_id: int) -> HttpResponse:
 
 
 def _changes_csv(comparison: Comparison) -> HttpResponse:
-    from saferplan.cli.edition_route import neutral
+    from saferplan.core.cells import csv_row
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["part", "figure", "before", "after", "status", "why"])
     for c in comparison.figures:
         shown = ["" if v is None else v for v in (c.before, c.after)]
-        writer.writerow(neutral([c.group, c.label, *shown, c.status, "; ".join(c.reasons)]))
+        writer.writerow(csv_row([c.group, c.label, *shown, c.status, "; ".join(c.reasons)]))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"changes-{comparison.old.pk}-to-{comparison.new.pk}.csv"
     response["Content-Disposition"] = content_disposition_header(True, name)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from saferplan.accounts import permissions
+from saferplan.governance.home import overdue_for
 from saferplan.plans.models import Action, StrategyYear
 from saferplan.web.plan_rows import action_row, rag_counts
 
@@ -44,6 +45,7 @@ def switch_partnership(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"roles": sorted(permissions.roles(request.user))}
+    context.update(overdue_for(request.user))  # governance: what the person owns is overdue
     years = list(StrategyYear.objects.order_by("-label"))
     if years and permissions.can_view_plans(request.user):
         year = years[0]

@@ -81,8 +81,10 @@ def kpis(
     end: date,
     label: str,
     population_10_17: int,
+    board_meetings: pd.DataFrame | None = None,
 ) -> list[Indicator]:
-    """Every KPI for the period, in the order the YJB lists them."""
+    """Every KPI for the period, in the order the YJB lists them (``board_meetings``: see
+    :func:`board_attendance`)."""
     children, orders = tables["children"], tables["orders"]
     closed = closed_orders(orders, children, start, end)
     rows: list[Indicator] = []
@@ -121,9 +123,7 @@ def kpis(
     completed = oocd["completed"]
     rows.append(_share("kpi_out_of_court_completed", label, completed.eq(True), completed.notna()))
 
-    board = tables["board"]
-    in_period = board[_between(board["meeting_date"], start, end)]
-    rows.append(_share("kpi_board_attendance", label, in_period["attended"].astype(bool)))
+    rows.append(board_attendance(tables["board"], start, end, label, board_meetings))
 
     known = _known_to_services(closed, tables["statuses"])
     rows.append(_share("kpi_wider_services", label, known.any(axis=1)))
@@ -134,6 +134,21 @@ def kpis(
     rows.append(serious_violence(tables, start, end, label, population_10_17, proven))
     rows += victims(tables, start, end, label, proven)
     return rows
+
+
+def board_attendance(
+    board: pd.DataFrame,
+    start: date,
+    end: date,
+    label: str,
+    recorded: pd.DataFrame | None = None,
+) -> Indicator:
+    """Partner places at management board meetings in the period, % attended: from the
+    meetings the partnership recorded in saferplan (``recorded``, the same columns as the
+    extract's ``board`` table) when it recorded any in the period, else from the extract."""
+    places = recorded if recorded is not None and len(recorded) else board
+    in_period = places[_between(places["meeting_date"], start, end)]
+    return _share("kpi_board_attendance", label, in_period["attended"].astype(bool))
 
 
 def _known_to_services(closed: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:

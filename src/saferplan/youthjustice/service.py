@@ -166,10 +166,15 @@ def national_indicators_for(
 def kpis_for(
     period_text: str, population: int, records: Records | None = None
 ) -> list[ind.Indicator]:
-    """The YJB key performance indicators for orders that ended in the period."""
+    """The YJB key performance indicators for orders that ended in the period; board
+    attendance from the management board's recorded meetings when there are any."""
+    from saferplan.governance.reading import board_attendance_table
+
     period = parse_period(period_text)
     t = (records or Records.read()).tables
-    return kpis.kpis(t, period.first, _end(period), period.label, population)
+    start, end = period.first, _end(period)
+    recorded = board_attendance_table(start, end)
+    return kpis.kpis(t, start, end, period.label, population, recorded)
 
 
 def indicators_for(

@@ -1,8 +1,9 @@
 """Two partnerships side by side, each with users in every role, a delivery plan, an
 outcome measure, a youth justice extract, an edition of a document (moved one step on
-its route, with a comment), and resources and risks, whose records can be told apart:
-for the tests that one partnership never sees or changes the other's. The demo
-partnership has also published an edition; the other has published nothing."""
+its route, with a comment), resources and risks, and one of every governance record
+(questions, meetings, a questionnaire answered), whose records can be told apart: for
+the tests that one partnership never sees or changes the other's. The demo partnership
+has also published an edition; the other has published nothing."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -18,6 +20,7 @@ from saferplan.accounts.tenancy import partnership_scope
 from saferplan.editions import comments, steps
 from saferplan.editions.models import Edition, State
 from saferplan.editions.tests.samples import keep_sample
+from saferplan.governance.tests.samples import one_of_everything
 from saferplan.plans.demo import FIXTURES, demo_partnership, load_demo_partnership
 from saferplan.plans.importing import import_plan
 from saferplan.plans.models import Action, Measure, Objective, StrategyYear
@@ -60,7 +63,8 @@ PUBLISHED_TITLE = "Harrow published Strategic Assessment 2018"
 class Tenant:
     partnership: Partnership
     users: dict[str, str]  # role user -> username
-    ids: dict[str, int] = field(default_factory=dict)  # URL keyword -> an object's id
+    # URL keyword -> an object's id (or a public link's part: slug, invitation, withdrawal)
+    ids: dict[str, Any] = field(default_factory=dict)
 
 
 def _extract(folder: Path, seed: int, prefix: str) -> Path:
@@ -72,7 +76,7 @@ def _extract(folder: Path, seed: int, prefix: str) -> Path:
     return folder
 
 
-def _ids(partnership: Partnership) -> dict[str, int]:
+def _ids(partnership: Partnership, governance: dict[str, Any]) -> dict[str, Any]:
     with partnership_scope(partnership):
         year = StrategyYear.objects.order_by("id").first()
         action = Action.objects.filter(lead_organisation__isnull=False).order_by("id").first()
@@ -92,6 +96,7 @@ def _ids(partnership: Partnership) -> dict[str, int]:
             "organisation_id": action.lead_organisation_id,
             "membership_id": next(m.pk for m in Membership.objects.all() if m.roles == ["analyst"]),
             **_resource_ids(),
+            **governance,
         }
 
 
@@ -147,7 +152,8 @@ def _other(tmp: Path) -> Tenant:
         edition = keep_sample(tmp / "brent-edition", "[Brent plan] Brent")
         _on_its_route(edition, users["council-lead"], "[Brent plan]")
         _other_resources(tmp)
-    return Tenant(other, users, _ids(other))
+        governance = one_of_everything(other, "[Brent plan]").ids
+    return Tenant(other, users, _ids(other, governance))
 
 
 def _decision(day: int) -> steps.Decision:
@@ -191,8 +197,9 @@ def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
         edition = keep_sample(tmp / "demo-edition", "Harrow Council: Community Safety")
         _on_its_route(edition, "council-lead", "Harrow Council: Community Safety")
         _published(tmp / "demo-published")
+        governance = one_of_everything(demo, "Harrow Council: Community Safety").ids
     from saferplan.resources.demo import load_demo_resources
 
     load_demo_resources(demo)
-    first = Tenant(demo, {role: role for role in ROLE_USERS}, _ids(demo))
+    first = Tenant(demo, {role: role for role in ROLE_USERS}, _ids(demo, governance))
     return first, _other(tmp)

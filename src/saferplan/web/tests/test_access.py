@@ -298,6 +298,94 @@ def test_published_pages_are_for_everyone_and_only_show_what_was_published(
         assert client.get(pattern.format(**demo_editions)).status_code == 404, pattern
 
 
+# Governance: everyone in the partnership reads; analysts and admins keep the log and build
+# questionnaires; admins set up bodies; a YOT management board's meetings are recorded by
+# admins and youth justice practitioners; an owner answers their own question.
+EDITORS = {"admin", "analyst"}
+YOT_RECORDERS = {"admin", "yot"}
+GOVERNANCE_PAGES = [
+    ("/questions/", EVERYONE),
+    ("/questions/new/", EDITORS),
+    ("/questions/log.docx", EVERYONE),
+    ("/questions/log.xlsx", EVERYONE),
+    ("/questions/{question_id}/", EVERYONE),
+    ("/questions/{question_id}/edit/", EDITORS),
+    ("/questions/{question_id}/answer/", EDITORS | {"council-lead"}),  # council-lead owns it
+    ("/bodies/", EVERYONE),
+    ("/bodies/new/", {"admin"}),
+    ("/bodies/{body_id}/", EVERYONE),
+    ("/bodies/{body_id}/edit/", {"admin"}),
+    ("/bodies/{body_id}/members/new/", {"admin"}),
+    ("/members/{member_id}/edit/", {"admin"}),
+    ("/bodies/{body_id}/meetings/new/", YOT_RECORDERS),
+    ("/bodies/{panel_id}/meetings/new/", {"admin", "police-lead"}),  # police-lead: secretary
+    ("/meetings/{meeting_id}/", EVERYONE),
+    ("/meetings/{meeting_id}/edit/", YOT_RECORDERS),
+    ("/meetings/{meeting_id}/agenda/new/", YOT_RECORDERS),
+    ("/meetings/{meeting_id}/attendance/", YOT_RECORDERS),
+    ("/meetings/{meeting_id}/actions/new/", YOT_RECORDERS),
+    ("/meeting-actions/{meeting_action_id}/edit/", YOT_RECORDERS | {"board"}),  # board owns it
+    ("/consultations/", EVERYONE),
+    ("/questionnaires/new/", EDITORS),
+    ("/questionnaires/{questionnaire_id}/", EVERYONE),
+    ("/questionnaires/{questionnaire_id}/edit/", EDITORS),
+    ("/questionnaires/{questionnaire_id}/questions/new/", EDITORS),
+    ("/questionnaire-items/{item_id}/edit/", EDITORS),
+    ("/questionnaires/{questionnaire_id}/publish/", EDITORS),
+    ("/questionnaires/{questionnaire_id}/links/", EDITORS),
+    ("/questionnaires/{questionnaire_id}/links.csv", EDITORS),
+    ("/questionnaires/{questionnaire_id}/contacts/", EDITORS),
+    ("/questionnaires/{questionnaire_id}/results/", EVERYONE),
+    ("/questionnaires/{questionnaire_id}/results.csv", EVERYONE),
+    ("/questionnaires/{questionnaire_id}/results.xlsx", EVERYONE),
+    ("/consultation-events/new/", EDITORS),
+    ("/consultation-events/{event_id}/edit/", EDITORS),
+]
+# The public answer pages: anyone, signed in or not.
+PUBLIC_PAGES = [
+    "/answer/{slug}/",
+    "/answer/invited/{invitation}/",
+    "/answer/withdraw/{withdrawal}/",
+]
+
+
+@pytest.fixture
+def governance(demo) -> dict[str, object]:
+    from saferplan.accounts.tenancy import partnership_scope
+    from saferplan.governance.models import Body, MeetingAction, Question
+    from saferplan.governance.tests.samples import one_of_everything
+    from saferplan.plans.demo import demo_partnership
+
+    partnership = demo_partnership()
+    with partnership_scope(partnership):
+        ids = one_of_everything(partnership, "Sample").ids
+        users = get_user_model().objects
+        Question.objects.filter(pk=ids["question_id"]).update(
+            owner=users.get(username="council-lead")
+        )
+        MeetingAction.objects.filter(pk=ids["meeting_action_id"]).update(
+            owner=users.get(username="board")
+        )
+        panel = Body.objects.create(partnership=partnership, name="IOM panel", kind="iom_panel",
+                                    secretary=users.get(username="police-lead"))  # fmt: skip
+    return {**ids, "panel_id": panel.pk}
+
+
+@pytest.mark.parametrize(("pattern", "allowed"), GOVERNANCE_PAGES)
+def test_every_governance_page_with_every_role(governance, pattern: str, allowed: set[str]) -> None:
+    for role in ROLES:  # one set-up per page: the records are only read
+        _answers_as_allowed(role, pattern.format(**governance), allowed)
+
+
+@pytest.mark.parametrize("pattern", PUBLIC_PAGES)
+def test_public_answer_pages_need_no_sign_in(governance, pattern: str) -> None:
+    for role in ROLES:
+        response = client_for(role).get(pattern.format(**governance))
+        assert response.status_code == 200, role
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        assert response["X-Frame-Options"] == "DENY"
+
+
 def test_sign_in_page_is_public_and_sets_security_headers(demo) -> None:
     response = Client().get("/sign-in/")
     assert response.status_code == 200

@@ -39,7 +39,11 @@ pytestmark = pytest.mark.django_db
 
 ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id", "edition_id",
                "organisation_id", "membership_id", "budget_line_id", "grant_line_id", "post_id",
-               "stream_id", "risk_id", "comment_id", "partnership_id"}  # fmt: skip
+               "stream_id", "risk_id", "comment_id", "partnership_id",
+               "body_id", "member_id", "meeting_id", "meeting_action_id", "question_id",
+               "questionnaire_id", "item_id", "event_id"}  # fmt: skip
+# A questionnaire's public links: its open link, a single-use link, a withdrawal link.
+LINK_KEYWORDS = {"slug", "invitation", "withdrawal"}
 # The values tried for each keyword that is not an id: export formats, an edition's files,
 # a password link's user and token (a made-up one: the page says the link does not work),
 # the financial year of a resources table, the kinds of document (whose routes admins edit).
@@ -97,9 +101,9 @@ def _urls(ids: dict[str, int], public: bool = False) -> list[str]:
         if pattern.name in NO_PAGE or (pattern.name in PUBLIC) != public:
             continue
         keywords = set(pattern.pattern.converters)
-        unknown = keywords - ID_KEYWORDS - set(CHOICES)
+        unknown = keywords - ID_KEYWORDS - LINK_KEYWORDS - set(CHOICES)
         assert not unknown, f"add {unknown} of '{pattern.name}' to the tenancy matrix"
-        kwargs = {k: ids[k] for k in keywords & ID_KEYWORDS}
+        kwargs = {k: ids[k] for k in keywords & (ID_KEYWORDS | LINK_KEYWORDS)}
         named = sorted(keywords & set(CHOICES))
         choices = [dict(zip(named, values, strict=True))
                    for values in itertools.product(*(CHOICES[k] for k in named))]  # fmt: skip
@@ -192,6 +196,78 @@ def test_own_records_are_seen(tenants) -> None:
     assert "(sample)" in risks and "Brent" not in risks
     staffing = _client(other.users["yot"]).get("/resources/2019-20/staffing/").content.decode()
     assert "[Brent plan] Practitioner" in staffing and "Irish" in staffing
+
+    board = _client(other.users["board"])
+    assert (
+        "[Brent plan] question"
+        in board.get(f"/questions/{other.ids['question_id']}/").content.decode()
+    )
+    results = board.get(
+        f"/questionnaires/{other.ids['questionnaire_id']}/results/"
+    ).content.decode()
+    assert "[Brent plan] free text" in results and "[Brent plan] comment" in results
+    meeting = board.get(f"/meetings/{other.ids['meeting_id']}/").content.decode()
+    assert "[Brent plan] action arising" in meeting and "[Brent plan] chair" in meeting
+
+
+@pytest.mark.parametrize("who", ["anonymous", "analyst", "brent-analyst"])
+def test_public_pages_show_only_the_questionnaire(tenants, who: str) -> None:
+    """A questionnaire's links work for anyone, signed in to any partnership or not, and
+    show the questionnaire alone: no navigation, no records, no other partnership's name."""
+    demo, _ = tenants
+    client = Client() if who == "anonymous" else _client(who)
+    for name, kwargs in (("answer", {"slug": demo.ids["slug"]}),
+                         ("answer_invited", {"invitation": demo.ids["invitation"]}),
+                         ("answer_withdraw", {"withdrawal": demo.ids["withdrawal"]})):  # fmt: skip
+        page = client.get(reverse(name, kwargs=kwargs))
+        assert page.status_code == 200, name
+        text = page.content.decode()
+        assert "Youth Justice Plan consultation" in text
+        for absent in ("Sign out", "Switch partnership", "Audit trail", "Signed in as",
+                       OTHER, "Harrow Council: Community Safety", "someone@example.org"):  # fmt: skip
+            assert absent not in text, (who, name, absent)
+        for marker in OTHER_MARKERS:
+            assert not marker.search(text), (who, name, marker)
+
+
+def test_crafted_governance_posts_across_partnerships_change_nothing(tenants) -> None:
+    from saferplan.governance import models as g
+
+    demo, other = tenants
+    models = (g.Question, g.MeetingAction, g.Attendance, g.QuestionnaireItem, g.Invitation,
+              g.Response, g.Answer)  # fmt: skip
+    Question, Response = g.Question, g.Response
+
+    def state() -> list[object]:
+        return [sorted(map(str, m.objects.values_list())) for m in models] + [
+            AuditEvent.objects.count()
+        ]
+
+    before = state()
+    admin, analyst = _client(demo.users["admin"]), _client(demo.users["analyst"])
+    theirs = other.ids
+    posts = [
+        (analyst, f"/questions/{theirs['question_id']}/edit/", {"question": "Taken over"}),
+        (analyst, f"/questions/{theirs['question_id']}/answer/", {"answer": "x"}),
+        (admin, f"/meetings/{theirs['meeting_id']}/attendance/", {}),
+        (admin, f"/meetings/{theirs['meeting_id']}/actions/new/", {"text": "Planted"}),
+        (admin, f"/meeting-actions/{theirs['meeting_action_id']}/edit/", {"status": "done"}),
+        (admin, f"/bodies/{theirs['body_id']}/members/new/", {"person": "Planted"}),
+        (analyst, f"/questionnaires/{theirs['questionnaire_id']}/questions/new/", {"text": "x"}),
+        (analyst, f"/questionnaires/{theirs['questionnaire_id']}/links/", {"count": "5"}),
+        (analyst, f"/questionnaires/{demo.ids['questionnaire_id']}/contacts/",
+         {"response": Response.objects.get(questionnaire_id=theirs["questionnaire_id"]).pk}),
+    ]  # fmt: skip
+    for client, url, data in posts:
+        assert client.post(url, data).status_code == 404, url
+    # Another partnership's user cannot be made the owner of one's own question.
+    question = Question.objects.get(pk=demo.ids["question_id"])
+    stranger = get_user_model().objects.get(username=other.users["analyst"])
+    response = analyst.post(f"/questions/{question.pk}/edit/", {
+        "forum": "x", "raised_on": "2017-06-27", "raised_by": "x", "question": "x",
+        "answerer": "x", "owner": stranger.pk, "status": "open", "version": question.version})  # fmt: skip
+    assert response.status_code == 400
+    assert state() == before
 
 
 def test_crafted_posts_across_partnerships_are_refused_and_change_nothing(tenants) -> None:
