@@ -68,12 +68,13 @@ def partnership_defaults(
 ) -> tuple[str, str, Any]:
     """Area, comparators and partnership (None if there is none yet): the area and
     comparators as given, else from the partnership's settings."""
+    from saferplan.site.bootstrap import setup_django
+
+    setup_django()  # before any model is imported
     from saferplan.accounts.models import Partnership
     from saferplan.accounts.tenancy import find_partnership
     from saferplan.core.errors import SaferplanError
-    from saferplan.site.bootstrap import setup_django
 
-    setup_django()
     found = None
     if partnership is not None or Partnership.objects.exists():
         found = find_partnership(partnership)
