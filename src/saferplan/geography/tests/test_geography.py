@@ -130,3 +130,27 @@ def test_resolve_area_suggests(demo_warehouse) -> None:
     with pytest.raises(NotFoundError) as caught:
         resolve_area(con, "Harow", "borough")
     assert "Harrow" in (caught.value.hint or "")
+
+
+def test_areas_are_cached_per_connection_not_per_id(db, tmp_path) -> None:
+    """The cache was keyed by id(con): a connection given a freed one's id (the rule, not
+    the exception) was handed the other warehouse's areas."""
+    import gc
+
+    from saferplan.datastore.importing import run_import
+    from saferplan.datastore.warehouse import Warehouse
+    from saferplan.geography.areas import list_areas
+
+    first, second = Warehouse(tmp_path / "a"), Warehouse(tmp_path / "b")
+    long = "area_code,area_name,year,age_band,population\n"
+    for wh, (code, name) in ((first, ("E09000003", "Barnet")), (second, ("E09000015", "Harrow"))):
+        path = write(tmp_path / f"{name}.csv", f"{long}{code},{name},2019,all,1000\n")
+        run_import("population", [path], options={"name": name}, user="t", warehouse=wh)
+    ids = set()
+    for wh, name in [(first, "Barnet"), (second, "Harrow")] * 3:
+        con = wh.connect()
+        ids.add(id(con))
+        assert [a.name for a in list_areas(con, "borough")] == [name]
+        del con
+        gc.collect()
+    assert len(ids) < 6  # ids were handed on, so the old cache would have mixed them up
