@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -91,19 +91,27 @@ def demo(
         soft_wrap=True,
     )
     if build_report:
-        from saferplan.accounts.tenancy import partnership_scope
-        from saferplan.cli.report import build_strategic_assessment
+        build_demo_report(partnership, subject, year, comparators, out)
 
-        with partnership_scope(partnership):
-            folder, _ = build_strategic_assessment(
-                subject, str(year), out, ",".join(comparators), partnership=partnership.name
-            )
-        console.print(
-            f"[green]Strategic Assessment[/] {subject} {year}: "
-            f"{folder / 'strategic-assessment.html'} (also .docx, .pdf, figures.json)",
-            highlight=False,
-            soft_wrap=True,
+
+def build_demo_report(
+    partnership: Any, subject: str, year: int, comparators: list[str], out: Path
+) -> None:
+    """The demo partnership's assessment, saying (as ``report`` does) which themes it left out."""
+    from saferplan.accounts.tenancy import partnership_scope
+    from saferplan.cli.report import build_strategic_assessment, say_left_out
+
+    with partnership_scope(partnership):
+        folder, left_out = build_strategic_assessment(
+            subject, str(year), out, ",".join(comparators), partnership=partnership.name
         )
+    say_left_out(left_out)
+    console.print(
+        f"[green]Strategic Assessment[/] {subject} {year}: "
+        f"{folder / 'strategic-assessment.html'} (also .docx, .pdf, figures.json)",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def register(app: typer.Typer) -> None:
