@@ -1,6 +1,9 @@
 """LSOA -> ward -> local authority lookups (ONS style ``LSOA11CD, WD22CD, LAD22CD`` or plain).
 
 An explicit lookup always wins over the LSOA -> authority pairs a population file implies.
+Its wards are of one vintage, the year in the ONS column name (``WD18CD``: 2018) or, for
+plain files, as the import names it (option ``vintage``); lookups of different vintages
+are kept side by side, each LSOA once in each.
 """
 
 from __future__ import annotations
@@ -58,6 +61,24 @@ def _columns(file: str, header: list[str]) -> dict[str, int]:
     return found
 
 
+def _vintage(
+    file: str, header: list[str], columns: dict[str, int], options: Mapping[str, Any]
+) -> str | None:
+    """The year of the lookup's wards: the import's ``vintage`` option, else the ONS ward
+    column's year (WD18CD: 2018); none for a lookup without wards."""
+    given = options.get("vintage")
+    if given is not None:
+        text = str(given).strip()
+        if not re.fullmatch(r"(19|20)[0-9]{2}", text):
+            raise InputError(file, f"the ward vintage {csvcheck.quoted(text)} is not a year",
+                             hint="Name the year of the ward boundaries, e.g. 2018.")  # fmt: skip
+        return text
+    if "ward_code" not in columns:
+        return None
+    match = re.match(r"^WD([0-9]{2})CD$", header[columns["ward_code"]], re.IGNORECASE)
+    return f"20{match.group(1)}" if match else None
+
+
 @register
 class LookupImporter:
     kind: ClassVar[str] = "lookup"
@@ -106,7 +127,15 @@ class LookupImporter:
         progress(source.size)
         if not seen:
             raise InputError(name, "the file has a header but no rows", row=2)
-        data = pa.table({**out, "partition_key": [f"lookup|{c}" for c in out["lsoa_code"]]})
+        vintage = _vintage(name, header, columns, options)
+        slice_of = f"lookup|{vintage}|" if vintage else "lookup|"
+        data = pa.table(
+            {
+                **out,
+                "vintage": pa.array([vintage] * len(seen), pa.string()),
+                "partition_key": [f"{slice_of}{c}" for c in out["lsoa_code"]],
+            }
+        )
         return ParsedSource(
             tables=[StagedTable("area_lookup", data)],
             rows_read=len(seen),

@@ -154,3 +154,25 @@ def test_areas_are_cached_per_connection_not_per_id(db, tmp_path) -> None:
         del con
         gc.collect()
     assert len(ids) < 6  # ids were handed on, so the old cache would have mixed them up
+
+
+def test_lookups_and_boundaries_carry_their_ward_vintage(warehouse, import_into, tmp_path):
+    """A 2018 lookup and a 2022 lookup of the same LSOA are both kept, each with its year
+    (from the ONS column name, or as the import names it)."""
+    old = write(tmp_path / "old.csv", "LSOA11CD,WD18CD,WD18NM,LAD18CD\n"
+                "E01002175,E05000297,Pinner,E09000015\n")  # fmt: skip
+    new = write(tmp_path / "new.csv", "lsoa_code,ward_code,ward_name,lad_code\n"
+                "E01002175,E05013566,Pinner,E09000015\n")  # fmt: skip
+    import_into("lookup", old)
+    import_into("lookup", new, vintage="2022")
+    rows = (
+        warehouse.connect()
+        .execute("SELECT ward_code, vintage FROM area_lookup ORDER BY 1")
+        .fetchall()
+    )
+    assert rows == [("E05000297", "2018"), ("E05013566", "2022")]
+    square = "POLYGON ((520000 188000, 521000 188000, 521000 189000, 520000 188000))"
+    shapes = write(tmp_path / "wards.csv", f'WD18CD,WD18NM,geometry\nE05000297,Pinner,"{square}"\n')
+    import_into("boundaries", shapes)
+    found = warehouse.connect().execute("SELECT level, vintage FROM boundaries").fetchall()
+    assert found == [("ward", "2018")]
