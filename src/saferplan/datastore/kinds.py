@@ -2,7 +2,8 @@
 
 ``saferplan import`` takes its kinds and help from here, the pipeline loads each importer
 from its module only when that kind is imported (so the CLI starts fast), and the README's
-table of what can be imported is generated from :data:`KINDS`.
+table of what can be imported is generated from :data:`KINDS`. A restricted kind is a
+partnership's own data: it needs a partnership, and only that partnership's users see it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ class ImportKind:
     module: str  # where the importer class is registered
     summary: str  # one line, for command help
     files: str  # what files it takes, for the README
+    restricted: bool = False  # a partnership's own data (never shared): needs a partnership
 
 
 KINDS = (
@@ -61,6 +63,16 @@ KINDS = (
         "Area boundaries: WKT CSV, shapefile (.shp or zip) or GeoJSON.",
         "WKT CSV, shapefile (`.shp` or zip) or GeoJSON; stored in British National Grid "
         "(EPSG:27700)",
+    ),
+    ImportKind(
+        "series",
+        "saferplan.crime.importers.series",
+        "Police and partners' extracts: CSV area_code,area_name,level,month,measure,count.",
+        "police and partners' extracts of monthly counts (domestic abuse, knife crime, ASB "
+        "calls…): CSV `area_code,area_name,level,month,measure,count`, level borough, ward "
+        "or lsoa, one or more measures; the partnership's own (`--partnership`), seen only "
+        "in its scope",
+        restricted=True,
     ),
 )
 BY_KIND = {k.kind: k for k in KINDS}

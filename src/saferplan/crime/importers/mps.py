@@ -22,6 +22,7 @@ from saferplan.crime.importers import wide
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register
 from saferplan.datastore.sources import SourceFile, decoded_text
 from saferplan.datastore.warehouse import StagedTable
+from saferplan.geography import codes
 
 # level -> (label columns, how each maps to area name / code / borough / major / minor)
 SHAPES: dict[str, dict[str, str | None]] = {
@@ -56,7 +57,6 @@ CODE_PATTERNS = {
 # in December 2021 (its 2022-ward files begin then); a ward file whose import does not name
 # its wards (option ``vintage``) is on the vintage in force at its first month.
 WARD_VINTAGES = ((date(2021, 12, 1), "2022"), (date.min, "2018"))
-VINTAGE = re.compile(r"^(19|20)[0-9]{2}$")
 # Other spellings seen in MPS files over the years, mapped to the names above.
 ALIASES = {
     "MajorText": "Major Category",
@@ -91,17 +91,8 @@ def detect_level(file: str, header: list[str]) -> tuple[str, dict[str, str | Non
 def ward_vintage(file: str, options: Mapping[str, Any], first: date) -> str:
     """The year of the wards a ward file is on: as the import names it, else by its first
     month (``WARD_VINTAGES``)."""
-    given = options.get("vintage")
-    if given is None:
-        return next(vintage for start, vintage in WARD_VINTAGES if first >= start)
-    text = str(given).strip()
-    if not VINTAGE.match(text):
-        raise InputError(
-            file,
-            f"the ward vintage {csvcheck.quoted(text)} is not a year",
-            hint="Name the year of the ward boundaries, e.g. 2018 or 2022.",
-        )
-    return text
+    given = codes.vintage_option(file, options)
+    return given or next(vintage for start, vintage in WARD_VINTAGES if first >= start)
 
 
 def _check_code(file: str, level: str, code: str, line: int, column: str) -> None:

@@ -184,7 +184,7 @@ def test_a_ward_files_vintage_can_be_named(warehouse, import_into, tmp_path) -> 
     text = WARD_HEADER + "202201\nBurglary,Domestic Burglary,Pinner,E05000297,Harrow,3\n"
     (record,) = import_into("mps", write(tmp_path / "w.csv", text), vintage="2018").imported
     assert record.notes["vintage"] == "2018"  # by its first month it would be 2022
-    with pytest.raises(InputError, match="the ward vintage '18' is not a year"):
+    with pytest.raises(InputError, match="the vintage '18' is not a year"):
         import_into("mps", write(tmp_path / "x.csv", text.replace(",3\n", ",4\n")), vintage="18")
     borough = import_into("mps", write(tmp_path / "b.csv", "MajorText,MinorText,"
                           "LookUp_BoroughName,202201\nBurglary,Domestic Burglary,Harrow,3\n"))  # fmt: skip

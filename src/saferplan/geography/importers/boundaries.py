@@ -105,13 +105,9 @@ class BoundariesImporter:
 def _vintage(file: str, code_column: str, options: Mapping[str, Any]) -> str | None:
     """The year of the boundaries: the import's ``vintage`` option, else the year in the ONS
     code column's name (WD18CD: 2018, LSOA11CD: 2011)."""
-    given = options.get("vintage")
+    given = codes.vintage_option(file, options)
     if given is not None:
-        text = str(given).strip()
-        if not re.fullmatch(r"(19|20)[0-9]{2}", text):
-            raise InputError(file, f"the vintage {csvcheck.quoted(text)} is not a year",
-                             hint="Name the year of the boundaries, e.g. 2018.")  # fmt: skip
-        return text
+        return given
     match = codes.CODE_COLUMN.match(code_column.strip())
     return f"20{match.group(2)}" if match and match.group(2) else None
 

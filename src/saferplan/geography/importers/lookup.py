@@ -19,6 +19,7 @@ from saferplan.core.errors import InputError
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register
 from saferplan.datastore.sources import SourceFile, decoded_text
 from saferplan.datastore.warehouse import StagedTable
+from saferplan.geography import codes
 
 PLAIN = ["lsoa_code", "lsoa_name", "ward_code", "ward_name", "lad_code", "lad_name"]
 # What each code column must hold, when a row gives it.
@@ -66,13 +67,9 @@ def _vintage(
 ) -> str | None:
     """The year of the lookup's wards: the import's ``vintage`` option, else the ONS ward
     column's year (WD18CD: 2018); none for a lookup without wards."""
-    given = options.get("vintage")
+    given = codes.vintage_option(file, options)
     if given is not None:
-        text = str(given).strip()
-        if not re.fullmatch(r"(19|20)[0-9]{2}", text):
-            raise InputError(file, f"the ward vintage {csvcheck.quoted(text)} is not a year",
-                             hint="Name the year of the ward boundaries, e.g. 2018.")  # fmt: skip
-        return text
+        return given
     if "ward_code" not in columns:
         return None
     match = re.match(r"^WD([0-9]{2})CD$", header[columns["ward_code"]], re.IGNORECASE)
