@@ -73,7 +73,8 @@ def partnership_defaults(
     partnership: str | None, area: str | None, comparators: str | None
 ) -> tuple[str, str, Any]:
     """Area, comparators and partnership (None if there is none yet): the area and
-    comparators as given, else from the partnership's settings."""
+    comparators as given, else from the partnership's settings. Without a partnership the
+    area must be given; comparators may be none (the tables then show the area alone)."""
     from saferplan.site.bootstrap import setup_django
 
     setup_django()  # before any model is imported
@@ -86,13 +87,13 @@ def partnership_defaults(
         found = find_partnership(partnership)
         area = area or found.area
         comparators = comparators or ",".join(found.comparators)
-    if not area or not comparators:
+    if not area or (found is not None and not comparators):
         raise SaferplanError(
             f"say which {'area' if not area else 'comparators'} the assessment is for",
             hint="Give --area and --comparators, or set the partnership's: saferplan accounts "
             'partnership NAME --area AREA --comparators "A,B,C".',
         )
-    return area, comparators, found
+    return area, comparators or "", found
 
 
 def build_strategic_assessment(
