@@ -46,6 +46,10 @@ def demo(
 
             partnership = demo_partnership()
             load_demo_youth_justice(partnership)
+            from saferplan.demo.load import DEMO_SERIES, load_demo_series
+
+            added, _ = load_demo_series(partnership)
+            report(f"{DEMO_SERIES.label}, {partnership.name}'s own", added, 1 - added)
         subject, comparators = partnership.area, partnership.comparators
         console.print(
             f"Demo data: {imported} files imported, {skipped} already present "
