@@ -39,6 +39,12 @@ SETTINGS = (
             "A themes file of your own (named filters over each source's categories)."),
     Setting("SAFERPLAN_TEST_STOP_AT", "unset",
             "Tests only: the step of an import's publication at which it stops and waits."),
+    Setting("SAFERPLAN_JOB_HEARTBEAT", "0.5",
+            "Seconds between heartbeats of a worker's running job (its progress is written "
+            "at most 4 times a second)."),
+    Setting("SAFERPLAN_JOB_LOST_AFTER", "30",
+            "Seconds without a heartbeat after which a running job's worker is presumed dead "
+            "and the next worker marks the job failed."),
 )  # fmt: skip
 _BY_NAME = {s.name: s for s in SETTINGS}
 DATA_ENV = "SAFERPLAN_DATA"

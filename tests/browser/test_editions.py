@@ -13,7 +13,7 @@ from saferplan.editions import store
 from saferplan.editions.documents import keep_strategic_assessment
 from saferplan.editions.tests.samples import editions_in, keep_sample
 from saferplan.reports.assessment import build_assessment
-from saferplan.reports.build import write_report
+from saferplan.reports.build import provenance_from, write_report
 from tests.browser.test_web_app import serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,9 +26,12 @@ def assessment(demo_warehouse):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def edition(assessment, demo_scope, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
+def edition(assessment, demo_warehouse, demo_scope, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
     editions_in(monkeypatch, tmp_path / "editions")
-    built = write_report(assessment, tmp_path / "out", "Safer Harrow (demo)", pdf=False)
+    built = write_report(
+        assessment, tmp_path / "out", "Safer Harrow (demo)", pdf=False,
+        records=lambda ids: provenance_from(demo_warehouse.import_records, ids),
+    )  # fmt: skip
     return keep_strategic_assessment(assessment, built)
 
 

@@ -1,5 +1,6 @@
 """Youth justice pages in a real browser: the dashboard's trend charts render, the period
-form works, downloads are offered, and every page passes axe-core's serious rules."""
+form works, downloads are offered, definitions open beside the figures, a bad parameter
+gets a page saying which, and every page passes axe-core's serious rules."""
 
 from __future__ import annotations
 
@@ -37,12 +38,24 @@ def test_dashboard_charts_render_and_the_period_can_be_changed(
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+    first = page.locator("#national-heading + div details").first
+    first.locator("summary").click()
+    assert "first ever youth caution" in first.inner_text()
+
+
+def test_a_bad_parameter_gets_a_page_saying_which(page, live_server, service) -> None:
+    sign_in(page, live_server.url, "yot")
+    response = page.goto(f"{live_server.url}/youth-justice/tracker/?period=garbage")
+    assert response is not None and response.status == 400
+    assert "The period 'garbage' cannot be read" in page.locator("main").inner_text()
+    assert page.get_by_role("link", name="go to the home page").is_visible()
 
 
 @pytest.mark.parametrize(
     "path",
     ["/youth-justice/?population=20000", "/youth-justice/tracker/",
-     "/youth-justice/disproportionality/", "/youth-justice/profile/"],
+     "/youth-justice/disproportionality/", "/youth-justice/profile/",
+     "/youth-justice/?population=abc"],
 )  # fmt: skip
 def test_youth_justice_pages_have_no_serious_accessibility_violations(
     a11y_page, live_server, artifacts, service, path: str
@@ -50,5 +63,5 @@ def test_youth_justice_pages_have_no_serious_accessibility_violations(
     sign_in(a11y_page, live_server.url, "yot")
     a11y_page.goto(live_server.url + path)
     assert serious_violations(a11y_page) == []
-    name = path.strip("/").split("?")[0].replace("/", "-")
+    name = path.strip("/").split("?")[0].replace("/", "-") + ("-400" if "abc" in path else "")
     a11y_page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)

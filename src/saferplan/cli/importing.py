@@ -68,10 +68,12 @@ def import_command(
     source: Annotated[
         str | None, typer.Option(help="Publisher of the data, recorded as provenance.")
     ] = None,
+    partnership: options.Partnership = None,
 ) -> None:
-    """Import data files into the warehouse: all of them, or, on any error, none."""
+    """Import data files: all of them, or, on any error, none. Open data goes to the shared
+    warehouse; a partnership's own data (youth justice) to its records, with --partnership."""
     with exiting_soon():
-        _import(kind, files, name, year, level, crs, category, source)
+        _import(kind, files, name, year, level, crs, category, source, partnership)
 
 
 def _import(
@@ -83,6 +85,7 @@ def _import(
     crs: str | None,
     category: str | None,
     source: str | None,
+    partnership: str | None = None,
 ) -> None:
     # An import does no linear algebra, but numpy (loaded by pyarrow) starts OpenBLAS's
     # threads, which spin for ~0.08 s of the CPU time the parse needs.
@@ -90,7 +93,6 @@ def _import(
     from saferplan.datastore.sources import read_ahead
 
     read_ahead(files)  # the files are hashed while pyarrow and Django load
-    from saferplan.datastore.importing import run_import
     from saferplan.site.bootstrap import setup_django
 
     options: dict[str, Any] = {
@@ -113,9 +115,8 @@ def _import(
 
         connections.close_all()  # this thread's only: the import uses the main thread's
 
-    # Crime, population and geography are open data, shared by every partnership.
     with friendly_errors(), _progress_bar(kind, files) as progress:
-        outcome = run_import(kind, files, options=options, progress=progress, prepare=prepare)
+        outcome = _run(kind, files, options, progress, prepare, partnership)
     # File names come from archives and folders as they are: printed as plain text.
     for record in outcome.imported:
         ignored = record.notes.get("ignored_columns") or []
@@ -138,6 +139,42 @@ def _import(
         )
 
 
+def _run(
+    kind: str,
+    files: list[Path],
+    options: dict[str, Any],
+    progress: Callable[[int], None],
+    prepare: Callable[[], None],
+    partnership: str | None,
+) -> Any:
+    from saferplan.datastore.importing import run_import
+
+    if not _restricted(kind, partnership):
+        # Crime, population and geography are open data, shared by every partnership.
+        return run_import(kind, files, options=options, progress=progress, prepare=prepare)
+    from saferplan.accounts.tenancy import cli_partnership
+    from saferplan.site.bootstrap import setup_django
+
+    setup_django()  # the partnership is looked up before the files are read
+    with cli_partnership(partnership) as owner:
+        return run_import(kind, files, options=options, progress=progress, partnership=owner)
+
+
+def _restricted(kind: str, partnership: str | None) -> bool:
+    """Whether ``kind`` is a partnership's own data; open data takes no --partnership."""
+    from saferplan.core.errors import SaferplanError
+    from saferplan.datastore.kinds import BY_KIND
+
+    declared = BY_KIND.get(kind)
+    restricted = declared is not None and declared.restricted
+    if partnership is not None and not restricted:
+        raise SaferplanError(
+            f"{kind} is open data, shared by every partnership: it belongs to none",
+            hint="Import it without --partnership.",
+        )
+    return restricted
+
+
 def imports_command(partnership: options.Partnership = None) -> None:
     """List every import with its provenance (file, SHA-256, rows, when and by whom): the
     open data everyone shares, and the partnership's own restricted imports."""
@@ -154,7 +191,7 @@ def imports_command(partnership: options.Partnership = None) -> None:
     with friendly_errors():
         reconcile(wait=False)  # an import a crash left unlisted is listed before it is shown
 
-    table = Table("#", "kind", "file", "sha256", "read", "kept", "rejected", "when", "by")
+    table = Table("#", "kind", "file", "sha256", "read", "kept", "rejected", "when", "by", "whose")
     with friendly_errors():
         scope = (
             cli_partnership(partnership)
@@ -162,7 +199,7 @@ def imports_command(partnership: options.Partnership = None) -> None:
             else open_data_scope()
         )
         with scope:
-            records = list(ImportRecord.objects.all())
+            records = list(ImportRecord.objects.select_related("partnership"))
     for r in records:
         table.add_row(
             str(r.pk),
@@ -174,6 +211,7 @@ def imports_command(partnership: options.Partnership = None) -> None:
             f"{r.rows_rejected:,}",
             r.finished_at.strftime("%Y-%m-%d %H:%M"),
             plain(r.imported_by),
+            "open data" if r.partnership_id is None else plain(str(r.partnership)),
         )
     console.print(table)
 

@@ -22,9 +22,11 @@ COMMAND_MODULES = (
     "saferplan.cli.report",
     "saferplan.cli.plans",
     "saferplan.cli.youthjustice",
+    "saferplan.cli.definitions",
     "saferplan.cli.serve",
     "saferplan.cli.accounts",
     "saferplan.cli.editions",
+    "saferplan.cli.jobs",
 )
 
 for _module in COMMAND_MODULES:

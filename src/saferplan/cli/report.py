@@ -73,11 +73,10 @@ def partnership_defaults(
     partnership: str | None, area: str | None, comparators: str | None
 ) -> tuple[str, str, Any]:
     """Area, comparators and partnership (None if there is none yet): the area and
-    comparators as given, else from the partnership's settings. Without a partnership the
-    area must be given; comparators may be none (the tables then show the area alone)."""
+    comparators as given, else from the partnership's settings."""
     from saferplan.site.bootstrap import setup_django
 
-    setup_django()  # before any model is imported
+    setup_django()
     from saferplan.accounts.models import Partnership
     from saferplan.accounts.tenancy import find_partnership
     from saferplan.core.errors import SaferplanError
@@ -87,13 +86,13 @@ def partnership_defaults(
         found = find_partnership(partnership)
         area = area or found.area
         comparators = comparators or ",".join(found.comparators)
-    if not area or (found is not None and not comparators):
+    if not area or not comparators:
         raise SaferplanError(
             f"say which {'area' if not area else 'comparators'} the assessment is for",
             hint="Give --area and --comparators, or set the partnership's: saferplan accounts "
             'partnership NAME --area AREA --comparators "A,B,C".',
         )
-    return area, comparators or "", found
+    return area, comparators, found
 
 
 def build_strategic_assessment(

@@ -1,4 +1,5 @@
-"""``saferplan serve``: the web app behind gunicorn, static files by whitenoise."""
+"""``saferplan serve``: the web app behind gunicorn (static files by whitenoise), and a
+background-jobs worker beside it; both stop together."""
 
 from __future__ import annotations
 
@@ -14,13 +15,19 @@ from saferplan.cli.output import console, err_console, friendly_errors
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    workers: Annotated[int, typer.Option(help="Web server processes.")] = 2,
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            help="Run a background-jobs worker beside it (--no-jobs: workers run elsewhere)."
+        ),
+    ] = True,
     allow_demo_accounts: Annotated[
         bool,
         typer.Option(help="Listen beyond this machine although demo accounts can sign in."),
     ] = False,
 ) -> None:
-    """Serve the web app (gunicorn) on http://HOST:PORT."""
+    """Serve the web app (gunicorn) on http://HOST:PORT, with a background-jobs worker."""
     from django.core.management import call_command
 
     from saferplan.site.bootstrap import setup_django
@@ -33,7 +40,18 @@ def serve(
         f"saferplan is at [bold]http://{host}:{port}/[/] (Ctrl-C stops it)", highlight=False
     )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferplan.site.settings")
-    args = [
+    from saferplan.jobs.supervisor import Child, supervise
+
+    # Each a child of this process, stopped with it: Ctrl-C (or SIGTERM) stops both.
+    children = [Child("web server", _gunicorn(host, port, workers))]
+    if jobs:
+        worker = [sys.executable, "-m", "saferplan", "worker", "--parent", str(os.getpid())]
+        children.append(Child("jobs worker", worker, restart=True))
+    raise typer.Exit(supervise(children))
+
+
+def _gunicorn(host: str, port: int, workers: int) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "gunicorn",
@@ -49,7 +67,6 @@ def serve(
         "--access-logfile",
         "-",
     ]
-    os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")

@@ -1,4 +1,6 @@
-"""``saferplan youthjustice synth|import|export|indicators``."""
+"""``saferplan youthjustice synth|import|export|indicators|...``: a thin shell over the
+youth justice package; imports go through the one import pipeline (``saferplan imports``
+lists them)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,14 @@ def _scope(partnership: str | None) -> Iterator[None]:
 
 
 COLUMNS = ["indicator", "period", "numerator", "denominator", "value", "unit"]
+
+
+def _indicator_list() -> str:
+    """The indicators the command prints, from the registry, for its help."""
+    from saferplan.indicators.registry import in_groups
+
+    keys = ", ".join(d.key for d in in_groups("youth justice", "youth justice KPI"))
+    return f"Indicators: {keys}. Their definitions: saferplan definitions."
 
 
 @app.command()
@@ -66,7 +76,8 @@ def import_command(
 ) -> None:
     """Import a case management extract (see the formats in the README): all or nothing."""
     with friendly_errors(), _scope(partnership):
-        from saferplan.youthjustice.store import import_extract, read_column_map
+        from saferplan.youthjustice.reading import read_column_map
+        from saferplan.youthjustice.store import import_extract
 
         mapping = read_column_map(columns) if columns else None
         summary = import_extract(extract, columns=mapping)
@@ -89,7 +100,14 @@ def comparators(
         from saferplan.youthjustice.comparators import import_comparators
 
         count = import_comparators(file)
-    console.print(f"[green]Imported[/] {count:,} published figures from {file}", highlight=False)
+    _imported(count, "published figures", file)
+
+
+def _imported(count: int, what: str, file: Path) -> None:
+    if not count:
+        console.print(f"[yellow]Already imported[/] {file}: nothing changed", highlight=False)
+        return
+    console.print(f"[green]Imported[/] {count:,} {what} from {file}", highlight=False)
 
 
 @app.command()
@@ -106,7 +124,7 @@ def export(
     console.print(f"[green]Exported[/] to {out}", highlight=False)
 
 
-@app.command()
+@app.command(epilog=_indicator_list())
 def indicators(
     period: Annotated[str, typer.Option(help="e.g. 2018-19 (financial year) or 2018.")],
     area: Annotated[
@@ -166,14 +184,19 @@ def indicators(
 @app.command("population-by-ethnicity")
 def population_by_ethnicity(
     file: Annotated[Path, typer.Argument(help="CSV area,year,ethnic_group,population.")],
+    name: Annotated[
+        str | None,
+        typer.Option(help="What the figures are, e.g. 'ONS Census 2021 (TS021)'; shown with them."),
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Publisher, recorded as provenance.")] = None,
     partnership: options.Partnership = None,
 ) -> None:
     """Import children aged 10-17 by ethnic group, the denominator for disproportionality."""
     with friendly_errors(), _scope(partnership):
         from saferplan.youthjustice.comparators import import_population_by_ethnicity
 
-        count = import_population_by_ethnicity(file)
-    console.print(f"[green]Imported[/] {count:,} population figures from {file}", highlight=False)
+        count = import_population_by_ethnicity(file, name or "", source or "")
+    _imported(count, "population figures", file)
 
 
 @app.command()

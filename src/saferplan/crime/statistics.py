@@ -2,7 +2,8 @@
 
 No I/O here: counts and populations come in as plain values, so the same arithmetic serves
 the CLI, the web app, the documents and the consistency checker, and tests can check it by
-hand. Rounding is half-up, to the digits printed, and done once, here.
+hand. Rounding is half-up, to the digits printed (``core.rounding``, shared with youth
+justice), and done once, here.
 """
 
 from __future__ import annotations
@@ -10,19 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
+
+from saferplan.core.rounding import round_half_up
 
 RATE_PER = 1000
 RATE_DECIMALS = 2
 PCT_DECIMALS = 1
-
-
-def round_half_up(value: float | Decimal, decimals: int) -> Decimal:
-    """Round as people do on paper (2.345 -> 2.35), not banker's rounding; never "-0.0"."""
-    result = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return abs(result) if result == 0 else result
 
 
 def rate(count: int, population: int | None) -> Decimal | None:

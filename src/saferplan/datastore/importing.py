@@ -3,6 +3,12 @@
 Importers (one module per kind, in the domain packages) only parse and validate; this
 module owns hashing, de-duplication, provenance records and the atomic publication, so
 every kind behaves the same way when input is bad or repeated.
+
+Open data goes to the warehouse. A kind whose rows belong in the database instead (a
+partnership's youth justice records, say) has an importer with a ``store`` method: the
+pipeline calls it once, with every file parsed and its new ``ImportRecord``, inside the
+transaction that creates those records, so its rows and their provenance are stored
+together or (on any error) not at all. See ADR 0003.
 """
 
 from __future__ import annotations
@@ -46,6 +52,18 @@ class ParsedSource:
     encoding: str = ""
     dataset_name: str = ""
     notes: dict[str, Any] = field(default_factory=dict)
+    # For a kind stored in the database: the parsed rows, handed back to its ``store``.
+    payload: Any = None
+
+
+@dataclass
+class StoreBatch:
+    """What a database kind's ``store`` receives: each file parsed now with its new record."""
+
+    files: list[tuple[Any, ParsedSource]]  # (ImportRecord, what its file held)
+    skipped: list[tuple[str, Any]]  # files imported before: (name, earlier record or None)
+    options: Mapping[str, Any]
+    partnership: Any
 
 
 class Importer(Protocol):
@@ -113,7 +131,14 @@ def run_import(
     import never sees, nor is refused by, a partnership's records.
     """
     from saferplan.accounts.tenancy import partnership_scope
+    from saferplan.datastore.kinds import BY_KIND
 
+    declared = BY_KIND.get(kind)
+    if declared is not None and declared.restricted and partnership is None:
+        raise SaferplanError(
+            f"a {kind} import is a partnership's own data: say whose it is",
+            hint="Name the partnership: --partnership NAME.",
+        )
     with partnership_scope(partnership):
         return _run_import(kind, paths, options, user, progress, warehouse, prepare, partnership)
 
@@ -137,6 +162,9 @@ def _run_import(
         except BaseException:
             ready.result()
             raise
+    importer = importers()[kind]()
+    if hasattr(importer, "store"):  # kept in the database: the warehouse is not touched
+        return _store_in_database(importer, kind, parsed, outcome, options, user, partnership)
     wh = warehouse or Warehouse()
     if not parsed:
         reconcile(wh, wait=False)  # e.g. a re-run after a crash that followed the commit
@@ -257,6 +285,66 @@ def _committed(wanted: list[uuid.UUID]) -> list[CommittedImport]:
             "pk", "uid", "notes"
         )
     ]
+
+
+def _store_in_database(
+    importer: Any,
+    kind: str,
+    parsed: list[tuple[SourceFile, ParsedSource, datetime, datetime]],
+    outcome: ImportOutcome,
+    options: Mapping[str, Any] | None,
+    user: str,
+    partnership: Any,
+) -> ImportOutcome:
+    """A database kind: its records and rows in one transaction, all or nothing."""
+    if not parsed:
+        return outcome
+    from django.db import transaction
+
+    from saferplan.datastore.models import ImportRecord
+
+    with transaction.atomic():
+        fresh = []
+        for source, result, started, finished in parsed:
+            if ImportRecord.objects.filter(kind=kind, sha256=source.sha256).exists():
+                outcome.skipped.append((source.display_name, None))  # by another process
+                continue
+            record = _new_record(kind, source, result, started, finished, user, partnership)
+            fresh.append((record, result))
+        if fresh:
+            importer.store(StoreBatch(fresh, list(outcome.skipped), options or {}, partnership))
+    outcome.imported += [record for record, _ in fresh]
+    return outcome
+
+
+def _new_record(
+    kind: str,
+    source: SourceFile,
+    result: ParsedSource,
+    started: datetime,
+    finished: datetime,
+    user: str,
+    partnership: Any,
+) -> Any:
+    from saferplan.datastore.models import ImportRecord
+
+    return ImportRecord.objects.create(
+        partnership=partnership,
+        kind=kind,
+        file_name=source.name,
+        container=source.container or "",
+        sha256=source.sha256,
+        size_bytes=source.size,
+        encoding=result.encoding,
+        rows_read=result.rows_read,
+        rows_kept=result.rows_kept,
+        rows_rejected=result.rows_rejected,
+        dataset_name=result.dataset_name,
+        notes=result.notes,
+        imported_by=user,
+        started_at=started,
+        finished_at=finished,
+    )
 
 
 def _parse_all(

@@ -65,6 +65,31 @@ KINDS = (
         "(EPSG:27700)",
     ),
     ImportKind(
+        "youth-justice",
+        "saferplan.youthjustice.importers",
+        "A youth justice case management extract: a CSV file per table, or a workbook.",
+        "a youth justice service's case management extract: a CSV file per table "
+        "(`children.csv`, `offences.csv`, …: `src/saferplan/youthjustice/spec.py`) or one Excel "
+        "workbook with a sheet per table; stored in the database, never in the shared warehouse",
+        restricted=True,
+    ),
+    ImportKind(
+        "yj-comparators",
+        "saferplan.youthjustice.importers",
+        "Published youth justice figures to compare with: CSV indicator,area,period,value.",
+        "published youth justice figures (YOT family, London, England and Wales): CSV "
+        "`indicator,area,period,value`, the indicator a key of `saferplan definitions`",
+        restricted=True,
+    ),
+    ImportKind(
+        "yj-population-by-ethnicity",
+        "saferplan.youthjustice.importers",
+        "Children aged 10-17 by ethnic group: CSV area,year,ethnic_group,population.",
+        "children aged 10-17 by ethnic group, the denominator of disproportionality: CSV "
+        "`area,year,ethnic_group,population` (named with `--name`)",
+        restricted=True,
+    ),
+    ImportKind(
         "series",
         "saferplan.crime.importers.series",
         "Police and partners' extracts: CSV area_code,area_name,level,month,measure,count.",
@@ -84,5 +109,8 @@ def kinds_help() -> str:
 
 
 def kinds_table() -> str:
-    rows = [f"| `{k.kind}` | {k.files} |" for k in KINDS]
-    return "\n".join(["| kind | files |", "|---|---|", *rows])
+    def whose(k: ImportKind) -> str:
+        return "the partnership's (`--partnership`)" if k.restricted else "open data, shared"
+
+    rows = [f"| `{k.kind}` | {k.files} | {whose(k)} |" for k in KINDS]
+    return "\n".join(["| kind | files | whose |", "|---|---|---|", *rows])

@@ -76,10 +76,11 @@ def _refuse(problems: list[str], what: str) -> None:
 
 
 def prepare(
-    a: Assessment, partnership: str, records: Provenance = provenance
+    a: Assessment, partnership: str, records: Provenance | None = None
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """The checked bundle and the images of every chart and map."""
-    a.provenance = records(a.import_ids)
+    """The checked bundle and the images of every chart and map (provenance from the
+    database's import records unless ``records`` says otherwise)."""
+    a.provenance = (records or provenance)(a.import_ids)
     data = bundle.to_dict(a, partnership)
     images: dict[str, bytes] = {}
     for section, theme in zip(a.sections, data["themes"], strict=True):
@@ -95,7 +96,7 @@ def write_report(
     out: Path,
     partnership: str = "Community Safety Partnership",
     pdf: bool = True,
-    records: Provenance = provenance,
+    records: Provenance | None = None,
 ) -> BuiltReport:
     """Check the figures, then write HTML, Word, PDF and the bundle into ``out``.
 

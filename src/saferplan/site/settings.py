@@ -39,13 +39,20 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "saferplan.datastore",
     "saferplan.accounts",
     "saferplan.plans",
     "saferplan.web",
     "saferplan.youthjustice",
     "saferplan.editions",
+    "saferplan.jobs",
 ]
+
+# Background jobs (ADR 0005): django-tasks' queue, kept in this database, so the embedded
+# default needs no other server; saferplan.jobs keeps each job's record and progress.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "saferplan.web.errors.RequestIdMiddleware",

@@ -6,3 +6,5 @@ urlpatterns: list[URLPattern | URLResolver] = [path("", include("saferplan.web.u
 
 # Unhandled errors: logged with the request id, which the page quotes (web/errors.py).
 handler500 = "saferplan.web.errors.server_error"
+# Bad parameters: a page in the app's layout saying which one was wrong.
+handler400 = "saferplan.web.errors.bad_request"

@@ -8,8 +8,11 @@ import secrets
 from collections.abc import Callable
 from contextvars import ContextVar
 
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
+from django.views import defaults
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 HEADER = "X-Request-ID"
@@ -50,3 +53,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     except Exception:  # the page that reports errors must never raise one itself
         body = f"<h1>Sorry, there is a problem with the service</h1><p>Reference {request_id}</p>"
     return HttpResponseServerError(body)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page, in the app's layout. A view's ``BadRequest`` says which parameter was
+    wrong and why, written for people, so the page quotes it; Django's own suspicious-request
+    errors are not quoted (they may describe the attack back to the attacker)."""
+    if type(exception) is not BadRequest:
+        return defaults.bad_request(request, exception)
+    return render(request, "400.html", {"message": str(exception)}, status=400)

@@ -1,27 +1,27 @@
 """Youth justice pages and downloads: youth justice roles and admins only, every view and
-download of child-level data audited. Figures come from ``youthjustice.service``."""
+download of child-level data audited, and every refused attempt too. Figures come from
+``youthjustice.service``, each page reading the records once; labels, units, directions
+and definitions from the indicator registry. A parameter that cannot be read is a 400
+page saying which one and why."""
 
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from saferplan.accounts import audit, permissions
 from saferplan.core.errors import SaferplanError
+from saferplan.core.rounding import round_half_up
+from saferplan.indicators import registry
 
 TREND_YEARS = 5
-TREND_CHARTS = {
-    "first_time_entrants": "First time entrants",
-    "use_of_custody": "Use of custody",
-    "reoffending_binary_rate": "Proven reoffending (binary rate)",
-    "remand_episodes_yda": "Remands to youth detention accommodation",
-}
 SOURCE = "Source: case records (saferplan). Synthetic in the demo: no real child."
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -29,16 +29,23 @@ FORMATS = {
 }
 
 
-def _allowed(request: HttpRequest) -> None:
+def _allowed(request: HttpRequest, what: str) -> None:
+    """Youth justice roles and admins only; a refused attempt is in the audit trail too."""
     if not permissions.can_view_youth_justice(request.user):
+        audit.record_access(request.user, "refused", what, request.get_full_path())
         raise PermissionDenied
 
 
 def _period(request: HttpRequest) -> str:
     """The period asked for, else the latest financial year the records cover whole."""
+    from saferplan.core.periods import parse_period
     from saferplan.youthjustice import service
 
-    if asked := request.GET.get("period"):
+    if asked := request.GET.get("period", "").strip():
+        try:
+            parse_period(asked)
+        except SaferplanError as exc:
+            raise BadRequest(f"The period '{asked[:40]}' cannot be read: {_said(exc)}") from None
         return asked
     try:
         return service.default_period()
@@ -48,9 +55,46 @@ def _period(request: HttpRequest) -> str:
         return f"{start}-{str(start + 1)[2:]}"
 
 
+def _said(exc: SaferplanError) -> str:
+    return f"{exc.message}. {exc.hint or ''}".strip()
+
+
+def _format(request: HttpRequest) -> str | None:
+    fmt = request.GET.get("format")
+    if fmt is not None and fmt not in FORMATS:
+        raise BadRequest(f"The format '{fmt[:20]}' is not one this page offers: csv or xlsx.")
+    return fmt
+
+
+def _population_given(request: HttpRequest) -> int | None:
+    """``?population=N``: the population aged 10-17 to use instead of the imported one."""
+    text = request.GET.get("population", "").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"[0-9]{1,9}", text) or int(text) == 0:
+        raise BadRequest(
+            f"The population '{text[:20]}' is not a number of children aged 10-17: give a "
+            "whole number such as 24000, or leave it out to use the imported population."
+        )
+    return int(text)
+
+
+def _today(request: HttpRequest) -> date:
+    text = request.GET.get("today", "").strip()
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(
+            f"The date '{text[:20]}' (as at) is not a date: write it YYYY-MM-DD, e.g. 2020-06-30."
+        ) from None
+
+
 def _download(
     request: HttpRequest,
     name: str,
+    period: str,
     headers: Sequence[str],
     rows: Sequence[Sequence[Any]],
     notes: Sequence[str] = (),
@@ -58,113 +102,77 @@ def _download(
     """The table as a download when ``?format=csv|xlsx`` asks for one (audited)."""
     from saferplan.reports import tabular
 
-    fmt = request.GET.get("format")
+    fmt = _format(request)
     if fmt is None:
         return None
-    if fmt not in FORMATS:
-        raise Http404
-    audit.record_access(request.user, "exported", f"{name} ({fmt})", _period(request))
+    audit.record_access(request.user, "exported", f"{name} ({fmt})", period)
     data = (
         tabular.to_csv(headers, rows)
         if fmt == "csv"
         else tabular.to_xlsx(name[:31], headers, rows, notes)
     )
     response = HttpResponse(data, content_type=FORMATS[fmt])
-    filename = f"{name.replace(' ', '-')}-{_period(request).replace('/', '-')}.{fmt}"
+    filename = f"{name.replace(' ', '-')}-{period.replace('/', '-')}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _population(request: HttpRequest, year: int) -> Any:
+def _population(given: int | None, year: int) -> Any:
     from saferplan.youthjustice import service
 
-    return service.population_10_17(
-        service.service_area(), year, int(request.GET.get("population", 0)) or None
-    )
+    return service.population_10_17(service.service_area(), year, given)
 
 
 INDICATOR_COLUMNS = ["indicator", "period", "numerator", "denominator", "value", "unit"]
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _allowed(request)
+    _allowed(request, "youth justice indicators")
     from saferplan.core.periods import parse_period
-    from saferplan.reports.charts import trend_chart
     from saferplan.youthjustice import service
-    from saferplan.youthjustice.comparators import comparators_for
-    from saferplan.youthjustice.indicators import LABELS
-    from saferplan.youthjustice.kpis import KPI_LABELS, direction
+    from saferplan.youthjustice.comparators import comparator_cells
 
-    period = _period(request)
-    error = ""
+    period, given = _period(request), _population_given(request)
+    _format(request)
+    records = service.Records.read()  # once, for every figure on the page
+    error, population = "", None
     national: list[Any] = []
     kpi_rows: list[Any] = []
-    charts: list[dict[str, str]] = []
-    population = None
+    trends: dict[str, list[Any]] = {}
     try:
-        population = _population(request, parse_period(period).reference_year)
-        national = service.national_indicators_for(period, population.value)
-        kpi_rows = service.kpis_for(period, population.value)
+        population = _population(given, parse_period(period).reference_year)
+        national = service.national_indicators_for(period, population.value, records)
+        kpi_rows = service.kpis_for(period, population.value, records)
         trends = service.trends_for(
-            period, lambda year: _population(request, year).value, TREND_YEARS
+            period, lambda year: _population(given, year).value, TREND_YEARS, records
         )
     except SaferplanError as exc:
-        error = f"{exc.message}. {exc.hint or ''}"
-        trends = {}
+        error = _said(exc)
     rows = national + kpi_rows
     download = _download(
-        request,
-        "youth justice indicators",
-        INDICATOR_COLUMNS,
+        request, "youth justice indicators", period, INDICATOR_COLUMNS,
         [[getattr(r, c) for c in INDICATOR_COLUMNS] for r in rows],
         [f"Population aged 10-17: {population.value:,} ({population.description})"]
-        if population
-        else [],
-    )
+        if population else [],
+    )  # fmt: skip
     if download:
         return download
     audit.record_view(request.user, "youth justice indicators", period)
-    units = {r.indicator: r.unit for r in national}
-    for key, title in TREND_CHARTS.items():
-        points = [(p.label, p.value) for p in trends.get(key, [])]
-        if points:
-            png = trend_chart(
-                title,
-                points,
-                units[key],
-                SOURCE,
-                whole_numbers=units[key] in ("episodes", "nights"),
-            )
-            charts.append(
-                {
-                    "title": title,
-                    "src": "data:image/png;base64," + base64.b64encode(png).decode(),
-                    "alt": f"{title}, {units[key]}: "
-                    + "; ".join(
-                        f"{label} {'no figure' if v is None else v}" for label, v in points
-                    ),
-                }
-            )
+    cells = comparator_cells([r.indicator for r in rows], parse_period(period).label)
 
     def item(r: Any) -> dict[str, Any]:
-        return {
-            "row": r,
-            "label": {**LABELS, **KPI_LABELS}.get(r.indicator, r.indicator),
-            "direction": direction(r.indicator),
-            "comparators": comparators_for(r.indicator, r.period),
-        }
-
-    from saferplan.datastore.models import ImportRecord
-    from saferplan.youthjustice.store import IMPORT_KIND
+        found = registry.get(r.indicator)
+        return {"row": r, "label": found.label, "direction": found.better,
+                "definition": found.definition, "comparators": cells[r.indicator]}  # fmt: skip
 
     return render(
         request,
         "web/yj_dashboard.html",
         {
-            "imports": ImportRecord.objects.filter(kind=IMPORT_KIND).order_by("-finished_at"),
+            "imports": _extract_imports(),
             "national": [item(r) for r in national],
             "kpis": [item(r) for r in kpi_rows],
-            "charts": charts,
+            "charts": _charts(trends, {r.indicator: r.unit for r in national}),
             "period": period,
             "population": population,
             "error": error,
@@ -172,21 +180,49 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _extract_imports() -> list[Any]:
+    from saferplan.datastore.models import ImportRecord
+    from saferplan.youthjustice.store import IMPORT_KIND
+
+    return list(ImportRecord.objects.filter(kind=IMPORT_KIND).order_by("-finished_at", "-pk"))
+
+
+def _charts(trends: dict[str, list[Any]], units: dict[str, str]) -> list[dict[str, str]]:
+    """The registry's trend charts, as images with their figures in the alt text."""
+    from saferplan.reports.charts import trend_chart
+
+    charts = []
+    for key, title in registry.charts().items():
+        points = [(p.label, p.value) for p in trends.get(key, [])]
+        if not points:
+            continue
+        unit = units[key]
+        png = trend_chart(title, points, unit, SOURCE, whole_numbers=unit in ("episodes", "nights"))
+        figures = "; ".join(f"{label} {'no figure' if v is None else v}" for label, v in points)
+        charts.append(
+            {
+                "title": title,
+                "src": "data:image/png;base64," + base64.b64encode(png).decode(),
+                "alt": f"{title}, {unit}: {figures}",
+            }
+        )
+    return charts
+
+
 def tracker(request: HttpRequest) -> HttpResponse:
-    _allowed(request)
+    _allowed(request, "live tracker (child level)")
     from saferplan.youthjustice import service
 
-    period = _period(request)
-    try:
-        today = date.fromisoformat(request.GET.get("today", date.today().isoformat()))
-    except ValueError:
-        raise Http404 from None
-    records = service.tracker(period, today)
+    period, today = _period(request), _today(request)
+    _format(request)
+    records = service.Records.read()
+    rows = service.tracker(period, today, records)
     download = _download(
         request,
         "live tracker",
+        period,
         service.TRACKER_COLUMNS,
-        [[r[c] for c in service.TRACKER_COLUMNS] for r in records],
+        [[r[c] for c in service.TRACKER_COLUMNS] for r in rows],
         [f"Cohort {period}, followed to {today}. Child-level data: handle as OFFICIAL-SENSITIVE."],
     )
     if download:
@@ -196,8 +232,10 @@ def tracker(request: HttpRequest) -> HttpResponse:
         request,
         "web/yj_tracker.html",
         {
-            "rows": records,
-            "months": service.tracker_by_month(period, today),
+            "rows": rows,
+            "children": len({r["child_ref"] for r in rows}),
+            "months": service.tracker_by_month(period, today, records),
+            "definition": registry.get("live_tracker_rate").definition,
             "period": period,
             "today": today,
         },
@@ -217,36 +255,31 @@ DISPROPORTIONALITY_COLUMNS = [
 
 
 def disproportionality(request: HttpRequest) -> HttpResponse:
-    _allowed(request)
+    _allowed(request, "disproportionality")
     from saferplan.youthjustice import service
 
     period = _period(request)
     measure = request.GET.get("measure", "fte")
     if measure not in service.DISPROPORTIONALITY_MEASURES:
-        raise Http404
-    result = service.disproportionality_for(period, measure=measure)
+        raise BadRequest(
+            f"The measure '{measure[:20]}' is not one of "
+            f"{', '.join(service.DISPROPORTIONALITY_MEASURES)}."
+        )
+    _format(request)
+    error, rows, denominator = "", [], ""
+    try:
+        result = service.disproportionality_for(period, measure=measure)
+        rows, denominator = result.rows, result.denominator
+    except SaferplanError as exc:
+        error = _said(exc)
     download = _download(
-        request,
-        f"disproportionality {measure}",
-        DISPROPORTIONALITY_COLUMNS,
-        [
-            [
-                r.group,
-                "<5" if r.count is None else r.count,
-                r.population,
-                _round(r.share_of_count, 2),
-                _round(r.share_of_population, 2),
-                _round(r.rri, 3),
-                _round(r.ci_low, 3),
-                _round(r.ci_high, 3),
-            ]
-            for r in result.rows
-        ],
-        [
-            f"{service.DISPROPORTIONALITY_MEASURES[measure]}, {period}, against "
-            f"{result.denominator}. Counts of 1-4 suppressed."
-        ],
-    )
+        request, f"disproportionality {measure}", period, DISPROPORTIONALITY_COLUMNS,
+        [[r.group, "<5" if r.count is None else r.count, r.population,
+          _round(r.share_of_count, 2), _round(r.share_of_population, 2), _round(r.rri, 3),
+          _round(r.ci_low, 3), _round(r.ci_high, 3)] for r in rows],
+        [f"{service.DISPROPORTIONALITY_MEASURES[measure]}, {period}, against "
+         f"{denominator}. Counts of 1-4 suppressed."],
+    )  # fmt: skip
     if download:
         return download
     audit.record_view(request.user, "disproportionality", period)
@@ -254,8 +287,10 @@ def disproportionality(request: HttpRequest) -> HttpResponse:
         request,
         "web/yj_disproportionality.html",
         {
-            "rows": result.rows,
-            "denominator": result.denominator,
+            "rows": rows,
+            "denominator": denominator,
+            "definition": registry.get("disproportionality_rri").definition,
+            "error": error,
             "period": period,
             "measure": measure,
             "measures": service.DISPROPORTIONALITY_MEASURES,
@@ -264,31 +299,32 @@ def disproportionality(request: HttpRequest) -> HttpResponse:
 
 
 def _round(value: float | None, places: int) -> float | None:
-    return None if value is None else round(value, places)
+    return None if value is None else float(round_half_up(value, places))
 
 
 PROFILE_COLUMNS = ["dimension", "category", "count", "percent"]
 
 
 def profile(request: HttpRequest) -> HttpResponse:
-    _allowed(request)
+    _allowed(request, "cohort profile")
     from saferplan.youthjustice import service
 
     period = _period(request)
-    try:
-        rows = service.profile_for(period)
-    except SaferplanError as exc:
-        raise Http404(exc.message) from None
+    _format(request)
+    rows = service.profile_for(period)
     download = _download(
         request,
         "cohort profile",
+        period,
         PROFILE_COLUMNS,
-        [[r.dimension, r.category, r.count, _round(r.percent, 1)] for r in rows],
+        [[r.dimension, r.category, r.count, r.percent] for r in rows],
     )
     if download:
         return download
     audit.record_view(request.user, "cohort profile", period)
-    groups: dict[str, list[Any]] = {}
+    groups: dict[str, dict[str, Any]] = {}
     for r in rows:
-        groups.setdefault(r.dimension, []).append(r)
+        found = registry.get(r.key)
+        groups.setdefault(r.key, {"title": found.label, "definition": found.definition,
+                                  "rows": []})["rows"].append(r)  # fmt: skip
     return render(request, "web/yj_profile.html", {"groups": groups, "period": period})

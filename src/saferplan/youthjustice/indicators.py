@@ -1,27 +1,11 @@
-"""The national youth justice indicators, each a documented pure function.
+"""The national youth justice indicators, the live tracker and disproportionality: pure
+functions over the tables of ``files.SPEC``.
 
-Every function returns ``Indicator`` rows with numerator, denominator, value and unit, so
-value = numerator / denominator x scale can be re-derived by anyone.
-
-Definitions (Youth Justice Board / Ministry of Justice, as implemented here):
-
-- **First time entrants**: children aged 10-17 whose *first ever* youth caution, youth
-  conditional caution or court conviction falls in the period (community resolutions and
-  triage do not count), per 100,000 children aged 10-17.
-- **Use of custody**: custodial sentences (DTO, section 250 / long-term detention) given to
-  children aged 10-17 in the period, per 1,000 children aged 10-17.
-- **Remands**: episodes of remand to youth detention accommodation starting in the period,
-  and the nights spent on remand within the period.
-- **Proven reoffending** (MoJ method): a cohort is every child cautioned, convicted or
-  released from custody in a period (quarterly cohorts; annual figures add up the four
-  quarters, so a child can count in more than one). The index event is the child's first
-  such event in the period: the outcome date, or the release date for a custodial sentence.
-  A reoffence is an offence *committed* after the index date and within 12 months of it,
-  and proven by caution or conviction within those 12 months or a further 6 months.
-  Offences committed on or before the index date never count, whenever proven; breaches of
-  orders are not reoffences; the child's age is taken at the index date (turning 18 in
-  follow-up does not remove them). Binary rate = reoffenders / cohort x 100; frequency =
-  reoffences / cohort; reoffences per reoffender = reoffences / reoffenders.
+Every indicator is an ``Indicator`` row with numerator, denominator, value and unit, so
+value = numerator ÷ denominator × scale can be re-derived by anyone. What each one means,
+its unit, scale and which way is good are declared once, in the indicator registry
+(``saferplan/indicators/registry.toml``; ``saferplan definitions`` prints them): the
+functions here implement those definitions and take nothing else from anywhere.
 """
 
 from __future__ import annotations
@@ -35,17 +19,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from saferplan.core.rounding import scaled_ratio
+from saferplan.indicators.registry import get as definition
 from saferplan.youthjustice.records import CUSTODIAL_TYPES, PROVEN_TYPES
 
-LABELS = {
-    "first_time_entrants": "First time entrants",
-    "use_of_custody": "Use of custody",
-    "remand_episodes_yda": "Remand episodes (youth detention accommodation)",
-    "remand_nights_yda": "Remand nights (youth detention accommodation)",
-    "reoffending_binary_rate": "Proven reoffending: binary rate",
-    "reoffences_per_child": "Proven reoffending: reoffences per child",
-    "reoffences_per_reoffender": "Proven reoffending: reoffences per reoffender",
-}
+# The ages the national indicators count (at the outcome, or the index date).
+YOUTH_AGES = (10, 17)
 
 
 @dataclass(frozen=True)
@@ -59,11 +38,16 @@ class Indicator:
     scale: float
 
 
-def _ratio(
-    key: str, period: str, numerator: float, denominator: float, unit: str, scale: float
-) -> Indicator:
-    value = None if denominator == 0 else round(numerator / denominator * scale, 2)
-    return Indicator(key, period, numerator, denominator, value, unit, scale)
+def ratio(key: str, period: str, numerator: float, denominator: float) -> Indicator:
+    """The indicator ``key`` (unit, scale and rounding from the registry); no value when the
+    denominator is 0."""
+    found = definition(key)
+    value = (
+        None
+        if denominator == 0
+        else float(scaled_ratio(numerator, denominator, found.scale, found.decimals))
+    )
+    return Indicator(key, period, numerator, denominator, value, found.unit, found.scale)
 
 
 def member(values: pd.Series, allowed: Any) -> pd.Series:
@@ -96,6 +80,31 @@ def _events(children: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
     return events
 
 
+def _aged_10_to_17(dob: pd.Series, when: pd.Series) -> pd.Series:
+    ages = age_at(dob, when)
+    return (ages >= YOUTH_AGES[0]) & (ages <= YOUTH_AGES[1])
+
+
+def _between(values: pd.Series, start: date, end: date) -> pd.Series:
+    return (values >= pd.Timestamp(start)) & (values <= pd.Timestamp(end))
+
+
+def first_time_entries(events: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Each child's first ever caution or conviction, where it falls in the period and the
+    child was 10-17 then: the first time entrants (of :func:`proven_events`)."""
+    first = events.sort_values("outcome_date").drop_duplicates("child_ref")
+    first = first[_between(first["outcome_date"], start, end)]
+    return first[_aged_10_to_17(first["date_of_birth"], first["outcome_date"])]
+
+
+def custodial_sentences(events: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Custodial sentences given in the period to children aged 10-17 at sentence."""
+    custody = events[
+        events["outcome_type"].isin(CUSTODIAL_TYPES) & _between(events["outcome_date"], start, end)
+    ]
+    return custody[_aged_10_to_17(custody["date_of_birth"], custody["outcome_date"])]
+
+
 def first_time_entrants(
     children: pd.DataFrame,
     outcomes: pd.DataFrame,
@@ -107,16 +116,8 @@ def first_time_entrants(
 ) -> Indicator:
     """``events``: :func:`proven_events` of the same records, if already computed."""
     events = _events(children, outcomes) if events is None else events
-    first = events.sort_values("outcome_date").drop_duplicates("child_ref")
-    first = first[
-        (first["outcome_date"] >= pd.Timestamp(start))
-        & (first["outcome_date"] <= pd.Timestamp(end))
-    ]
-    ages = age_at(first["date_of_birth"], first["outcome_date"])
-    count = int(((ages >= 10) & (ages <= 17)).sum())
-    return _ratio(
-        "first_time_entrants", label, count, population_10_17, "per 100,000 aged 10-17", 100_000
-    )
+    count = len(first_time_entries(events, start, end))
+    return ratio("first_time_entrants", label, count, population_10_17)
 
 
 def use_of_custody(
@@ -130,14 +131,14 @@ def use_of_custody(
 ) -> Indicator:
     """``events``: :func:`proven_events` of the same records, if already computed."""
     events = _events(children, outcomes) if events is None else events
-    custody = events[
-        events["outcome_type"].isin(CUSTODIAL_TYPES)
-        & (events["outcome_date"] >= pd.Timestamp(start))
-        & (events["outcome_date"] <= pd.Timestamp(end))
-    ]
-    ages = age_at(custody["date_of_birth"], custody["outcome_date"])
-    count = int(((ages >= 10) & (ages <= 17)).sum())
-    return _ratio("use_of_custody", label, count, population_10_17, "per 1,000 aged 10-17", 1000)
+    count = len(custodial_sentences(events, start, end))
+    return ratio("use_of_custody", label, count, population_10_17)
+
+
+def yda_remands_starting(remand_table: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Remands to youth detention accommodation that began in the period."""
+    yda = remand_table[remand_table["remand_type"] == "yda"]
+    return yda[_between(pd.to_datetime(yda["start_date"]), start, end)]
 
 
 def remands(remand_table: pd.DataFrame, start: date, end: date, label: str) -> list[Indicator]:
@@ -145,14 +146,14 @@ def remands(remand_table: pd.DataFrame, start: date, end: date, label: str) -> l
     s, e = pd.Timestamp(start), pd.Timestamp(end)
     starts = pd.to_datetime(yda["start_date"])
     ends = pd.to_datetime(yda["end_date"])
-    episodes = int(((starts >= s) & (starts <= e)).sum())
+    episodes = len(yda_remands_starting(remand_table, start, end))
     window_end = ends.where(ends < e + pd.Timedelta(days=1), e + pd.Timedelta(days=1))
     window_start = starts.where(starts > s, s)
     overlap = (window_end - window_start).dt.days
     nights = int(overlap.clip(lower=0).sum())
     return [
-        Indicator("remand_episodes_yda", label, episodes, 1, float(episodes), "episodes", 1),
-        Indicator("remand_nights_yda", label, nights, 1, float(nights), "nights", 1),
+        ratio("remand_episodes_yda", label, episodes, 1),
+        ratio("remand_nights_yda", label, nights, 1),
     ]
 
 
@@ -213,8 +214,8 @@ def reoffending_cohort(
         (events["index_date"] >= pd.Timestamp(start)) & (events["index_date"] <= pd.Timestamp(end))
     ]
     index = in_period.sort_values(["index_date", "outcome_id"]).drop_duplicates("child_ref")
-    ages = age_at(index["date_of_birth"], index["index_date"])
-    index = index[(ages >= 10) & (ages <= 17)][["child_ref", "index_date"]]
+    index = index[_aged_10_to_17(index["date_of_birth"], index["index_date"])]
+    index = index[["child_ref", "index_date"]]
 
     counted = counted_reoffences(p, index)
     per_child = counted.groupby("child_ref").size().rename("reoffences")
@@ -242,10 +243,19 @@ def reoffending(cohorts: list[pd.DataFrame], label: str) -> list[Indicator]:
     reoffenders = sum(int((c["reoffences"] > 0).sum()) for c in cohorts)
     reoffences = sum(int(c["reoffences"].sum()) for c in cohorts)
     return [
-        _ratio("reoffending_binary_rate", label, reoffenders, sizes, "%", 100),
-        _ratio("reoffences_per_child", label, reoffences, sizes, "per child", 1),
-        _ratio("reoffences_per_reoffender", label, reoffences, reoffenders, "per reoffender", 1),
+        ratio("reoffending_binary_rate", label, reoffenders, sizes),
+        ratio("reoffences_per_child", label, reoffences, sizes),
+        ratio("reoffences_per_reoffender", label, reoffences, reoffenders),
     ]
+
+
+def cohort_spans(start: date, end: date) -> list[tuple[date, date]]:
+    """The proven reoffending cohorts of a period: its four quarters when it is 12 months
+    from the 1st of a month (annual figures add up four quarterly cohorts), else itself."""
+    twelve_months = pd.Timestamp(start) + pd.DateOffset(years=1) - pd.Timedelta(days=1)
+    if start.day == 1 and twelve_months.date() == end:
+        return quarters(start)
+    return [(start, end)]
 
 
 def quarters(start: date) -> list[tuple[date, date]]:
@@ -256,78 +266,6 @@ def quarters(start: date) -> list[tuple[date, date]]:
         last = first + pd.DateOffset(months=3) - pd.Timedelta(days=1)
         out.append((first.date(), last.date()))
     return out
-
-
-def _as_at(outcomes: pd.DataFrame, today: date) -> pd.DataFrame:
-    """Only what was known on ``today``: outcomes given by then, releases that happened."""
-    when = pd.Timestamp(today)
-    known = outcomes[pd.to_datetime(outcomes["outcome_date"]) <= when].copy()
-    release = pd.to_datetime(known["release_date"])
-    known["release_date"] = release.where(release <= when)
-    return known
-
-
-def live_tracker(
-    children: pd.DataFrame,
-    offences: pd.DataFrame,
-    outcomes: pd.DataFrame,
-    start: date,
-    end: date,
-    today: date,
-) -> pd.DataFrame:
-    """A cohort followed as far as ``today``, before national figures exist: who is counted
-    (index event by today) and how many reoffences have been proven by today."""
-    cohort = reoffending_cohort(children, offences, _as_at(outcomes, today), start, end)
-    followed = (pd.Timestamp(today) - cohort["index_date"]).dt.days.clip(lower=0)
-    cohort["days_followed"] = followed.clip(upper=365)
-    cohort["follow_up_complete"] = followed >= 365 + 183
-    cohort["reoffended_so_far"] = cohort["reoffences"] > 0
-    return cohort
-
-
-@dataclass(frozen=True)
-class TrackerMonth:
-    month_end: date
-    cohort_so_far: int  # children whose index event has happened by the month's end
-    reoffenders_so_far: int  # of them, children with a counted reoffence proven by then
-    reoffences_so_far: int
-
-    @property
-    def rate_so_far(self) -> float | None:
-        if not self.cohort_so_far:
-            return None
-        return round(self.reoffenders_so_far / self.cohort_so_far * 100, 2)
-
-
-def tracker_by_month(
-    children: pd.DataFrame,
-    offences: pd.DataFrame,
-    outcomes: pd.DataFrame,
-    start: date,
-    end: date,
-    today: date,
-) -> list[TrackerMonth]:
-    """The live tracker month by month: at each month's end from the cohort's first month
-    until ``today`` (or until follow-up ends), the cohort and its reoffending so far."""
-    known = _as_at(outcomes, today)
-    p = prepare(children, offences, known)
-    cohort = reoffending_cohort(children, offences, known, start, end, p)
-    counted = counted_reoffences(p, cohort[["child_ref", "index_date"]])
-    first_proven = counted.groupby("child_ref")["proven_date"].min()
-    last = min(pd.Timestamp(today), pd.Timestamp(end) + pd.DateOffset(months=18))
-    months = []
-    month_end = pd.Timestamp(start) + pd.offsets.MonthEnd(0)
-    while month_end <= last:
-        months.append(
-            TrackerMonth(
-                month_end.date(),
-                int((cohort["index_date"] <= month_end).sum()),
-                int((first_proven <= month_end).sum()),
-                int((counted["proven_date"] <= month_end).sum()),
-            )
-        )
-        month_end = month_end + pd.offsets.MonthEnd(1)
-    return months
 
 
 @dataclass(frozen=True)

@@ -1,43 +1,25 @@
 """The YJB key performance indicators (from April 2023) and the cohort profile, from records.
 
-Pure functions over the tables described in ``records.py``; each KPI is an
+Pure functions over the tables of ``files.SPEC``; each KPI is an
 :class:`~saferplan.youthjustice.indicators.Indicator` (numerator, denominator, value, unit)
-so every figure can be re-derived. Definitions, as implemented here:
-
-- The KPI cohort is every supervised **order that ended in the period** (closed orders:
-  the YJB asks about children's circumstances at the start and end of an order).
-- **Suitable accommodation**: % of closed orders with the child in suitable accommodation
-  at the start, and at the end (orders with the status recorded).
-- **ETE**: % in suitable education, training or employment at the start and at the end: at
-  least 25 hours a week under 16 (statutory school age), 16 hours a week at 16-17 (age at
-  the order's start or end).
-- **SEND**: % of closed orders whose child has special educational needs or a disability
-  identified; of those, % with a formal plan (EHCP) and % in suitable ETE at the end.
-- **Mental health and emotional wellbeing**, **substance misuse**: of the children
-  screened, % with a need identified; of those with a need, % receiving support for it.
-- **Out-of-court disposals**: % of out-of-court disposals that ended in the period and
-  were completed successfully.
-- **Management board attendance**: % of partner places at board meetings in the period
-  that were attended.
-- **Wider services**: % of closed orders whose child was looked after, on a child
-  protection plan, a child in need or receiving early help at any time during the order
-  (and each of those separately).
-- **Serious violence**: proven offences of violence against the person, robbery or drugs
-  with a gravity score of 5 or more, first proven in the period, per 10,000 children aged
-  10-17.
-- **Victims**: of victims of offences proven in the period, % contacted; of those
-  contacted, % offered restorative justice; of those offered, % who took part.
+so every figure can be re-derived. The KPI cohort is every supervised order that ended in
+the period. Each KPI's and profile figure's definition, unit and direction of good are
+declared once in the indicator registry (``saferplan definitions``); the thresholds the
+definitions name are in ``records.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from saferplan.youthjustice.indicators import Indicator, _ratio, age_at, member
+from saferplan.core.rounding import scaled_ratio
+from saferplan.indicators.registry import get as definition
+from saferplan.youthjustice.indicators import Indicator, age_at, member, ratio
 from saferplan.youthjustice.records import (
     ETE_PROVISION,
     INTERVENTION_LEVELS,
@@ -52,64 +34,6 @@ from saferplan.youthjustice.records import (
     SUITABLE_ETE_HOURS_SCHOOL_AGE,
     value_label,
 )
-
-KPI_LABELS = {
-    "kpi_accommodation_start": "Suitable accommodation, start of order",
-    "kpi_accommodation_end": "Suitable accommodation, end of order",
-    "kpi_ete_start": "Suitable ETE, start of order",
-    "kpi_ete_end": "Suitable ETE, end of order",
-    "kpi_send_identified": "SEND identified",
-    "kpi_send_with_plan": "SEND: with a formal plan (EHCP)",
-    "kpi_send_in_suitable_ete": "SEND: in suitable ETE at the end",
-    "kpi_mental_health_need": "Mental health or emotional wellbeing need",
-    "kpi_mental_health_supported": "Mental health need: receiving support",
-    "kpi_substance_misuse_need": "Substance misuse need",
-    "kpi_substance_misuse_supported": "Substance misuse need: receiving support",
-    "kpi_out_of_court_completed": "Out-of-court disposals completed",
-    "kpi_board_attendance": "Management board attendance",
-    "kpi_wider_services": "Known to wider services during the order",
-    "kpi_wider_services_looked_after": "Wider services: looked after",
-    "kpi_wider_services_child_protection": "Wider services: child protection plan",
-    "kpi_wider_services_child_in_need": "Wider services: child in need",
-    "kpi_wider_services_early_help": "Wider services: early help",
-    "kpi_serious_violence": "Proven serious violence offences",
-    "kpi_victims_contacted": "Victims contacted",
-    "kpi_victims_offered_rj": "Victims contacted: offered restorative justice",
-    "kpi_victims_took_part_rj": "Victims offered restorative justice: took part",
-}
-# Needs identified and children known to other services are context, not targets.
-NO_DIRECTION = {
-    "kpi_mental_health_need",
-    "kpi_substance_misuse_need",
-    "kpi_send_identified",
-    "kpi_wider_services",
-    "kpi_wider_services_looked_after",
-    "kpi_wider_services_child_protection",
-    "kpi_wider_services_child_in_need",
-    "kpi_wider_services_early_help",
-}
-
-
-# Which way is good: lower for every national indicator and for serious violence.
-LOWER_IS_BETTER = {
-    "first_time_entrants",
-    "use_of_custody",
-    "remand_episodes_yda",
-    "remand_nights_yda",
-    "reoffending_binary_rate",
-    "reoffences_per_child",
-    "reoffences_per_reoffender",
-    "kpi_serious_violence",
-}
-
-
-def direction(indicator: str) -> str:
-    """Which way is good for an indicator: 'lower', 'higher' or '' (context only)."""
-    if indicator in LOWER_IS_BETTER:
-        return "lower"
-    if indicator in NO_DIRECTION or indicator not in KPI_LABELS:
-        return ""
-    return "higher"
 
 
 def _between(values: pd.Series, start: date, end: date) -> pd.Series:
@@ -148,7 +72,7 @@ def _share(key: str, label: str, mask: pd.Series, known: pd.Series | None = None
     """% of rows where ``mask`` holds, among rows where ``known`` holds (default: all)."""
     known = pd.Series(True, index=mask.index) if known is None else known.astype(bool)
     numerator = int((mask.fillna(False).astype(bool) & known).sum())
-    return _ratio(key, label, numerator, int(known.sum()), "%", 100)
+    return ratio(key, label, numerator, int(known.sum()))
 
 
 def kpis(
@@ -249,9 +173,7 @@ def serious_violence(
         & (proven["gravity"].astype(int) >= SERIOUS_VIOLENCE_GRAVITY)
         & _between(proven["outcome_date"], start, end)
     ]
-    return _ratio(
-        "kpi_serious_violence", label, len(sv), population_10_17, "per 10,000 aged 10-17", 10_000
-    )
+    return ratio("kpi_serious_violence", label, len(sv), population_10_17)
 
 
 def victims(
@@ -276,21 +198,26 @@ def victims(
 
 @dataclass(frozen=True)
 class ProfileRow:
-    dimension: str
+    key: str  # the figure's key in the indicator registry
     category: str
-    count: int  # children; offences or interventions where the dimension says so
-    percent: float | None
+    count: int  # children; offences or interventions where the figure says so
+    percent: float | None  # rounded half-up as the registry says
+
+    @property
+    def dimension(self) -> str:
+        return definition(self.key).label
 
     @property
     def label(self) -> str:
         return value_label(self.category)
 
 
-PROFILE_DIMENSIONS = {
-    "reoffending": "Likelihood of reoffending",
-    "serious_harm": "Risk of serious harm",
-    "safety_wellbeing": "Safety and wellbeing",
-    "intervention_level": "Intervention level",
+# The AssetPlus ratings the profile shows: column -> (registry key, levels in order).
+PROFILE_RATINGS = {
+    "reoffending": ("profile_reoffending", RISK_LEVELS),
+    "serious_harm": ("profile_serious_harm", RISK_LEVELS),
+    "safety_wellbeing": ("profile_safety_wellbeing", RISK_LEVELS),
+    "intervention_level": ("profile_intervention_level", INTERVENTION_LEVELS),
 }
 
 
@@ -301,38 +228,65 @@ def caseload(tables: dict[str, pd.DataFrame], start: date, end: date) -> pd.Seri
     return pd.Series(orders.loc[open_in_period, "child_ref"].unique())
 
 
+def _percent(key: str, n: int, total: int) -> float | None:
+    return float(scaled_ratio(n, total, 100, definition(key).decimals)) if total else None
+
+
+def _shares(key: str, counts: pd.Series, order: Sequence[str] | None = None) -> list[ProfileRow]:
+    """A row per category (in ``order``, else as counted), each as a share of them all."""
+    total = int(counts.sum())
+    return [
+        ProfileRow(key, category, int(counts.get(category, 0)),
+                   _percent(key, int(counts.get(category, 0)), total))
+        for category in (list(counts.index) if order is None else order)
+    ]  # fmt: skip
+
+
+def _present(order: Sequence[str], counts: pd.Series) -> list[str]:
+    return [c for c in order if c in counts.index]
+
+
 def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[ProfileRow]:
     """The caseload in the period: each child's latest assessment (ratings and intervention
-    level), offence types of offences in the period, NEET at 16-17, interventions started in
-    the period, and children known to children's services. Percentages are of the children
-    (or offences, or interventions) with the item recorded."""
+    level), offence types of offences in the period, NEET at 16-17 and ETE provision at the
+    latest order's start, interventions started in the period, and children known to
+    children's services (registry: the ``profile_*`` figures)."""
     refs = caseload(tables, start, end)
-    rows: list[ProfileRow] = []
-    # Offences and interventions are counted as such; every other count is of children.
-
-    def add(dimension: str, counts: pd.Series, order: list[str] | None = None) -> None:
-        total = int(counts.sum())
-        for category in order or list(counts.index):
-            n = int(counts.get(category, 0))
-            rows.append(ProfileRow(dimension, category, n, n / total * 100 if total else None))
-
-    a = tables["assessments"]
-    a = a[
-        member(a["child_ref"], refs) & (pd.to_datetime(a["assessment_date"]) <= pd.Timestamp(end))
-    ]
-    latest = a.sort_values(["assessment_date", "assessment_id"]).drop_duplicates(
-        "child_ref", keep="last"
-    )
-    for column, title in PROFILE_DIMENSIONS.items():
-        levels = INTERVENTION_LEVELS if column == "intervention_level" else RISK_LEVELS
-        add(title, latest[column].value_counts(), list(levels))
+    rows = _ratings(tables["assessments"], refs, end)
 
     offences = tables["offences"]
     in_period = offences[
         member(offences["child_ref"], refs) & _between(offences["offence_date"], start, end)
     ]
-    add("Offence type (offences in the period)", in_period["offence_type"].value_counts())
+    rows += _shares("profile_offence_type", in_period["offence_type"].value_counts())
+    rows += _ete(tables, refs)
 
+    interventions = tables["interventions"]
+    started = interventions[
+        member(interventions["child_ref"], refs) & _between(interventions["start_date"], start, end)
+    ]
+    kinds = started["intervention_type"].value_counts()
+    rows += _shares("profile_interventions", kinds, _present(INTERVENTION_TYPES, kinds))
+    return rows + _childrens_services(tables["statuses"], refs, start, end)
+
+
+def _ratings(assessments: pd.DataFrame, refs: pd.Series, end: date) -> list[ProfileRow]:
+    """Each child's latest assessment by the end of the period."""
+    a = assessments[
+        member(assessments["child_ref"], refs)
+        & (pd.to_datetime(assessments["assessment_date"]) <= pd.Timestamp(end))
+    ]
+    latest = a.sort_values(["assessment_date", "assessment_id"]).drop_duplicates(
+        "child_ref", keep="last"
+    )
+    rows: list[ProfileRow] = []
+    for column, (key, levels) in PROFILE_RATINGS.items():
+        rows += _shares(key, latest[column].value_counts(), levels)
+    return rows
+
+
+def _ete(tables: dict[str, pd.DataFrame], refs: pd.Series) -> list[ProfileRow]:
+    """NEET at 16-17, and the ETE provision, at the start of each child's latest order."""
     orders = tables["orders"]
     orders = orders[member(orders["child_ref"], refs) & orders["ete_hours_start"].notna()]
     orders = orders[["child_ref", "start_date", "ete_hours_start"]].merge(
@@ -341,54 +295,27 @@ def profile(tables: dict[str, pd.DataFrame], start: date, end: date) -> list[Pro
     orders = orders.sort_values("start_date").drop_duplicates("child_ref", keep="last")
     older = orders[age_at(orders["date_of_birth"], orders["start_date"]) >= 16]
     neet = pd.to_numeric(older["ete_hours_start"]) == 0
-    add(
-        "NEET at 16-17 (latest order's start)",
-        pd.Series({"NEET": int(neet.sum()), "In ETE": int((~neet).sum())}),
+    rows = _shares(
+        "profile_neet", pd.Series({"NEET": int(neet.sum()), "In ETE": int((~neet).sum())})
     )
     latest = tables["orders"]
     latest = latest[member(latest["child_ref"], refs) & latest["ete_provision_start"].notna()]
     latest = latest.sort_values("start_date").drop_duplicates("child_ref", keep="last")
     provision = latest["ete_provision_start"].value_counts()
-    add(
-        "ETE provision (latest order's start)",
-        provision,
-        [p for p in ETE_PROVISION if p in provision.index],
-    )
+    return rows + _shares("profile_ete_provision", provision, _present(ETE_PROVISION, provision))
 
-    interventions = tables["interventions"]
-    started = interventions[
-        member(interventions["child_ref"], refs) & _between(interventions["start_date"], start, end)
-    ]
-    kinds = started["intervention_type"].value_counts()
-    add(
-        "Interventions started in the period",
-        kinds,
-        [t for t in INTERVENTION_TYPES if t in kinds.index],
-    )
 
-    statuses = tables["statuses"]
+def _childrens_services(
+    statuses: pd.DataFrame, refs: pd.Series, start: date, end: date
+) -> list[ProfileRow]:
+    """Children of the caseload known to each service in the period, and to any, as a share
+    of the caseload (a child known to two counts in both)."""
     active = statuses[
         member(statuses["child_ref"], refs)
         & _overlaps(statuses["start_date"], statuses["end_date"], start, end)
     ]
     known = active.groupby("status")["child_ref"].nunique()
-    for status in STATUS_TYPES:
-        n = int(known.get(status, 0))
-        rows.append(
-            ProfileRow(
-                "Known to children's services",
-                status,
-                n,
-                n / len(refs) * 100 if len(refs) else None,
-            )
-        )
-    any_known = active["child_ref"].nunique()
-    rows.append(
-        ProfileRow(
-            "Known to children's services",
-            "any",
-            any_known,
-            any_known / len(refs) * 100 if len(refs) else None,
-        )
-    )
-    return rows
+    counts = {status: int(known.get(status, 0)) for status in STATUS_TYPES}
+    counts["any"] = int(active["child_ref"].nunique())
+    key = "profile_childrens_services"
+    return [ProfileRow(key, s, n, _percent(key, n, len(refs))) for s, n in counts.items()]

@@ -2,7 +2,9 @@
 
 Every record belongs to one partnership (its youth justice service) and is reachable only
 in that partnership's scope (``accounts.tenancy``); references are unique per partnership,
-since two services' case management systems may number children alike.
+since two services' case management systems may number children alike. Which column of a
+file each field holds, and how long text may be, is declared in ``spec.SPEC`` (a test
+checks the two agree).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from saferplan.youthjustice.records import (
     SEND_LEVELS,
     STATUS_LABELS,
 )
+from saferplan.youthjustice.spec import length
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -46,13 +49,15 @@ def _unique(*fields: str, name: str) -> models.UniqueConstraint:
 
 
 class Child(TenantRecord):
-    reference = models.CharField(max_length=40)
+    reference = models.CharField(max_length=length("children", "child_ref"))
     date_of_birth = models.DateField()
     # Only the month and year are held (date_of_birth is then the 1st of the month).
     birth_month_only = models.BooleanField(default=False)
-    sex = models.CharField(max_length=10)
-    ethnicity = models.CharField(max_length=20, choices=[(g, g) for g in ETHNIC_GROUPS])
-    home_la = models.CharField(max_length=100)
+    sex = models.CharField(max_length=length("children", "sex"))
+    ethnicity = models.CharField(
+        max_length=length("children", "ethnicity"), choices=[(g, g) for g in ETHNIC_GROUPS]
+    )
+    home_la = models.CharField(max_length=length("children", "home_la"))
 
     class Meta:
         constraints = [_unique("reference", name="one_child_reference")]
@@ -63,9 +68,9 @@ class Child(TenantRecord):
 
 class Offence(TenantRecord):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="offences")
-    external_id = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=length("offences", "offence_id"))
     offence_date = models.DateField()
-    offence_type = models.CharField(max_length=100)
+    offence_type = models.CharField(max_length=length("offences", "offence_type"))
     gravity = models.PositiveSmallIntegerField()
     is_breach = models.BooleanField(default=False)
 
@@ -78,10 +83,11 @@ class Offence(TenantRecord):
 
 class Outcome(TenantRecord):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="outcomes")
-    external_id = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=length("outcomes", "outcome_id"))
     outcome_date = models.DateField()
     outcome_type = models.CharField(
-        max_length=40, choices=[(k, o.label) for k, o in OUTCOME_TYPES.items()]
+        max_length=length("outcomes", "outcome_type"),
+        choices=[(k, o.label) for k, o in OUTCOME_TYPES.items()],
     )
     release_date = models.DateField(null=True, blank=True)
     offences = models.ManyToManyField(Offence, related_name="outcomes")
@@ -98,7 +104,7 @@ class Remand(TenantRecord):
     start_date = models.DateField()
     end_date = models.DateField()
     remand_type = models.CharField(
-        max_length=3,
+        max_length=length("remands", "remand_type"),
         choices=[("yda", "Youth detention accommodation"), ("la", "Local authority accommodation")],
     )
 
@@ -110,7 +116,9 @@ class ChildStatus(TenantRecord):
     """Children's services involvement over time (looked after, CP plan, CIN, early help)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="statuses")
-    status = models.CharField(max_length=20, choices=list(STATUS_LABELS.items()))
+    status = models.CharField(
+        max_length=length("statuses", "status"), choices=list(STATUS_LABELS.items())
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 
@@ -122,12 +130,21 @@ class Assessment(TenantRecord):
     """An AssetPlus assessment's ratings."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="assessments")
-    external_id = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=length("assessments", "assessment_id"))
     assessment_date = models.DateField()
-    reoffending = models.CharField(max_length=10, choices=_choices(RISK_LEVELS))
-    serious_harm = models.CharField(max_length=10, choices=_choices(RISK_LEVELS))
-    safety_wellbeing = models.CharField(max_length=10, choices=_choices(RISK_LEVELS))
-    intervention_level = models.CharField(max_length=10, choices=_choices(INTERVENTION_LEVELS))
+    reoffending = models.CharField(
+        max_length=length("assessments", "reoffending"), choices=_choices(RISK_LEVELS)
+    )
+    serious_harm = models.CharField(
+        max_length=length("assessments", "serious_harm"), choices=_choices(RISK_LEVELS)
+    )
+    safety_wellbeing = models.CharField(
+        max_length=length("assessments", "safety_wellbeing"), choices=_choices(RISK_LEVELS)
+    )
+    intervention_level = models.CharField(
+        max_length=length("assessments", "intervention_level"),
+        choices=_choices(INTERVENTION_LEVELS),
+    )
 
     class Meta:
         constraints = [_unique("external_id", name="one_assessment_id")]
@@ -141,27 +158,46 @@ class Order(TenantRecord):
     end as the YJB key performance indicators record them."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="orders")
-    external_id = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=length("orders", "order_id"))
     outcome = models.ForeignKey(Outcome, null=True, blank=True, on_delete=models.SET_NULL)
     order_type = models.CharField(
-        max_length=40, choices=[(k, o.label) for k, o in OUTCOME_TYPES.items()]
+        max_length=length("orders", "order_type"),
+        choices=[(k, o.label) for k, o in OUTCOME_TYPES.items()],
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     completed = models.BooleanField(null=True, blank=True)
     accommodation_start = models.CharField(
-        max_length=10, blank=True, choices=_choices(ACCOMMODATION)
+        max_length=length("orders", "accommodation_start"),
+        blank=True,
+        choices=_choices(ACCOMMODATION),
     )
-    accommodation_end = models.CharField(max_length=10, blank=True, choices=_choices(ACCOMMODATION))
+    accommodation_end = models.CharField(
+        max_length=length("orders", "accommodation_end"),
+        blank=True,
+        choices=_choices(ACCOMMODATION),
+    )
     ete_hours_start = models.PositiveSmallIntegerField(null=True, blank=True)
     ete_hours_end = models.PositiveSmallIntegerField(null=True, blank=True)
-    send = models.CharField(max_length=12, blank=True, choices=_choices(SEND_LEVELS))
-    mental_health = models.CharField(max_length=14, blank=True, choices=_choices(NEED_LEVELS))
-    substance_misuse = models.CharField(max_length=14, blank=True, choices=_choices(NEED_LEVELS))
-    ete_provision_start = models.CharField(
-        max_length=24, blank=True, choices=_choices(ETE_PROVISION)
+    send = models.CharField(
+        max_length=length("orders", "send"), blank=True, choices=_choices(SEND_LEVELS)
     )
-    ete_provision_end = models.CharField(max_length=24, blank=True, choices=_choices(ETE_PROVISION))
+    mental_health = models.CharField(
+        max_length=length("orders", "mental_health"), blank=True, choices=_choices(NEED_LEVELS)
+    )
+    substance_misuse = models.CharField(
+        max_length=length("orders", "substance_misuse"), blank=True, choices=_choices(NEED_LEVELS)
+    )
+    ete_provision_start = models.CharField(
+        max_length=length("orders", "ete_provision_start"),
+        blank=True,
+        choices=_choices(ETE_PROVISION),
+    )
+    ete_provision_end = models.CharField(
+        max_length=length("orders", "ete_provision_end"),
+        blank=True,
+        choices=_choices(ETE_PROVISION),
+    )
 
     class Meta:
         constraints = [_unique("external_id", name="one_order_id")]
@@ -172,9 +208,12 @@ class Order(TenantRecord):
 
 class Intervention(TenantRecord):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="interventions")
-    external_id = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=length("interventions", "intervention_id"))
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL)
-    intervention_type = models.CharField(max_length=30, choices=_choices(INTERVENTION_TYPES))
+    intervention_type = models.CharField(
+        max_length=length("interventions", "intervention_type"),
+        choices=_choices(INTERVENTION_TYPES),
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     completed = models.BooleanField(null=True, blank=True)
@@ -189,7 +228,7 @@ class Intervention(TenantRecord):
 class VictimContact(TenantRecord):
     """A victim of an offence: contacted, offered restorative justice, took part."""
 
-    external_id = models.CharField(max_length=40)
+    external_id = models.CharField(max_length=length("victims", "victim_ref"))
     offence = models.ForeignKey(Offence, on_delete=models.CASCADE, related_name="victims")
     contacted = models.BooleanField()
     rj_offered = models.BooleanField()
@@ -207,7 +246,7 @@ class BoardAttendance(TenantRecord):
     """Whether a partner agency attended a management board meeting."""
 
     meeting_date = models.DateField()
-    partner = models.CharField(max_length=100)
+    partner = models.CharField(max_length=length("board", "partner"))
     attended = models.BooleanField()
 
     class Meta:
@@ -220,11 +259,19 @@ class BoardAttendance(TenantRecord):
 class PopulationByEthnicity(TenantRecord):
     """Children aged 10-17 by ethnic group (census-based), for disproportionality."""
 
-    area = models.CharField(max_length=100)
+    area = models.CharField(max_length=length("population_by_ethnicity", "area"))
     year = models.PositiveSmallIntegerField()
-    ethnic_group = models.CharField(max_length=20, choices=[(g, g) for g in ETHNIC_GROUPS])
+    ethnic_group = models.CharField(
+        max_length=length("population_by_ethnicity", "ethnic_group"),
+        choices=[(g, g) for g in ETHNIC_GROUPS],
+    )
     population = models.PositiveIntegerField()
     source_file = models.CharField(max_length=300)
+    # The import the figure came from (its file, SHA-256, who and when); empty only for
+    # figures imported before imports were recorded.
+    source_import = models.ForeignKey(
+        "datastore.ImportRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [_unique("area", "year", "ethnic_group", name="one_population_by_ethnicity")]
@@ -236,11 +283,15 @@ class PopulationByEthnicity(TenantRecord):
 class PublishedFigure(TenantRecord):
     """A published comparator figure (YOT family, London, England and Wales), as imported."""
 
-    indicator = models.CharField(max_length=60)
-    area = models.CharField(max_length=100)
-    period = models.CharField(max_length=20)  # normalised: 2018/19, 2018, Jan-Dec 2018 ...
+    indicator = models.CharField(max_length=length("comparators", "indicator"))
+    area = models.CharField(max_length=length("comparators", "area"))
+    # Normalised: 2018/19, 2018, Jan-Dec 2018 ...
+    period = models.CharField(max_length=length("comparators", "period"))
     value = models.DecimalField(max_digits=12, decimal_places=3)
     source_file = models.CharField(max_length=300)
+    source_import = models.ForeignKey(
+        "datastore.ImportRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [_unique("indicator", "area", "period", name="one_published_figure")]

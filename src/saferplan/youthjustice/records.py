@@ -1,25 +1,9 @@
-"""Youth justice records as plain columnar tables, and the controlled vocabularies.
+"""Youth justice vocabularies and thresholds: outcome types, ethnic groups, risk levels and
+the other controlled lists the tables use, and how recorded values read.
 
-Children are pseudonymised: a stable reference, never a name. The tables are pandas
-DataFrames with the columns below, so the indicator functions work the same on records
-from the database, an import, or the synthetic generator.
-
-- children: child_ref, date_of_birth, sex, ethnicity, home_la
-- offences: offence_id, child_ref, offence_date, offence_type, gravity (1-8), is_breach
-- outcomes: outcome_id, child_ref, outcome_date, outcome_type, offence_id, release_date
-  (one row per outcome and linked offence; release_date only for custodial sentences)
-- remands: child_ref, start_date, end_date, remand_type ('yda' youth detention
-  accommodation, 'la' local authority accommodation)
-- statuses: child_ref, status, start_date, end_date (children's services involvement)
-- assessments: assessment_id, child_ref, assessment_date, reoffending, serious_harm,
-  safety_wellbeing, intervention_level (AssetPlus ratings)
-- orders: order_id, child_ref, outcome_id, order_type, start_date, end_date, completed,
-  and the child's circumstances at the start and end (accommodation, ETE hours, SEND,
-  mental health, substance misuse), as the YJB key performance indicators record them
-- interventions: intervention_id, child_ref, order_id, intervention_type, start_date,
-  end_date, completed
-- victims: victim_ref, offence_id, contacted, rj_offered, rj_participated, satisfied
-- board: meeting_date, partner, attended (management board attendance)
+Children are pseudonymised: a stable reference, never a name. The tables themselves (their
+columns, kinds and limits) are declared once in ``spec.SPEC``; the indicator functions work
+on them as pandas DataFrames, the same from the database, an import or the generator.
 """
 
 from __future__ import annotations

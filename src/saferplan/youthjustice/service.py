@@ -1,10 +1,16 @@
-"""Indicators from the database's records, for a period, with the right population."""
+"""Indicators from the database's records, for a period, with the right population.
+
+A page or command reads the partnership's records once (:class:`Records`) and hands them to
+every figure it shows; what all indicators derive from them (proven events, each offence's
+first proof) is worked out once too.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -13,14 +19,54 @@ from saferplan.core.errors import NotFoundError
 from saferplan.core.periods import Period, add_months, parse_period
 from saferplan.youthjustice import indicators as ind
 from saferplan.youthjustice import kpis
-from saferplan.youthjustice.records import CUSTODIAL_TYPES
-from saferplan.youthjustice.store import tables
+from saferplan.youthjustice import tracker as live
 
 
 @dataclass(frozen=True)
 class Population:
     value: int
     description: str
+
+
+class Records:
+    """The partnership's case records as the indicator tables (``store.tables``), read once,
+    with what every national indicator derives from them, worked out once."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame]) -> None:
+        self.tables = tables
+        # National indicators by (first month, last month, population): a page showing a
+        # period and its trend asks for the same period twice.
+        self.national: dict[tuple[date, date, int], list[ind.Indicator]] = {}
+        self._followed: dict[tuple[date, date, date], live.Followed] = {}
+
+    def followed(self, period: Period, today: date) -> live.Followed:
+        """The period's reoffending cohorts followed to ``today`` (the tracker's children and
+        its months come from the same following)."""
+        key = (period.first, _end(period), today)
+        if key not in self._followed:
+            t = self.tables
+            self._followed[key] = live.follow(t["children"], t["offences"], t["outcomes"], *key)
+        return self._followed[key]
+
+    @classmethod
+    def read(cls) -> Records:
+        from saferplan.youthjustice.store import tables
+
+        return cls(tables())
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        return ind.proven_events(self.tables["children"], self.tables["outcomes"])
+
+    @cached_property
+    def prepared(self) -> Any:
+        t = self.tables
+        return ind.prepare(t["children"], t["offences"], t["outcomes"], self.events)
+
+    @cached_property
+    def first_outcome(self) -> date | None:
+        dates = pd.to_datetime(self.tables["outcomes"]["outcome_date"])
+        return dates.min().date() if len(dates) else None
 
 
 def service_area() -> str:
@@ -88,53 +134,57 @@ def _end(period: Period) -> date:
 
 
 def national_indicators_for(
-    period_text: str, population: int, t: dict[str, pd.DataFrame] | None = None
+    period_text: str, population: int, records: Records | None = None
 ) -> list[ind.Indicator]:
-    """FTE, custody and remands in the period; proven reoffending of its four quarterly
-    cohorts (a 12-month period) or of its single cohort."""
+    """FTE, custody and remands in the period; proven reoffending of its cohorts (four
+    quarterly cohorts for a 12-month period, else the period's one)."""
     period = parse_period(period_text)
     start, end = period.first, _end(period)
-    t = tables() if t is None else t
-    events = ind.proven_events(t["children"], t["outcomes"])
+    r = records or Records.read()
+    known = r.national.get((start, end, population))
+    if known is not None:
+        return known
+    t = r.tables
     rows = [
         ind.first_time_entrants(
-            t["children"], t["outcomes"], start, end, population, period.label, events
+            t["children"], t["outcomes"], start, end, population, period.label, r.events
         ),
         ind.use_of_custody(
-            t["children"], t["outcomes"], start, end, population, period.label, events
+            t["children"], t["outcomes"], start, end, population, period.label, r.events
         ),
         *ind.remands(t["remands"], start, end, period.label),
     ]
-    prepared = ind.prepare(t["children"], t["offences"], t["outcomes"], events)
-    spans = ind.quarters(start) if len(period.months) == 12 else [(start, end)]
     cohorts = [
-        ind.reoffending_cohort(t["children"], t["offences"], t["outcomes"], a, b, prepared)
-        for a, b in spans
+        ind.reoffending_cohort(t["children"], t["offences"], t["outcomes"], a, b, r.prepared)
+        for a, b in ind.cohort_spans(start, end)
     ]
     rows += ind.reoffending(cohorts, f"cohort {period.label}")
+    r.national[(start, end, population)] = rows
     return rows
 
 
 def kpis_for(
-    period_text: str, population: int, t: dict[str, pd.DataFrame] | None = None
+    period_text: str, population: int, records: Records | None = None
 ) -> list[ind.Indicator]:
     """The YJB key performance indicators for orders that ended in the period."""
     period = parse_period(period_text)
-    t = tables() if t is None else t
+    t = (records or Records.read()).tables
     return kpis.kpis(t, period.first, _end(period), period.label, population)
 
 
-def indicators_for(period_text: str, population: int) -> list[ind.Indicator]:
+def indicators_for(
+    period_text: str, population: int, records: Records | None = None
+) -> list[ind.Indicator]:
     """Every indicator: the national ones, then the key performance indicators."""
-    t = tables()
-    return national_indicators_for(period_text, population, t) + kpis_for(
-        period_text, population, t
+    r = records or Records.read()
+    return national_indicators_for(period_text, population, r) + kpis_for(
+        period_text, population, r
     )
 
 
-def profile_for(period_text: str) -> list[kpis.ProfileRow]:
+def profile_for(period_text: str, records: Records | None = None) -> list[kpis.ProfileRow]:
     period = parse_period(period_text)
-    return kpis.profile(tables(), period.first, _end(period))
+    return kpis.profile((records or Records.read()).tables, period.first, _end(period))
 
 
 @dataclass(frozen=True)
@@ -144,21 +194,22 @@ class TrendPoint:
 
 
 def trends_for(
-    period_text: str, population_for: Callable[[int], int], years: int = 5
+    period_text: str,
+    population_for: Callable[[int], int],
+    years: int = 5,
+    records: Records | None = None,
 ) -> dict[str, list[TrendPoint]]:
     """The national indicators over ``years`` periods ending with this one (same span).
 
     A period that ends before the records begin has no figure (not a zero)."""
     period = parse_period(period_text)
-    t = tables()
-    dates = pd.to_datetime(t["outcomes"]["outcome_date"])
-    first_record = dates.min().date() if len(dates) else None
+    r = records or Records.read()
     out: dict[str, list[TrendPoint]] = {}
     for back in range(years - 1, -1, -1):
         earlier = period.shifted_years(-back)
         text = _period_text(earlier)
-        rows = national_indicators_for(text, population_for(earlier.reference_year), t)
-        recorded = first_record is not None and _end(earlier) >= first_record
+        rows = national_indicators_for(text, population_for(earlier.reference_year), r)
+        recorded = r.first_outcome is not None and _end(earlier) >= r.first_outcome
         for row in rows:
             value = row.value if recorded else None
             out.setdefault(row.indicator, []).append(TrendPoint(earlier.label, value))
@@ -186,15 +237,16 @@ TRACKER_COLUMNS = [
 ]
 
 
-def tracker(period_text: str, today: date) -> list[dict[str, Any]]:
-    """The live tracker's children as plain values (TRACKER_COLUMNS), for pages and files."""
+def tracker(period_text: str, today: date, records: Records | None = None) -> list[dict[str, Any]]:
+    """The live tracker's children as plain values (TRACKER_COLUMNS, and the cohort each
+    row belongs to), for pages and files: one row per child in each cohort."""
     period = parse_period(period_text)
-    t = tables()
-    cohort = ind.live_tracker(
-        t["children"], t["offences"], t["outcomes"], period.first, _end(period), today
-    )
+    start, end = period.first, _end(period)
+    cohort = live.children_followed((records or Records.read()).followed(period, today))
+    spans = {pd.Timestamp(a): _span_label(a, b) for a, b in ind.cohort_spans(start, end)}
     return [
         {
+            "cohort": spans[r["cohort_start"]],
             "child_ref": r["child_ref"],
             "index_date": r["index_date"].date(),
             "days_followed": int(r["days_followed"]),
@@ -206,12 +258,16 @@ def tracker(period_text: str, today: date) -> list[dict[str, Any]]:
     ]
 
 
-def tracker_by_month(period_text: str, today: date) -> list[ind.TrackerMonth]:
+def _span_label(first: date, last: date) -> str:
+    same_month = (first.year, first.month) == (last.year, last.month)
+    return f"{first:%b %Y}" if same_month else f"{first:%b %Y} to {last:%b %Y}"
+
+
+def tracker_by_month(
+    period_text: str, today: date, records: Records | None = None
+) -> list[live.TrackerMonth]:
     period = parse_period(period_text)
-    t = tables()
-    return ind.tracker_by_month(
-        t["children"], t["offences"], t["outcomes"], period.first, _end(period), today
-    )
+    return live.months_followed((records or Records.read()).followed(period, today))
 
 
 DISPROPORTIONALITY_MEASURES = {
@@ -228,11 +284,34 @@ class Disproportionality:
     denominator: str  # what the population shares are of
 
 
+def counted_children(measure: str, period: Period, records: Records) -> set[str]:
+    """The children ``measure`` counts in the period, each once, chosen exactly as the
+    indicator of the same name chooses them (aged 10-17, the same cohorts)."""
+    t = records.tables
+    start, end = period.first, _end(period)
+    if measure == "fte":
+        refs = ind.first_time_entries(records.events, start, end)["child_ref"]
+    elif measure == "custody":
+        refs = ind.custodial_sentences(records.events, start, end)["child_ref"]
+    elif measure == "remands":
+        refs = ind.yda_remands_starting(t["remands"], start, end)["child_ref"]
+    else:
+        cohorts = [
+            ind.reoffending_cohort(
+                t["children"], t["offences"], t["outcomes"], a, b, records.prepared
+            )
+            for a, b in ind.cohort_spans(start, end)
+        ]
+        refs = pd.concat([c[c["reoffences"] > 0]["child_ref"] for c in cohorts])
+    return set(refs)
+
+
 def disproportionality_for(
     period_text: str,
     population_by_group: dict[str, int] | None = None,
     measure: str = "fte",
     area: str | None = None,
+    records: Records | None = None,
 ) -> Disproportionality:
     """Children counted by ``measure`` in the period, by ethnic group, against the 10-17
     population by group (given, or imported for ``area``, by default the service's), or
@@ -246,38 +325,16 @@ def disproportionality_for(
         )
     area = area or service_area()
     period = parse_period(period_text)
-    start, end = pd.Timestamp(period.first), pd.Timestamp(_end(period))
-    t = tables()
-    events = ind.proven_events(t["children"], t["outcomes"])
-    if measure == "fte":
-        first = events.sort_values("outcome_date").drop_duplicates("child_ref")
-        refs = first[(first["outcome_date"] >= start) & (first["outcome_date"] <= end)]["child_ref"]
-    elif measure == "custody":
-        custody = events[events["outcome_type"].isin(CUSTODIAL_TYPES)]
-        refs = custody[(custody["outcome_date"] >= start) & (custody["outcome_date"] <= end)][
-            "child_ref"
-        ]
-    elif measure == "remands":
-        remands = t["remands"]
-        remands = remands[remands["remand_type"] == "yda"]
-        refs = remands[(remands["start_date"] >= start) & (remands["start_date"] <= end)][
-            "child_ref"
-        ]
-    else:
-        cohort = ind.reoffending_cohort(
-            t["children"], t["offences"], t["outcomes"], period.first, _end(period)
-        )
-        refs = cohort[cohort["reoffences"] > 0]["child_ref"]
-    # Children, not events: a child sentenced twice counts once.
-    counted = t["children"][t["children"]["child_ref"].isin(set(refs))]
+    r = records or Records.read()
+    children = r.tables["children"]
+    counted = children[children["child_ref"].isin(counted_children(measure, period, r))]
     counts = counted["ethnicity"].value_counts().to_dict()
     if population_by_group is not None:
         population, denominator = population_by_group, "the population given"
     elif found := population_by_ethnicity(area, period.reference_year):
-        year, population = found
-        denominator = f"{area}'s population aged 10-17 by ethnic group ({year})"
+        population, denominator = found.figures, found.description
     else:
-        population = {str(k): int(v) for k, v in t["children"]["ethnicity"].value_counts().items()}
+        population = {str(k): int(v) for k, v in children["ethnicity"].value_counts().items()}
         denominator = (
             "the children known to the service (no population by ethnic group imported: "
             "saferplan youthjustice population-by-ethnicity FILE)"

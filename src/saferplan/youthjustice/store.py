@@ -1,56 +1,45 @@
-"""Moving youth justice records between extract files, the database and indicator tables.
+"""Youth justice records between checked rows, the database and the indicator tables, all
+as ``spec.SPEC`` declares them: no table's columns are written out here.
 
-The file formats are in ``files.py``. An extract is a folder of CSV files or one Excel
-workbook with a sheet per table. It is imported whole or (on any error) not at all, with
-one provenance record naming every file and its SHA-256; the same extract imported twice
-changes nothing.
+Rows are stored by the import pipeline (``importers.py``), inside its transaction, so an
+extract is stored whole or not at all with its provenance. Identifiers (a child's
+reference, an offence's id) name one record of the partnership for good: imported again,
+they are refused, while references may name records of earlier imports.
 """
 
 from __future__ import annotations
 
-import getpass
-import hashlib
-import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from django.db import transaction
-
-from saferplan.accounts.tenancy import require_partnership
-from saferplan.core.csvcheck import DictReader, check_header
 from saferplan.core.errors import InputError
-from saferplan.datastore.sources import SourceFile, decoded_text, read_regular_file
-from saferplan.youthjustice.files import (
-    COLUMNS,
-    DATE_COLUMNS,
-    REQUIRED_TABLES,
-    SPEC,
-    check_row,
-)
-from saferplan.youthjustice.models import (
-    Assessment,
-    BoardAttendance,
-    Child,
-    ChildStatus,
-    Intervention,
-    Offence,
-    Order,
-    Outcome,
-    Remand,
-    VictimContact,
-)
+from saferplan.youthjustice.files import check_row
+from saferplan.youthjustice.reading import ColumnMap, RawTable
+from saferplan.youthjustice.spec import ALL_TABLES, DATE_COLUMNS, MONTH_ONLY, SPEC, Field, Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 IMPORT_KIND = "youth-justice"
 
+Row = tuple[int, dict[str, Any]]  # (line, typed values)
+
 
 @dataclass
-class RawTable:
-    where: str  # the file (and sheet) named in errors
-    rows: list[tuple[int, dict[str, str]]]
-    sha256: str = ""
+class TypedTable:
+    """One table's rows, each checked and typed by ``files.check_row``."""
+
+    table: str
+    where: str
+    rows: list[Row]
+
+    @classmethod
+    def checked(cls, raw: RawTable) -> TypedTable:
+        return cls(
+            raw.table, raw.where, [(n, check_row(raw.where, raw.table, n, r)) for n, r in raw.rows]
+        )
 
 
 @dataclass
@@ -62,496 +51,237 @@ class ImportSummary:
         return self.counts[table]
 
 
-# {table: {column in the source system's extract: column here}}
-ColumnMap = dict[str, dict[str, str]]
-
-
-def read_column_map(path: Path) -> ColumnMap:
-    """A CSV ``table, source_column, column`` naming this format's column for each of a case
-    management system's, so its extract imports as exported."""
-    text, _ = decoded_text(SourceFile(str(path), read_regular_file(path)))
-    reader = DictReader(str(path), text)
-    check_header(str(path), [h.strip() for h in reader.fieldnames or []],
-                 ["table", "source_column", "column"])  # fmt: skip
-    out: ColumnMap = {}
-    for n, raw in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
-        if row["table"] not in COLUMNS:
-            raise InputError(
-                str(path), f"'{row['table']}' is not a table", row=n, column="table",
-                hint=f"Tables: {', '.join(COLUMNS)}.",
-            )  # fmt: skip
-        if row["column"] not in COLUMNS[row["table"]]:
-            raise InputError(
-                str(path), f"'{row['column']}' is not a column of {row['table']}", row=n,
-                column="column", hint=f"Columns: {', '.join(COLUMNS[row['table']])}.",
-            )  # fmt: skip
-        out.setdefault(row["table"], {})[row["source_column"]] = row["column"]
-    return out
-
-
-def _renamed(header: list[str], table: str, columns: ColumnMap) -> list[str]:
-    mapping = columns.get(table, {})
-    return [mapping.get(h, h) for h in header]
-
-
-def _read_csv_file(path: Path, table: str, columns: ColumnMap) -> RawTable:
-    data = read_regular_file(path)
-    text, _ = decoded_text(SourceFile(str(path), data))
-    reader = DictReader(str(path), text)
-    reader.fieldnames = _renamed([h.strip() for h in reader.fieldnames or []], table, columns)
-    check_header(str(path), reader.fieldnames, COLUMNS[table])
-    rows = [
-        (n, {k.strip(): (v or "").strip() for k, v in row.items() if k})
-        for n, row in enumerate(reader, start=2)
-    ]
-    return RawTable(str(path), rows, hashlib.sha256(data).hexdigest())
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _read_workbook(path: Path, columns: ColumnMap) -> dict[str, RawTable]:
-    from openpyxl import load_workbook
-
-    data = read_regular_file(path)
-    digest = hashlib.sha256(data).hexdigest()
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several kinds for a file that is not xlsx
-        raise InputError(str(path), f"cannot be read as an Excel workbook ({exc})") from None
-    out: dict[str, RawTable] = {}
-    sheets = {name.strip().lower(): name for name in book.sheetnames}
-    for table in COLUMNS:
-        if table not in sheets:
-            continue
-        where = f"{path} [sheet {sheets[table]}]"
-        rows = book[sheets[table]].iter_rows(values_only=True)
-        header = _renamed([_cell(h) for h in next(rows, ())], table, columns)
-        check_header(where, header, COLUMNS[table])
-        body = []
-        for n, values in enumerate(rows, start=2):
-            cells = [_cell(v) for v in values]
-            if any(cells):
-                body.append((n, {h: c for h, c in zip(header, cells, strict=False) if h}))
-        out[table] = RawTable(where, body, digest)
-    book.close()
-    return out
-
-
-def _csv_files(folder: Path) -> dict[str, Path]:
-    """Each table's file in the folder, whatever the case of its name (Offences.CSV)."""
-    found = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
-    return {t: found[f"{t}.csv"] for t in COLUMNS if f"{t}.csv" in found}
-
-
-def read_extract(path: Path, columns: ColumnMap | None = None) -> dict[str, RawTable]:
-    """Every table of the extract, as text rows with their line (or sheet row) numbers."""
-    columns = columns or {}
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        if not path.is_file():
-            raise InputError(str(path), "no such workbook")
-        tables = _read_workbook(path, columns)
-    elif path.is_dir():
-        tables = {
-            table: _read_csv_file(file, table, columns) for table, file in _csv_files(path).items()
-        }
-    else:
-        raise InputError(
-            str(path), "not a folder of CSV files or an Excel workbook (.xlsx)", hint=None
-        )
-    for table in REQUIRED_TABLES:
-        if table not in tables:
-            where = f"{path} [sheet {table}]" if path.is_file() else str(path / f"{table}.csv")
-            raise InputError(where, "missing: a youth justice extract needs this table")
-    return tables
-
-
-def _check(raw: dict[str, RawTable]) -> dict[str, list[tuple[int, dict[str, Any]]]]:
-    return {
-        table: [(n, check_row(t.where, table, n, row)) for n, row in t.rows]
-        for table, t in raw.items()
-    }
-
-
-def _extract_digest(raw: dict[str, RawTable]) -> str:
-    joined = "\n".join(f"{table}:{raw[table].sha256}" for table in sorted(raw))
-    return hashlib.sha256(joined.encode()).hexdigest()
-
-
-@transaction.atomic
 def import_extract(
     path: Path, user: str | None = None, columns: ColumnMap | None = None
 ) -> ImportSummary:
-    """Import a case management extract: every table and row, or (on any error) nothing.
+    """Import a case management extract (a folder of CSV files, or a workbook) into the
+    partnership in scope, through the import pipeline: every table and row, or nothing.
 
-    ``columns`` renames a source system's columns to this format's (see
-    :func:`read_column_map`).
+    ``columns`` renames a source system's columns to this format's (``read_column_map``).
     """
-    from saferplan.datastore.models import ImportRecord
+    from saferplan.accounts.tenancy import require_partnership
+    from saferplan.datastore.importing import run_import
 
-    started = datetime.now(UTC)
-    raw = read_extract(path, columns)
-    digest = _extract_digest(raw)
-    if ImportRecord.objects.filter(kind=IMPORT_KIND, sha256=digest).exists():
-        return ImportSummary({t: 0 for t in raw}, already_imported=True)
-    rows = _check(raw)
-    counts = _store(raw, rows)
-    ImportRecord.objects.create(
+    outcome = run_import(
+        IMPORT_KIND, [path], options={"columns": columns or {}}, user=user,
         partnership=require_partnership(),
-        kind=IMPORT_KIND,
-        file_name=str(path),
-        sha256=digest,
-        size_bytes=sum(f.stat().st_size for f in _files(path)),
-        encoding="utf-8",
-        rows_read=sum(len(t.rows) for t in raw.values()),
-        rows_kept=sum(counts.values()),
-        notes={"tables": {t: {"file": raw[t].where, "sha256": raw[t].sha256} for t in raw}},
-        imported_by=user or _os_user(),
-        started_at=started,
-        finished_at=datetime.now(UTC),
-    )
-    return ImportSummary(counts)
+    )  # fmt: skip
+    counts = {table: 0 for table in SPEC}
+    for record in outcome.imported:
+        for table, n in record.notes.get("tables", {}).items():
+            counts[table] += n
+    return ImportSummary(counts, already_imported=not outcome.imported)
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    return list(_csv_files(path).values())
+def _model(table: Table) -> Any:
+    from django.apps import apps
+
+    return apps.get_model("youthjustice", table.model)
 
 
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+def _key_attributes(table: Table) -> list[str]:
+    return [table.field(k).model_field for k in table.key]
 
 
-class _Refs:
-    """Look-ups from the extract's own identifiers to the rows just created."""
+class _Known:
+    """Each table's records in the partnership by key: {key values: primary key}."""
 
-    def __init__(self, raw: dict[str, RawTable]) -> None:
-        self.raw = raw
-        self.children: dict[str, Child] = {}
-        self.offences: dict[str, int] = {}
-        self.outcomes: dict[str, int] = {}
-        self.orders: dict[str, int] = {}
+    def __init__(self) -> None:
+        self._by_table: dict[str, dict[tuple[Any, ...], int]] = {}
 
-    def child(self, table: str, n: int, ref: str) -> Child:
-        if ref not in self.children:
+    def of(self, table: Table, refresh: bool = False) -> dict[tuple[Any, ...], int]:
+        if refresh or table.name not in self._by_table:
+            rows = _model(table).objects.values_list(*_key_attributes(table), "pk")
+            self._by_table[table.name] = {tuple(r[:-1]): r[-1] for r in rows}
+        return self._by_table[table.name]
+
+    def pk(self, where: str, line: int, f: Field, value: Any) -> int | None:
+        """The record a reference names, in this import or an earlier one."""
+        if value is None:
+            return None
+        target = SPEC[f.refers_to]
+        found = self.of(target).get((value,))
+        if found is None:
             raise InputError(
-                self.raw[table].where, f"no child {ref} in children.csv", row=n, column="child_ref"
-            )
-        return self.children[ref]
-
-    def required_pk(self, table: str, n: int, column: str, ref: str, source: str) -> int:
-        found = self.pk(table, n, column, ref, source)
-        assert found is not None
+                where, f"no {target.noun} {value} in {target.name}.csv or an earlier import",
+                row=line, column=f.name,
+            )  # fmt: skip
         return found
 
-    def pk(self, table: str, n: int, column: str, ref: str | None, source: str) -> int | None:
-        found = getattr(self, source)
-        if ref is None:
-            return None
-        if ref not in found:
-            raise InputError(
-                self.raw[table].where,
-                f"no {column.removesuffix('_id')} {ref} in {source}.csv",
-                row=n,
-                column=column,
-            )
-        return int(found[ref])
 
-
-def _store(
-    raw: dict[str, RawTable], rows: dict[str, list[tuple[int, dict[str, Any]]]]
+def store_tables(
+    typed: dict[str, TypedTable], extra: dict[str, Any] | None = None
 ) -> dict[str, int]:
-    owner = require_partnership()
-    refs = _Refs(raw)
-    counts: dict[str, int] = {}
-    where = raw["children"].where
-    children: dict[str, Child] = {}
-    for n, r in rows["children"]:
-        ref = r["child_ref"]
-        if ref in children or Child.objects.filter(reference=ref).exists():
-            raise InputError(
-                where,
-                f"child {ref} appears twice or is already imported",
-                row=n,
-                column="child_ref",
-            )
-        children[ref] = Child(
-            partnership=owner,
-            reference=ref,
-            date_of_birth=r["date_of_birth"],
-            birth_month_only=r["birth_month_only"],
-            sex=r["sex"],
-            ethnicity=r["ethnicity"],
-            home_la=r["home_la"],
-        )
-    Child.objects.bulk_create(children.values())
-    refs.children = {c.reference: c for c in Child.objects.filter(reference__in=children)}
-    counts["children"] = len(children)
+    """Store the tables given, each after the tables it refers to; the number of records
+    stored in each. ``extra``: values every record of these tables gets (its import)."""
+    from saferplan.accounts.tenancy import require_partnership
 
-    offences = [
-        Offence(
-            partnership=owner,
-            child=refs.child("offences", n, r["child_ref"]),
-            external_id=r["offence_id"],
-            offence_date=r["offence_date"],
-            offence_type=r["offence_type"],
-            gravity=r["gravity"],
-            is_breach=r["is_breach"],
-        )
-        for n, r in rows["offences"]
-    ]
-    _unique("offences", raw, rows["offences"], "offence_id", Offence)
-    Offence.objects.bulk_create(offences)
-    refs.offences = dict(
-        Offence.objects.filter(child__in=refs.children.values()).values_list("external_id", "pk")
-    )
-    counts["offences"] = len(offences)
-
-    outcomes: dict[str, Outcome] = {}
-    links: list[tuple[str, int]] = []
-    for n, r in rows["outcomes"]:
-        offence = refs.required_pk("outcomes", n, "offence_id", r["offence_id"], "offences")
-        if r["outcome_id"] not in outcomes:
-            if Outcome.objects.filter(external_id=r["outcome_id"]).exists():
-                raise InputError(
-                    raw["outcomes"].where,
-                    f"outcome {r['outcome_id']} is already imported",
-                    row=n,
-                    column="outcome_id",
-                )
-            outcomes[r["outcome_id"]] = Outcome(
-                partnership=owner,
-                child=refs.child("outcomes", n, r["child_ref"]),
-                external_id=r["outcome_id"],
-                outcome_date=r["outcome_date"],
-                outcome_type=r["outcome_type"],
-                release_date=r["release_date"],
-            )
-        links.append((r["outcome_id"], offence))
-    Outcome.objects.bulk_create(outcomes.values())
-    refs.outcomes = dict(
-        Outcome.objects.filter(external_id__in=outcomes).values_list("external_id", "pk")
-    )
-    Outcome.offences.through.objects.bulk_create(
-        [Outcome.offences.through(outcome_id=refs.outcomes[o], offence_id=f) for o, f in links]
-    )
-    counts["outcomes"] = len(outcomes)
-
-    Remand.objects.bulk_create(
-        Remand(
-            partnership=owner,
-            child=refs.child("remands", n, r["child_ref"]),
-            start_date=r["start_date"],
-            end_date=r["end_date"],
-            remand_type=r["remand_type"],
-        )
-        for n, r in rows["remands"]
-    )
-    counts["remands"] = len(rows["remands"])
-
-    def optional(table: str) -> list[tuple[int, dict[str, Any]]]:
-        return rows.get(table, [])
-
-    ChildStatus.objects.bulk_create(
-        ChildStatus(
-            partnership=owner,
-            child=refs.child("statuses", n, r["child_ref"]),
-            status=r["status"],
-            start_date=r["start_date"],
-            end_date=r["end_date"],
-        )
-        for n, r in optional("statuses")
-    )
-    _unique("assessments", raw, optional("assessments"), "assessment_id", Assessment)
-    Assessment.objects.bulk_create(
-        Assessment(
-            partnership=owner,
-            child=refs.child("assessments", n, r["child_ref"]),
-            external_id=r["assessment_id"],
-            **{k: r[k] for k in COLUMNS["assessments"][2:]},
-        )
-        for n, r in optional("assessments")
-    )
-    _unique("orders", raw, optional("orders"), "order_id", Order)
-    Order.objects.bulk_create(
-        Order(
-            partnership=owner,
-            child=refs.child("orders", n, r["child_ref"]),
-            external_id=r["order_id"],
-            outcome_id=refs.pk("orders", n, "outcome_id", r["outcome_id"], "outcomes"),
-            **{k: "" if r[k] is None and k in _TEXT_CHOICES else r[k] for k in _ORDER_FIELDS},
-        )
-        for n, r in optional("orders")
-    )
-    refs.orders = dict(
-        Order.objects.filter(child__in=refs.children.values()).values_list("external_id", "pk")
-    )
-    _unique("interventions", raw, optional("interventions"), "intervention_id", Intervention)
-    Intervention.objects.bulk_create(
-        Intervention(
-            partnership=owner,
-            child=refs.child("interventions", n, r["child_ref"]),
-            external_id=r["intervention_id"],
-            order_id=refs.pk("interventions", n, "order_id", r["order_id"], "orders"),
-            intervention_type=r["intervention_type"],
-            start_date=r["start_date"],
-            end_date=r["end_date"],
-            completed=r["completed"],
-        )
-        for n, r in optional("interventions")
-    )
-    _unique("victims", raw, optional("victims"), "victim_ref", VictimContact)
-    VictimContact.objects.bulk_create(
-        VictimContact(
-            partnership=owner,
-            external_id=r["victim_ref"],
-            offence_id=refs.required_pk("victims", n, "offence_id", r["offence_id"], "offences"),
-            **{k: r[k] for k in ("contacted", "rj_offered", "rj_participated", "satisfied")},
-        )
-        for n, r in optional("victims")
-    )
-    for _, r in optional("board"):
-        BoardAttendance.objects.update_or_create(
-            partnership=owner,
-            meeting_date=r["meeting_date"],
-            partner=r["partner"],
-            defaults={"attended": r["attended"]},
-        )
-    for table in ("statuses", "assessments", "orders", "interventions", "victims", "board"):
-        counts[table] = len(optional(table))
+    owner, known = require_partnership(), _Known()
+    counts = {}
+    for name, table in ALL_TABLES.items():
+        if name in typed:
+            counts[name] = _store_table(table, typed[name], owner, known, extra or {})
     return counts
 
 
-_ORDER_FIELDS = COLUMNS["orders"][3:]
-# Optional choices are stored as '' (Django's blank text), not NULL.
-_TEXT_CHOICES = {f.name for f in SPEC["orders"] if f.kind == "choice" and not f.required}
-
-
-def _unique(
-    table: str,
-    raw: dict[str, RawTable],
-    rows: list[tuple[int, dict[str, Any]]],
-    column: str,
-    model: Any,
-) -> None:
-    """Identifiers are unique within the extract and across earlier imports."""
-    seen: set[str] = set()
-    for n, r in rows:
-        if r[column] in seen:
-            raise InputError(raw[table].where, f"{r[column]} appears twice", row=n, column=column)
-        seen.add(r[column])
-    existing = set(model.objects.filter(external_id__in=seen).values_list("external_id", flat=True))
-    for n, r in rows:
-        if r[column] in existing:
+def _store_table(
+    table: Table, typed: TypedTable, owner: Any, known: _Known, extra: dict[str, Any]
+) -> int:
+    model = _model(table)
+    records = _records(table, typed)
+    existing = known.of(table) if table.key else {}
+    new, replaced = [], []
+    for line, values, _ in records:
+        key = tuple(values[k] for k in table.key)
+        if key in existing and table.repeat == "refuse":
             raise InputError(
-                raw[table].where, f"{r[column]} is already imported", row=n, column=column
+                typed.where, f"{table.noun} {_key_text(key)} is already imported",
+                row=line, column=table.key[0],
+            )  # fmt: skip
+        fields = _fields(table, typed.where, line, values, known)
+        if key in existing:
+            replaced.append((existing[key], {**fields, **extra}))
+        else:
+            new.append(model(partnership=owner, **fields, **extra))
+    model.objects.bulk_create(new, batch_size=2000)
+    for pk, fields in replaced:
+        model.objects.filter(pk=pk).update(**fields)
+    if table.key:
+        known.of(table, refresh=True)
+    if table.many:
+        _link(table, typed.where, records, known)
+    return len(records)
+
+
+def _records(table: Table, typed: TypedTable) -> list[tuple[int, dict[str, Any], list[Row]]]:
+    """(line, values, rows) per record: a row each, or for a table of links (``many``) the
+    rows with one key, whose other values must agree. Keys are unique in the file."""
+    out: dict[tuple[Any, ...], tuple[int, dict[str, Any], list[Row]]] = {}
+    unkeyed = []
+    for line, values in typed.rows:
+        if not table.key:
+            unkeyed.append((line, values, [(line, values)]))
+            continue
+        key = tuple(values[k] for k in table.key)
+        if key not in out:
+            out[key] = (line, values, [(line, values)])
+            continue
+        first_line, first, rows = out[key]
+        if not table.many:
+            raise InputError(
+                typed.where,
+                f"{table.noun} {_key_text(key)} appears twice (first on row {first_line})",
+                row=line,
+                column=table.key[0],
             )
+        for name in table.columns:
+            if name != table.many and values[name] != first[name]:
+                raise InputError(
+                    typed.where, f"{table.noun} {_key_text(key)} has another {name} on row "
+                    f"{first_line}", row=line, column=name,
+                )  # fmt: skip
+        rows.append((line, values))
+    return unkeyed + list(out.values())
 
 
-def _frame(table: str, values: Any, extra: list[str] | None = None) -> pd.DataFrame:
-    frame = pd.DataFrame(list(values), columns=COLUMNS[table] + (extra or []))
-    for column in DATE_COLUMNS & set(frame.columns):
-        frame[column] = pd.to_datetime(frame[column])
+def _key_text(key: tuple[Any, ...]) -> str:
+    return ", ".join(str(k) for k in key)
+
+
+def _fields(
+    table: Table, where: str, line: int, values: dict[str, Any], known: _Known
+) -> dict[str, Any]:
+    """The model's field values for one record of ``table``."""
+    out: dict[str, Any] = {}
+    for f in table.fields:
+        value = values[f.name]
+        if f.name == table.many:
+            continue
+        if f.refers_to:
+            out[f"{f.model_field}_id"] = known.pk(where, line, f, value)
+        elif value is None and f.kind in ("text", "choice"):
+            out[f.model_field] = ""  # Django's blank text
+        else:
+            out[f.model_field] = value
+        if f.kind == "birth":
+            out[MONTH_ONLY] = values[MONTH_ONLY]
+    return out
+
+
+def _link(
+    table: Table,
+    where: str,
+    records: Iterable[tuple[int, dict[str, Any], list[Row]]],
+    known: _Known,
+) -> None:
+    """The links of a table of links (outcomes to the offences they cover)."""
+    link = table.field(table.many)
+    m2m = _model(table)._meta.get_field(link.model_field)
+    own, other = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
+    mine = known.of(table)
+    pairs: dict[tuple[int, int], int] = {}
+    for _, values, rows in records:
+        record = mine[tuple(values[k] for k in table.key)]
+        for line, row in rows:
+            linked = known.pk(where, line, link, row[table.many])
+            assert linked is not None  # a required column: check_row refused it empty
+            pair = (record, linked)
+            if pair in pairs:
+                raise InputError(
+                    where,
+                    f"{table.noun} {values[table.key[0]]} lists {link.name} "
+                    f"{row[table.many]} twice (first on row {pairs[pair]})",
+                    row=line,
+                    column=link.name,
+                )
+            pairs[pair] = line
+    m2m.remote_field.through.objects.bulk_create(
+        [m2m.remote_field.through(**{own: a, other: b}) for a, b in pairs], batch_size=2000
+    )
+
+
+def _lookup(f: Field) -> str:
+    """The ORM lookup of a column: a reference reads the key of the record it names."""
+    if not f.refers_to:
+        return f.model_field
+    target = SPEC[f.refers_to]
+    return f"{f.model_field}__{target.field(target.key[0]).model_field}"
+
+
+def _frame(table: Table) -> pd.DataFrame:
+    import pandas as pd
+
+    model = _model(table)
+    lookups = [_lookup(f) for f in table.fields]
+    extra = [MONTH_ONLY] if any(f.kind == "birth" for f in table.fields) else []
+    rows: Any = model.objects.order_by("pk")
+    if table.many:
+        # One row per link; the link table has no partnership of its own: scoped through
+        # the records it links.
+        m2m = model._meta.get_field(table.field(table.many).model_field)
+        own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
+        target = SPEC[table.field(table.many).refers_to]
+        target_key = target.field(target.key[0]).model_field
+        lookups = [
+            f"{other}__{target_key}" if f.name == table.many else f"{own}__{_lookup(f)}"
+            for f in table.fields
+        ]
+        extra = [f"{own}__{e}" for e in extra]
+        rows = m2m.remote_field.through.objects.filter(**{f"{own}__in": model.objects.all()})
+        rows = rows.order_by("pk")
+    frame = pd.DataFrame(
+        list(rows.values_list(*lookups, *extra)),
+        columns=table.columns + [MONTH_ONLY] * bool(extra),
+    )
+    for f in table.fields:
+        if f.name in DATE_COLUMNS:
+            frame[f.name] = pd.to_datetime(frame[f.name])
+        elif not f.required and f.kind in ("text", "choice") and not f.refers_to:
+            frame[f.name] = frame[f.name].replace("", None)
     return frame
 
 
 def tables() -> dict[str, pd.DataFrame]:
-    """The database's records as the indicator functions' tables (see ``records.py``)."""
-    out = {
-        "children": _frame(
-            "children",
-            Child.objects.values_list(
-                "reference", "date_of_birth", "sex", "ethnicity", "home_la", "birth_month_only"
-            ),
-            extra=["birth_month_only"],
-        ),
-        "offences": _frame(
-            "offences",
-            Offence.objects.values_list(
-                "external_id",
-                "child__reference",
-                "offence_date",
-                "offence_type",
-                "gravity",
-                "is_breach",
-            ),
-        ),
-        "outcomes": _frame(
-            "outcomes",
-            # The link table has no partnership of its own: scoped through its outcomes.
-            Outcome.offences.through.objects.filter(outcome__in=Outcome.objects.all()).values_list(
-                "outcome__external_id",
-                "outcome__child__reference",
-                "outcome__outcome_date",
-                "outcome__outcome_type",
-                "offence__external_id",
-                "outcome__release_date",
-            ),
-        ),
-        "remands": _frame(
-            "remands",
-            Remand.objects.values_list("child__reference", "start_date", "end_date", "remand_type"),
-        ),
-        "statuses": _frame(
-            "statuses",
-            ChildStatus.objects.values_list("child__reference", "status", "start_date", "end_date"),
-        ),
-        "assessments": _frame(
-            "assessments",
-            Assessment.objects.values_list(
-                "external_id", "child__reference", *COLUMNS["assessments"][2:]
-            ),
-        ),
-        "orders": _frame(
-            "orders",
-            Order.objects.values_list(
-                "external_id", "child__reference", "outcome__external_id", *_ORDER_FIELDS
-            ),
-        ),
-        "interventions": _frame(
-            "interventions",
-            Intervention.objects.values_list(
-                "external_id",
-                "child__reference",
-                "order__external_id",
-                "intervention_type",
-                "start_date",
-                "end_date",
-                "completed",
-            ),
-        ),
-        "victims": _frame(
-            "victims",
-            VictimContact.objects.values_list(
-                "external_id",
-                "offence__external_id",
-                "contacted",
-                "rj_offered",
-                "rj_participated",
-                "satisfied",
-            ),
-        ),
-        "board": _frame(
-            "board", BoardAttendance.objects.values_list("meeting_date", "partner", "attended")
-        ),
-    }
-    orders = out["orders"]
-    for column in _TEXT_CHOICES:
-        orders[column] = orders[column].replace("", None)
-    return out
+    """The partnership's records as the indicator functions' tables: a DataFrame per table
+    of the SPEC, with its columns (and ``birth_month_only`` beside a date of birth)."""
+    return {name: _frame(table) for name, table in SPEC.items()}

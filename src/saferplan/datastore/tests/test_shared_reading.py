@@ -70,7 +70,7 @@ def test_quoted_values_are_capped_and_show_control_characters() -> None:
 
 def test_youth_justice_and_plan_readers_get_the_same_errors(tmp_path: Path) -> None:
     from saferplan.plans.importing import plan_text
-    from saferplan.youthjustice.store import read_column_map
+    from saferplan.youthjustice.reading import read_column_map
 
     long = tmp_path / "map.csv"
     long.write_text("table,source_column,column\nchildren," + "x" * 200_000 + ",id\n")

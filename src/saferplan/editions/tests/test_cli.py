@@ -21,10 +21,6 @@ from saferplan.editions.tests.samples import NAMES, keep_sample
 
 pytestmark = pytest.mark.django_db
 
-PROVENANCE = [{"import_id": 7, "kind": "mps", "file": "MPS Borough Level Crime.csv",
-               "sha256": "5e" * 32, "imported_at": "2026-11-01T10:00:00+00:00",
-               "imported_by": "analyst", "rows": 1200}]  # fmt: skip
-
 
 def _cli(*args: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(app, list(args))
@@ -49,7 +45,13 @@ def test_each_build_is_kept_as_an_edition_and_verified(
     demo_warehouse, harrow, data_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
     monkeypatch.setattr("saferplan.datastore.warehouse.Warehouse", lambda *a, **k: demo_warehouse)
-    monkeypatch.setattr("saferplan.reports.build.provenance", lambda ids: PROVENANCE)
+    # The session's demo warehouse keeps its import records in memory (see conftest).
+    from saferplan.reports.build import provenance_from
+
+    monkeypatch.setattr(
+        "saferplan.reports.build.provenance",
+        lambda ids: provenance_from(demo_warehouse.import_records, ids),
+    )
     out = tmp_path / "out"
     built = _cli("report", "strategic-assessment", "--year", "2018", "--themes", "total,burglary",
                  "--out", str(out), "--partnership", "Safer Harrow")  # fmt: skip
@@ -64,7 +66,7 @@ def test_each_build_is_kept_as_an_edition_and_verified(
         harrow, "strategic-assessment", "2018", "public")  # fmt: skip
     assert edition.title == "Harrow Strategic Assessment 2018"
     bundle = json.loads((out / "figures.json").read_text())
-    assert edition.imports == PROVENANCE == bundle["provenance"]
+    assert edition.imports == bundle["provenance"] and edition.imports
     assert edition.parameters["comparators"] == ["Barnet", "London"]
     assert edition.parameters["themes"] == ["total", "burglary"]
     assert edition.check_passed and edition.check_problems == []
@@ -93,16 +95,13 @@ def test_each_build_is_kept_as_an_edition_and_verified(
 def test_a_build_that_fails_its_check_keeps_no_edition(
     demo_warehouse, harrow, data_dir: Path, tmp_path: Path, monkeypatch
 ) -> None:
-    from saferplan.reports import narrative
+    from saferplan.reports import build
 
-    real = narrative.theme_sentences
-
-    def wrong_word(section):  # type: ignore[no-untyped-def]
-        sentences = real(section)
-        sentences[0].claims[0].word = "fell" if section.subject.count_change > 0 else "rose"
-        return sentences
-
-    monkeypatch.setattr(narrative, "theme_sentences", wrong_word)
+    # The figures check finds a problem (as it would a direction word contradicting them).
+    monkeypatch.setattr(build, "check_bundle_data", lambda data: ["Total: 'fell' for a rise"])
+    monkeypatch.setattr(
+        build, "provenance", lambda ids: build.provenance_from(demo_warehouse.import_records, ids)
+    )
     monkeypatch.setattr("saferplan.datastore.warehouse.Warehouse", lambda *a, **k: demo_warehouse)
     failed = _cli("report", "strategic-assessment", "--year", "2018", "--themes", "total",
                   "--out", str(tmp_path / "out"), "--partnership", "Safer Harrow")  # fmt: skip

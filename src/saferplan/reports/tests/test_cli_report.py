@@ -65,14 +65,14 @@ def test_an_unknown_comparator_stops_the_build(data: Path, tmp_path: Path) -> No
 
 def test_an_unknown_area_stops_the_build(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "x"
-    result = _cli(data, "report", "strategic-assessment", "--area", "Haverin", "--year", "2019",
+    result = _cli(data, "report", "strategic-assessment", "--comparators", "London", "--area", "Haverin", "--year", "2019",
                   "--out", str(out))  # fmt: skip
     assert "Did you mean Havering or Haringey?" in _refused(result, out)
 
 
 def test_a_year_after_the_data_stops_the_build(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "x"
-    result = _cli(data, "report", "strategic-assessment", "--area", "Havering", "--year", "2025",
+    result = _cli(data, "report", "strategic-assessment", "--comparators", "London", "--area", "Havering", "--year", "2025",
                   "--out", str(out))  # fmt: skip
     message = _refused(result, out)
     assert "no crime data by borough for Havering for 2025 and 2024" in message
@@ -81,7 +81,7 @@ def test_a_year_after_the_data_stops_the_build(data: Path, tmp_path: Path) -> No
 
 def test_a_year_the_data_ends_in_names_only_what_is_missing(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "x"
-    result = _cli(data, "report", "strategic-assessment", "--area", "Havering", "--year", "2023",
+    result = _cli(data, "report", "strategic-assessment", "--comparators", "London", "--area", "Havering", "--year", "2023",
                   "--out", str(out))  # fmt: skip
     message = _refused(result, out)
     assert "for Havering for 2023 (2023-12 missing)" in message
@@ -90,7 +90,7 @@ def test_a_year_the_data_ends_in_names_only_what_is_missing(data: Path, tmp_path
 
 def test_a_theme_asked_for_without_figures_stops_the_build(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "x"
-    result = _cli(data, "report", "strategic-assessment", "--area", "Havering", "--year", "2019",
+    result = _cli(data, "report", "strategic-assessment", "--comparators", "London", "--area", "Havering", "--year", "2019",
                   "--themes", "total,asb", "--out", str(out))  # fmt: skip
     message = _refused(result, out)
     assert "a theme asked for has no figures" in message and "Anti-social behaviour" in message
@@ -98,7 +98,7 @@ def test_a_theme_asked_for_without_figures_stops_the_build(data: Path, tmp_path:
 
 def test_an_unknown_edition_stops_the_build(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "x"
-    result = _cli(data, "report", "strategic-assessment", "--area", "Havering", "--year", "2019",
+    result = _cli(data, "report", "strategic-assessment", "--comparators", "London", "--area", "Havering", "--year", "2019",
                   "--edition", "internal", "--out", str(out))  # fmt: skip
     assert "unknown edition 'internal'" in _refused(result, out)
 
@@ -125,7 +125,7 @@ def test_a_good_build_says_what_it_left_out_and_check_reads_the_documents(
     two.write_text("".join(f"[themes.{key}]\n" + "".join(
         f"{k} = {json.dumps(v) if not isinstance(v, dict) else _inline(v)}\n"
         for k, v in book["themes"][key].items()) for key in ("total", "asb")))  # fmt: skip
-    everything = _cli(data, "report", "strategic-assessment", "--area", "Havering", "--year",
+    everything = _cli(data, "report", "strategic-assessment", "--comparators", "London", "--area", "Havering", "--year",
                       "2019", "--out", str(tmp_path / "all"), themes=two)  # fmt: skip
     assert everything.returncode == 0, everything.stderr
     assert "Left out Anti-social behaviour" in " ".join(everything.stderr.split())

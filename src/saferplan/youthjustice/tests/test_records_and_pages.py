@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import filecmp
+import hashlib
 import io
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def test_round_trip_loses_nothing(partnership, extract: Path, tmp_path: Path) ->
         ("remands", "remand_type", "jail", "'jail' is not one of yda, la"),
         ("statuses", "status", "adopted", "'adopted' is not one of looked_after"),
         ("assessments", "reoffending", "extreme", "'extreme' is not one of low, medium"),
-        ("orders", "ete_hours_end", "lots", "'lots' is not 0-60"),
+        ("orders", "ete_hours_end", "lots", "'lots' is not a whole number 0-60"),
         ("orders", "order_type", "", "order_type is empty"),
         ("interventions", "order_id", "R9999999", "no order R9999999 in orders.csv"),
         ("victims", "contacted", "maybe", "'maybe' is not true or false"),
@@ -139,7 +140,8 @@ def test_downloads_match_the_page_and_are_audited(demo_scope, extract: Path, url
     assert sheet_rows[0] == rows[0] and len(sheet_rows) == len(rows)
     exports = AuditEvent.objects.filter(action="exported", user__username="yot")
     assert exports.count() == 2
-    assert client.get(f"{url}?{query}&format=pdf").status_code == 404
+    refused = client.get(f"{url}?{query}&format=pdf")
+    assert refused.status_code == 400 and "not one this page offers" in refused.content.decode()
 
 
 @pytest.mark.parametrize("url", YJ_URLS)
@@ -209,7 +211,7 @@ def test_disproportionality_page_switches_measure(demo_scope, extract: Path) -> 
     assert (
         page.status_code == 200 and "<strong>Custodial sentences</strong>" in page.content.decode()
     )
-    assert client.get("/youth-justice/disproportionality/?measure=nope").status_code == 404
+    assert client.get("/youth-justice/disproportionality/?measure=nope").status_code == 400
 
 
 def test_same_extract_twice_changes_nothing_and_is_recorded(partnership, extract: Path) -> None:
@@ -219,21 +221,33 @@ def test_same_extract_twice_changes_nothing_and_is_recorded(partnership, extract
     again = import_extract(extract, user="tester")
     assert not first.already_imported and again.already_imported
     assert Child.objects.count() == 120
-    record = ImportRecord.objects.get(kind="youth-justice")
-    assert record.imported_by == "tester" and len(record.sha256) == 64
-    assert set(record.notes["tables"]) == set(COLUMNS)
-    assert record.rows_read == sum(len(list(csv.reader((extract / f"{t}.csv").open()))) - 1
-                                   for t in COLUMNS)  # fmt: skip
+    # One record per file, as for every kind: its SHA-256, rows, who and whose.
+    records = {Path(r.file_name).name: r for r in ImportRecord.objects.filter(kind="youth-justice")}
+    assert set(records) == {f"{t}.csv" for t in COLUMNS}
+    for table in COLUMNS:
+        data = (extract / f"{table}.csv").read_bytes()
+        record = records[f"{table}.csv"]
+        assert record.sha256 == hashlib.sha256(data).hexdigest()
+        assert record.imported_by == "tester" and record.partnership == partnership
+        assert (
+            record.rows_read
+            == record.rows_kept
+            == len(list(csv.reader(io.StringIO(data.decode())))) - 1
+        )
+        assert record.rows_rejected == 0
 
 
 def test_optional_tables_may_be_absent(partnership, extract: Path) -> None:
     for table in ("statuses", "assessments", "orders", "interventions", "victims", "board"):
         (extract / f"{table}.csv").unlink()
+    remands = (extract / "remands.csv").read_bytes()
+    (extract / "remands.csv").unlink()
+    with pytest.raises(InputError, match="missing") as caught:
+        import_extract(extract)
+    assert caught.value.file == str(extract / "remands.csv")
+    (extract / "remands.csv").write_bytes(remands)
     summary = import_extract(extract)
     assert summary["children"] == 120 and summary["orders"] == 0
-    (extract / "remands.csv").unlink()
-    with pytest.raises(InputError, match="missing"):
-        import_extract(extract)
 
 
 def workbook_of(extract: Path, typed: bool):  # type: ignore[no-untyped-def]
@@ -407,7 +421,7 @@ def test_tracker_page_is_as_at_the_date_asked(demo_scope, extract: Path) -> None
 
     assert children("2018-04-01") <= children("2018-10-01") <= children("2020-12-31")
     assert children("2017-01-01") == 0
-    assert client.get("/youth-justice/tracker/?today=yesterday").status_code == 404
+    assert client.get("/youth-justice/tracker/?today=yesterday").status_code == 400
 
 
 def test_cli_tracker_by_month_and_by_child(partnership, extract: Path) -> None:

@@ -1,0 +1,1 @@
+"""The indicator registry: every figure saferplan computes, declared once (no Django here)."""

@@ -1,0 +1,119 @@
+"""Every kind of job, declared once: its name, what people call it, and its work function.
+
+A new kind (a document build, say) is one more function here, taking the job's context
+and its arguments; the worker finds it by name.
+"""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from saferplan.core.errors import SaferplanError
+from saferplan.jobs.context import JobContext
+from saferplan.jobs.registry import register
+
+READING = "reading files"
+STORING = "storing in the warehouse"
+
+
+@register("import", "Import data files")
+def import_files(
+    context: JobContext, *, kind: str, paths: list[str], options: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``saferplan import KIND PATHS`` as a job: all of it stored, or (on any error) none.
+
+    Progress is the share of the input's bytes read; the import is stored (atomically)
+    once every file has been read, and a cancellation or a stopping worker before then
+    leaves nothing stored.
+    """
+    from saferplan.datastore.importing import importers, run_import
+
+    if kind not in importers():
+        raise SaferplanError(
+            f"unknown import kind '{kind}'", hint=f"Choose one of: {', '.join(importers())}."
+        )
+    total = input_bytes(paths, importers()[kind].suffixes)
+    done = 0
+
+    def read(n: int) -> None:
+        nonlocal done
+        done += n
+        phase = STORING if total and done >= total else READING
+        context.progress(phase, percent=100 * done / total if total else None)
+
+    context.progress(READING, percent=0)
+    outcome = run_import(
+        kind,
+        paths,
+        options=options,
+        user=context.requested_by,
+        progress=read,
+        partnership=context.partnership,
+    )
+    context.settled()  # stored: from here on nothing may undo the job
+    imported = [
+        {
+            "import": r.pk,
+            "file": r.file_name,
+            "rows_read": r.rows_read,
+            "rows_kept": r.rows_kept,
+            "rows_rejected": r.rows_rejected,
+        }
+        for r in outcome.imported
+    ]
+    skipped = [
+        {"file": name, "import": earlier.pk if earlier is not None else None}
+        for name, earlier in outcome.skipped
+    ]
+    for row in imported:
+        context.log(f"imported {row['file']}: {row['rows_kept']:,} rows kept")
+    for row in skipped:
+        context.log(f"skipped {row['file']}: imported before")
+    context.progress("done", percent=100, rows=sum(r["rows_kept"] for r in imported))
+    return {"imported": imported, "skipped": skipped}
+
+
+def input_bytes(paths: Iterable[str | Path], suffixes: tuple[str, ...]) -> int:
+    """The bytes an import of ``paths`` will read (zip members uncompressed), for progress."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inside = [p for p in path.rglob("*") if p.is_file()]
+            total += input_bytes(
+                [p for p in inside if _wanted(p.name, (*suffixes, ".zip"))], suffixes
+            )
+        elif path.suffix.lower() == ".zip" and ".zip" not in suffixes:
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    total += sum(
+                        i.file_size for i in archive.infolist() if _wanted(i.filename, suffixes)
+                    )
+            except (OSError, zipfile.BadZipFile):
+                continue  # the import itself says what is wrong with it
+        elif path.is_file():  # named on its own, it is read whatever its name
+            total += path.stat().st_size
+    return total
+
+
+def _wanted(name: str, suffixes: tuple[str, ...]) -> bool:
+    return not name.endswith("/") and name.lower().endswith(suffixes)
+
+
+@register("test-sleep", "Sleep in steps (for tests, and to check that a worker runs)")
+def sleep_in_steps(
+    context: JobContext, *, steps: int = 10, seconds: float = 0.1, fail_at: int | None = None
+) -> dict[str, Any]:
+    """Report progress ``steps`` times, ``seconds`` apart; fail at step ``fail_at`` if given."""
+    for step in range(steps):
+        context.progress(f"step {step + 1} of {steps}", percent=100 * step / steps, rows=step)
+        if fail_at is not None and step + 1 == fail_at:
+            raise SaferplanError(f"step {step + 1} failed, as asked")
+        time.sleep(seconds)
+    context.progress("done", percent=100, rows=steps)
+    context.log(f"slept {steps} steps of {seconds} s")
+    return {"steps": steps}
