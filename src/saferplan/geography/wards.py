@@ -59,7 +59,9 @@ def describe(vintage: str | None) -> str:
 def ward_places(con: duckdb.DuckDBPyConnection, borough: str, vintage: str | None) -> Any:
     """The wards of ``vintage`` within ``borough`` that have boundaries: a GeoDataFrame
     (area_code, area_name, geometry) for labelling maps with ward names. Empty when the
-    vintage's boundaries were not imported."""
+    vintage's boundaries were not imported, and for a borough of one ward (the 2018 file
+    has the City of London as one polygon, under one of its 25 wards' names): one name
+    tells no places apart."""
     from saferplan.crime.facts import prepare
     from saferplan.geography.boundaries import boundaries_of
 
@@ -73,4 +75,5 @@ def ward_places(con: duckdb.DuckDBPyConnection, borough: str, vintage: str | Non
         """,
         [vintage or "", borough, vintage or "", borough],
     ).fetchall()
-    return boundaries_of(con, "ward", sorted(r[0] for r in rows if r[0]))
+    found = boundaries_of(con, "ward", sorted(r[0] for r in rows if r[0]))
+    return found if len(found) > 1 else found.iloc[0:0]

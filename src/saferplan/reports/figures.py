@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -197,6 +198,11 @@ def _when(f: _Fields, prefix: str) -> tuple[str, dict[str, Field]]:
     return "{when} to {until}", {"when": f(first, "mon_year"), "until": f(last, "mon_year")}
 
 
+def _months_in(period: Mapping[str, Any]) -> int:
+    first, last = date.fromisoformat(period["first"]), date.fromisoformat(period["last"])
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
 def _hotspots(f: _Fields, kind: str) -> tuple[Sentence, Sentence, Sentence]:
     when, w = _when(f, "")
     names = {"hotspots": "hot spots", "density": "density", "hotspot-change": "change in hot spots"}
@@ -220,10 +226,11 @@ def _hotspots(f: _Fields, kind: str) -> tuple[Sentence, Sentence, Sentence]:
             + ".",
             **common,
         )
+        whole = len(h["months"]) == _months_in(f.root["period"])
+        partial = "" if whole else "; only " + when + " of {period} has street-level data imported"
         caption = S(
             "Getis-Ord Gi* on {cell} m cells from {used} of the {located} located "
-            "police.uk records" + outside + "; only " + when + " of {period} has "
-            "street-level data imported.",
+            "police.uk records" + outside + partial + ".",
             cell=f("hotspots.cell", "thousands"),
             used=f("hotspots.used", "count"),
             located=f("hotspots.located", "count"),
