@@ -114,3 +114,24 @@ def test_lsoa_counts_and_populations_sum_into_the_wards_of_a_lookup(warehouse, i
     assert {code: p.value for code, p in pops.items()} == {c: residents[c] for c in counts}
     assert queries.choose_source(con, theme, "ward", [parse_period("2019")], area="Harrow",
                                  vintage="2018") == "lsoa-annual"  # fmt: skip
+
+
+def test_the_import_command_names_a_files_wards(tmp_path) -> None:
+    """`saferplan import mps FILE --vintage 2018`: a 2018-ward file cut to begin in 2022
+    would otherwise be taken for the 2022 wards."""
+    import os
+    import subprocess
+    import sys
+
+    from saferplan.datastore.warehouse import Warehouse
+
+    path = write(tmp_path / "cut.csv", WARD_HEADER + "202201\n"
+                 "Burglary,Domestic Burglary,Pinner,E05000297,Harrow,3\n")  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SAFERPLAN_DATA"] = str(tmp_path / "data")
+    done = subprocess.run([sys.executable, "-m", "saferplan", "import", "mps", str(path),
+                           "--vintage", "2018"], capture_output=True, text=True, env=env,
+                          check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    con = Warehouse(tmp_path / "data" / "warehouse").connect()
+    assert con.execute("SELECT DISTINCT vintage FROM crime_counts").fetchall() == [("2018",)]
