@@ -26,30 +26,14 @@ def demo(
     from saferplan.crime.queries import months_available
     from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse
-    from saferplan.demo.load import DEMO_IMPORTS, load_demo
+    from saferplan.demo.load import DEMO_IMPORTS
+    from saferplan.plans.demo import DEMO_PASSWORD
     from saferplan.site.bootstrap import setup_django
 
     with friendly_errors():
         setup_django()
         with console.status("Loading the bundled London data…"):
-
-            def report(label: str, imported: int, skipped: int) -> None:
-                state = f"{imported} imported" if imported else "already loaded"
-                console.print(f"  [green]✓[/] {label}: {state}", highlight=False)
-
-            imported, skipped = load_demo(report)
-            from saferplan.plans.demo import DEMO_PASSWORD, load_demo_partnership
-
-            users = load_demo_partnership(Warehouse().connect())
-            from saferplan.plans.demo import demo_partnership
-            from saferplan.youthjustice.demo import load_demo_youth_justice
-
-            partnership = demo_partnership()
-            load_demo_youth_justice(partnership)
-            from saferplan.demo.load import DEMO_SERIES, load_demo_series
-
-            added, _ = load_demo_series(partnership)
-            report(f"{DEMO_SERIES.label}, {partnership.name}'s own", added, 1 - added)
+            imported, skipped, partnership, users = _load()
         subject, comparators = partnership.area, partnership.comparators
         console.print(
             f"Demo data: {imported} files imported, {skipped} already present "
@@ -96,6 +80,27 @@ def demo(
     )
     if build_report:
         build_demo_report(partnership, subject, year, comparators, out)
+
+
+def _load() -> tuple[int, int, Any, list[tuple[str, str]]]:
+    """Every bundled file, the demo partnership (its users, plan, youth justice records and
+    series); the files imported and skipped, the partnership and its users."""
+    from saferplan.datastore.warehouse import Warehouse
+    from saferplan.demo.load import DEMO_SERIES, load_demo, load_demo_series
+    from saferplan.plans.demo import demo_partnership, load_demo_partnership
+    from saferplan.youthjustice.demo import load_demo_youth_justice
+
+    def report(label: str, imported: int, skipped: int) -> None:
+        state = f"{imported} imported" if imported else "already loaded"
+        console.print(f"  [green]✓[/] {label}: {state}", highlight=False)
+
+    imported, skipped = load_demo(report)
+    users = load_demo_partnership(Warehouse().connect())
+    partnership = demo_partnership()
+    load_demo_youth_justice(partnership)
+    added, _ = load_demo_series(partnership)
+    report(f"{DEMO_SERIES.label}, {partnership.name}'s own", added, 1 - added)
+    return imported, skipped, partnership, users
 
 
 def build_demo_report(

@@ -101,6 +101,52 @@ def _connect(partnership: str | None, theme: Any) -> tuple[Any, Any]:
         return Warehouse().connect(), owner
 
 
+def _compare_json(
+    table: Any, values: list[list[Any]], imports: list[dict[str, Any]], population: Path | None
+) -> dict[str, Any]:
+    """The comparison with its provenance: the theme, months, populations and imports."""
+    chosen, current, before = table.theme, table.period, table.baseline
+    return {
+        "theme": {"key": chosen.key, "title": chosen.title, "definition": chosen.definition,
+                  "direction": chosen.direction},
+        "period": {"label": current.label, "first_month": f"{current.first:%Y-%m}",
+                   "last_month": f"{current.last:%Y-%m}"},
+        "baseline": {"label": before.label, "first_month": f"{before.first:%Y-%m}",
+                     "last_month": f"{before.last:%Y-%m}"},
+        "level": table.level,
+        "source": table.source,
+        "rate_per": 1000,
+        "comparator_groups": table.groups,
+        "comparators_left_out": table.left_out,
+        "population_override": str(population) if population else None,
+        "rows": [
+            {**{c: _json_number(v) for c, v in zip(COMPARE_COLUMNS, row, strict=True)},
+             "population_baseline": _population_json(r.population_baseline),
+             "population_period": _population_json(r.population_period)}
+            for row, r in zip(values, table.rows, strict=True)
+        ],
+        "imports": imports,
+    }  # fmt: skip
+
+
+def _print_comparison(table: Any, values: list[list[Any]]) -> None:
+    from rich.table import Table
+
+    before, current = table.baseline, table.period
+    missing = ", ".join(table.left_out)
+    left = f" Not covered by the figures: {missing}." if missing else ""
+    grid = Table(title=f"{table.theme.title}: {before.label} and {current.label}",
+                 caption=f"Rates per 1,000 residents. Population: {table.population_note}. "
+                 f"Source: {table.source}.{left}")  # fmt: skip
+    headings = ["Area", f"{before.label}", "rate", f"{current.label}", "rate",
+                "change", "% change", "rate change"]  # fmt: skip
+    for i, h in enumerate(headings):
+        grid.add_column(h, justify="left" if i == 0 else "right")
+    for row in values:
+        grid.add_row(*[f"{v:,}" if isinstance(v, int) else _cell(v) for v in row])
+    console.print(grid)
+
+
 @app.command()
 def compare(
     area: Annotated[str, typer.Option(help="Subject area (name or ONS code).")],
@@ -148,44 +194,10 @@ def compare(
     elif format is Format.json:
         with friendly_errors():
             imports = _imports(table.import_ids, owner)
-        payload = {
-            "theme": {"key": chosen.key, "title": chosen.title, "definition": chosen.definition,
-                      "direction": chosen.direction},
-            "period": {"label": current.label, "first_month": f"{current.first:%Y-%m}",
-                       "last_month": f"{current.last:%Y-%m}"},
-            "baseline": {"label": before.label, "first_month": f"{before.first:%Y-%m}",
-                         "last_month": f"{before.last:%Y-%m}"},
-            "level": table.level,
-            "source": table.source,
-            "rate_per": 1000,
-            "comparator_groups": table.groups,
-            "comparators_left_out": table.left_out,
-            "population_override": str(population) if population else None,
-            "rows": [
-                {**{c: _json_number(v) for c, v in zip(COMPARE_COLUMNS, row, strict=True)},
-                 "population_baseline": _population_json(r.population_baseline),
-                 "population_period": _population_json(r.population_period)}
-                for row, r in zip(values, table.rows, strict=True)
-            ],
-            "imports": imports,
-        }  # fmt: skip
+        payload = _compare_json(table, values, imports, population)
         write_stdout(json.dumps(payload, indent=2) + "\n")
     else:
-        from rich.table import Table
-
-        title = f"{chosen.title}: {before.label} and {current.label}"
-        left = (
-            f" Not covered by the figures: {', '.join(table.left_out)}." if table.left_out else ""
-        )
-        grid = Table(title=title, caption=f"Rates per 1,000 residents. Population: "
-                     f"{table.population_note}. Source: {table.source}.{left}")  # fmt: skip
-        headings = ["Area", f"{before.label}", "rate", f"{current.label}", "rate",
-                    "change", "% change", "rate change"]  # fmt: skip
-        for i, h in enumerate(headings):
-            grid.add_column(h, justify="left" if i == 0 else "right")
-        for row in values:
-            grid.add_row(*[f"{v:,}" if isinstance(v, int) else _cell(v) for v in row])
-        console.print(grid)
+        _print_comparison(table, values)
 
 
 @app.command()
