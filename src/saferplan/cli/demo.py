@@ -27,11 +27,12 @@ def demo(
     from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse
     from saferplan.demo.load import DEMO_IMPORTS
-    from saferplan.plans.demo import DEMO_PASSWORD
     from saferplan.site.bootstrap import setup_django
 
     with friendly_errors():
         setup_django()
+        from saferplan.plans.demo import DEMO_PASSWORD  # a model: only once Django is set up
+
         with console.status("Loading the bundled London data…"):
             imported, skipped, partnership, users = _load()
         subject, comparators = partnership.area, partnership.comparators
