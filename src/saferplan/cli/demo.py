@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -26,29 +26,15 @@ def demo(
     from saferplan.crime.queries import months_available
     from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse
-    from saferplan.demo.load import DEMO_IMPORTS, load_demo
+    from saferplan.demo.load import DEMO_IMPORTS
     from saferplan.site.bootstrap import setup_django
 
     with friendly_errors():
         setup_django()
+        from saferplan.plans.demo import DEMO_PASSWORD  # a model: only once Django is set up
+
         with console.status("Loading the bundled London data…"):
-
-            def report(label: str, imported: int, skipped: int) -> None:
-                state = f"{imported} imported" if imported else "already loaded"
-                console.print(f"  [green]✓[/] {label}: {state}", highlight=False)
-
-            imported, skipped = load_demo(report)
-            from saferplan.plans.demo import DEMO_PASSWORD, load_demo_partnership
-
-            users = load_demo_partnership(Warehouse().connect(), with_history=True)
-            from saferplan.plans.demo import demo_partnership
-            from saferplan.youthjustice.demo import load_demo_youth_justice
-
-            partnership = demo_partnership()
-            load_demo_youth_justice(partnership)
-            from saferplan.resources.demo import load_demo_resources
-
-            load_demo_resources(partnership)
+            imported, skipped, partnership, users = _load()
         subject, comparators = partnership.area, partnership.comparators
         console.print(
             f"Demo data: {imported} files imported, {skipped} already present "
@@ -94,19 +80,50 @@ def demo(
         soft_wrap=True,
     )
     if build_report:
-        from saferplan.accounts.tenancy import partnership_scope
-        from saferplan.cli.report import build_strategic_assessment
+        build_demo_report(partnership, subject, year, comparators, out)
 
-        with partnership_scope(partnership):
-            folder, _ = build_strategic_assessment(
-                subject, str(year), out, ",".join(comparators), partnership=partnership.name
-            )
-        console.print(
-            f"[green]Strategic Assessment[/] {subject} {year}: "
-            f"{folder / 'strategic-assessment.html'} (also .docx, .pdf, figures.json)",
-            highlight=False,
-            soft_wrap=True,
+
+def _load() -> tuple[int, int, Any, list[tuple[str, str]]]:
+    """Every bundled file, the demo partnership (its users, plans, youth justice records,
+    resources and series); the files imported and skipped, the partnership and its users."""
+    from saferplan.datastore.warehouse import Warehouse
+    from saferplan.demo.load import DEMO_SERIES, load_demo, load_demo_series
+    from saferplan.plans.demo import demo_partnership, load_demo_partnership
+    from saferplan.resources.demo import load_demo_resources
+    from saferplan.youthjustice.demo import load_demo_youth_justice
+
+    def report(label: str, imported: int, skipped: int) -> None:
+        state = f"{imported} imported" if imported else "already loaded"
+        console.print(f"  [green]✓[/] {label}: {state}", highlight=False)
+
+    imported, skipped = load_demo(report)
+    users = load_demo_partnership(Warehouse().connect(), with_history=True)
+    partnership = demo_partnership()
+    load_demo_youth_justice(partnership)
+    load_demo_resources(partnership)
+    added, _ = load_demo_series(partnership)
+    report(f"{DEMO_SERIES.label}, {partnership.name}'s own", added, 1 - added)
+    return imported, skipped, partnership, users
+
+
+def build_demo_report(
+    partnership: Any, subject: str, year: int, comparators: list[str], out: Path
+) -> None:
+    """The demo partnership's assessment, saying (as ``report`` does) which themes it left out."""
+    from saferplan.accounts.tenancy import partnership_scope
+    from saferplan.cli.report import build_strategic_assessment, say_left_out
+
+    with partnership_scope(partnership):
+        folder, left_out = build_strategic_assessment(
+            subject, str(year), out, ",".join(comparators), partnership=partnership.name
         )
+    say_left_out(left_out)
+    console.print(
+        f"[green]Strategic Assessment[/] {subject} {year}: "
+        f"{folder / 'strategic-assessment.html'} (also .docx, .pdf, figures.json)",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def register(app: typer.Typer) -> None:

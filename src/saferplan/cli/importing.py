@@ -69,11 +69,15 @@ def import_command(
         str | None, typer.Option(help="Publisher of the data, recorded as provenance.")
     ] = None,
     partnership: options.Partnership = None,
+    vintage: Annotated[
+        str | None,
+        typer.Option(help="Year of the wards a ward file, lookup or boundary file is on."),
+    ] = None,
 ) -> None:
     """Import data files: all of them, or, on any error, none. Open data goes to the shared
-    warehouse; a partnership's own data (youth justice) to its records, with --partnership."""
+    warehouse; a partnership's own data (youth justice, series) to it, with --partnership."""
     with exiting_soon():
-        _import(kind, files, name, year, level, crs, category, source, partnership)
+        _import(kind, files, name, year, level, crs, category, source, partnership, vintage)
 
 
 def _import(
@@ -86,6 +90,7 @@ def _import(
     category: str | None,
     source: str | None,
     partnership: str | None = None,
+    vintage: str | None = None,
 ) -> None:
     # An import does no linear algebra, but numpy (loaded by pyarrow) starts OpenBLAS's
     # threads, which spin for ~0.08 s of the CPU time the parse needs.
@@ -104,6 +109,7 @@ def _import(
             "crs": crs,
             "category": category,
             "source": source,
+            "vintage": vintage,
         }.items()
         if v is not None
     }

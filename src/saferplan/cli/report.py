@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from saferplan.cli import options
-from saferplan.cli.output import console, err_console, friendly_errors
+from saferplan.cli.output import console, err_console, friendly_errors, labelled
 
 app = typer.Typer(help="Build and check documents.", no_args_is_help=True)
 
@@ -54,13 +54,19 @@ def strategic_assessment(
             owner.name if owner else COVER,
             harm_table,
         )
-    for title, why in left_out:
-        err_console.print(f"[yellow]Left out[/] {title}: {why}", highlight=False, soft_wrap=True)
+    say_left_out(left_out)
     console.print(f"[green]Written[/] the {area} Strategic Assessment {year} to {path} "
                   f"in {time.perf_counter() - start:.1f} s", highlight=False)  # fmt: skip
 
 
 COVER = "Community Safety Partnership"
+
+
+def say_left_out(left_out: list[tuple[str, str]]) -> None:
+    """The themes of the themes file that a build left out, and why, on standard error."""
+    for title, why in left_out:
+        err_console.print(labelled("Left out", "yellow", f" {title}: {why}"), highlight=False,
+                          soft_wrap=True)  # fmt: skip
 
 
 def partnership_defaults(

@@ -1,7 +1,9 @@
 """``saferplan stats compare|rank``: the statistics engine's contract for scripts and people.
 
 CSV and JSON output are a stable interface (column names and order are tested); the table
-format is for people. No Django here: these commands only read the warehouse.
+format is for people. Open data needs no Django here: these commands only read the
+warehouse. A partnership's own series are read in its scope (``--partnership``), and only
+there (ADR 0007).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
+from saferplan.cli import options
 from saferplan.cli.output import console, friendly_errors, write_stdout
 from saferplan.core.cells import csv_row
 
@@ -59,20 +62,90 @@ def _population_json(figure: Any) -> dict[str, Any] | None:
     return out
 
 
-def _imports(ids: list[int]) -> list[dict[str, Any]]:
-    """File names and hashes of the imports behind a figure (needs the Django database)."""
+def _imports(ids: list[int], owner: Any = None) -> list[dict[str, Any]]:
+    """File names and hashes of the imports behind a figure (needs the Django database): open
+    data, and the partnership's own imports when a partnership is given."""
     from saferplan.site.bootstrap import setup_django
 
     setup_django(migrate=False)
-    from saferplan.accounts.tenancy import open_data_scope
+    from saferplan.accounts.tenancy import partnership_scope
     from saferplan.datastore.models import ImportRecord
 
-    with open_data_scope():  # crime figures come from open data only
+    with partnership_scope(owner):
         return [
             {"import_id": r.pk, "kind": r.kind, "file": r.file_name, "sha256": r.sha256,
              "imported_at": r.finished_at.isoformat(), "imported_by": r.imported_by}
             for r in ImportRecord.objects.filter(pk__in=ids).order_by("pk")
         ]  # fmt: skip
+
+
+def _connect(partnership: str | None, theme: Any) -> tuple[Any, Any]:
+    """The warehouse, read in the partnership's scope if one is named (its series then
+    count), else as open data only; and the partnership."""
+    from saferplan.datastore.warehouse import Warehouse
+
+    if partnership is None:
+        if "series" in theme.filters and len(theme.filters) == 1:
+            from saferplan.core.errors import SaferplanError
+
+            raise SaferplanError(
+                f"{theme.title} is counted from a partnership's own extracts: say whose",
+                hint="Name the partnership: --partnership NAME.",
+            )
+        return Warehouse().connect(), None
+    from saferplan.site.bootstrap import setup_django
+
+    setup_django()
+    from saferplan.accounts.tenancy import cli_partnership
+
+    with cli_partnership(partnership) as owner:
+        return Warehouse().connect(), owner
+
+
+def _compare_json(
+    table: Any, values: list[list[Any]], imports: list[dict[str, Any]], population: Path | None
+) -> dict[str, Any]:
+    """The comparison with its provenance: the theme, months, populations and imports."""
+    chosen, current, before = table.theme, table.period, table.baseline
+    return {
+        "theme": {"key": chosen.key, "title": chosen.title, "definition": chosen.definition,
+                  "direction": chosen.direction},
+        "period": {"label": current.label, "first_month": f"{current.first:%Y-%m}",
+                   "last_month": f"{current.last:%Y-%m}"},
+        "baseline": {"label": before.label, "first_month": f"{before.first:%Y-%m}",
+                     "last_month": f"{before.last:%Y-%m}"},
+        "level": table.level,
+        "source": table.source,
+        "rate_per": 1000,
+        "comparator_groups": table.groups,
+        "comparators_left_out": table.left_out,
+        "population_override": str(population) if population else None,
+        "rows": [
+            {**{c: _json_number(v) for c, v in zip(COMPARE_COLUMNS, row, strict=True)},
+             "population_baseline": _population_json(r.population_baseline),
+             "population_period": _population_json(r.population_period)}
+            for row, r in zip(values, table.rows, strict=True)
+        ],
+        "imports": imports,
+    }  # fmt: skip
+
+
+def _print_comparison(table: Any, values: list[list[Any]]) -> None:
+    from rich.table import Table
+
+    before, current = table.baseline, table.period
+    missing = ", ".join(table.left_out)
+    left = f" Not covered by the figures: {missing}." if missing else ""
+    grid = Table(title=f"{table.theme.title}: {before.label} and {current.label}",
+                 caption=f"Rates per 1,000 residents. Population: {table.population_note}. "
+                 f"Source: {table.source}.{left}")  # fmt: skip
+    headings = ["Area", f"{before.label}", "rate", f"{current.label}", "rate",
+                "change", "% change", "rate change"]  # fmt: skip
+    for i, h in enumerate(headings):
+        grid.add_column(h, justify="left" if i == 0 else "right")
+    for row in values:
+        grid.add_row(*[f"{v:,}" if isinstance(v, int) else _cell(v) for v in row])
+    console.print(grid)
 
 
 @app.command()
@@ -90,13 +163,14 @@ def compare(
         Path | None, typer.Option(help="CSV area,year,population overriding imported figures.")
     ] = None,
     format: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
+    partnership: options.Partnership = None,
 ) -> None:
-    """Counts, rates per 1,000, and changes for an area and its comparators."""
+    """Counts, rates per 1,000, and changes for an area and its comparators (those the
+    figures do not cover are left out, and named)."""
     from saferplan.core.periods import parse_period
     from saferplan.crime.comparisons import PopulationOverride
     from saferplan.crime.comparisons import compare as build
     from saferplan.crime.themes import load_themes
-    from saferplan.datastore.warehouse import Warehouse
 
     with friendly_errors():
         chosen = load_themes().get(theme)
@@ -104,7 +178,8 @@ def compare(
         before = parse_period(baseline) if baseline else current.shifted_years(-1)
         override = PopulationOverride(population) if population else None
         names = [c.strip() for c in comparators.split(",") if c.strip()]
-        table = build(Warehouse().connect(), area, chosen, current, before, names,
+        con, owner = _connect(partnership, chosen)
+        table = build(con, area, chosen, current, before, names,
                       population_override=override)  # fmt: skip
     values = [
         [r.area, r.count_baseline, r.rate_baseline, r.count_period, r.rate_period,
@@ -119,41 +194,11 @@ def compare(
         write_stdout(out.getvalue())
     elif format is Format.json:
         with friendly_errors():
-            imports = _imports(table.import_ids)
-        payload = {
-            "theme": {"key": chosen.key, "title": chosen.title, "definition": chosen.definition,
-                      "direction": chosen.direction},
-            "period": {"label": current.label, "first_month": f"{current.first:%Y-%m}",
-                       "last_month": f"{current.last:%Y-%m}"},
-            "baseline": {"label": before.label, "first_month": f"{before.first:%Y-%m}",
-                         "last_month": f"{before.last:%Y-%m}"},
-            "level": table.level,
-            "source": table.source,
-            "rate_per": 1000,
-            "comparator_groups": table.groups,
-            "population_override": str(population) if population else None,
-            "rows": [
-                {**{c: _json_number(v) for c, v in zip(COMPARE_COLUMNS, row, strict=True)},
-                 "population_baseline": _population_json(r.population_baseline),
-                 "population_period": _population_json(r.population_period)}
-                for row, r in zip(values, table.rows, strict=True)
-            ],
-            "imports": imports,
-        }  # fmt: skip
+            imports = _imports(table.import_ids, owner)
+        payload = _compare_json(table, values, imports, population)
         write_stdout(json.dumps(payload, indent=2) + "\n")
     else:
-        from rich.table import Table
-
-        title = f"{chosen.title}: {before.label} and {current.label}"
-        grid = Table(title=title, caption=f"Rates per 1,000 residents. Population: "
-                     f"{table.population_note}. Source: {table.source}.")  # fmt: skip
-        headings = ["Area", f"{before.label}", "rate", f"{current.label}", "rate",
-                    "change", "% change", "rate change"]  # fmt: skip
-        for i, h in enumerate(headings):
-            grid.add_column(h, justify="left" if i == 0 else "right")
-        for row in values:
-            grid.add_row(*[f"{v:,}" if isinstance(v, int) else _cell(v) for v in row])
-        console.print(grid)
+        _print_comparison(table, values)
 
 
 @app.command()
@@ -163,17 +208,18 @@ def rank(
     period: Annotated[str, typer.Option(help="e.g. 2018.")] = ...,  # type: ignore[assignment]
     by: Annotated[str, typer.Option(help="count or rate.")] = "count",
     format: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
+    partnership: options.Partnership = None,
 ) -> None:
     """Rank every area of a level by count or by rate (1 = highest)."""
     from saferplan.core.periods import parse_period
     from saferplan.crime.comparisons import ranking
     from saferplan.crime.themes import load_themes
-    from saferplan.datastore.warehouse import Warehouse
 
     with friendly_errors():
         chosen = load_themes().get(theme)
         current = parse_period(period)
-        rows, source = ranking(Warehouse().connect(), level, chosen, current, by)
+        con, _ = _connect(partnership, chosen)
+        rows, source = ranking(con, level, chosen, current, by)
     values = [[r.rank, r.area, r.count, r.rate] for r in rows]
     if format is Format.csv:
         out = io.StringIO()

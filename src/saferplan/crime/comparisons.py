@@ -26,6 +26,10 @@ from saferplan.geography.areas import resolve_area
 from saferplan.geography.population import PopulationFigure, populations
 
 COMPARATORS_FILE = Path(__file__).with_name("comparators.toml")
+# Sources with figures for every area of the force they cover: the others (police.uk for
+# the forces imported, a partnership's series) cover some areas only, so groups of "every
+# area" and ranks among every borough are not worked from them.
+COMPLETE_SOURCES = frozenset({"mps", "lsoa-annual"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class ComparisonTable:
     population_note: str
     groups: dict[str, list[str]] = field(default_factory=dict)
     population_import_ids: list[int] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)  # comparators the source has no figures for
 
 
 class PopulationOverride:
@@ -269,6 +274,53 @@ def _given(override: PopulationOverride | None, area: str, level: str, year: int
     return override is not None and override.figure(area, level, year) is not None
 
 
+@dataclass(frozen=True)
+class _Coverage:
+    """Which areas a source has figures for in every month of the periods compared."""
+
+    con: duckdb.DuckDBPyConnection
+    theme: Theme
+    source: str
+    level: str
+    months: frozenset[Any]
+    vintage: str | None
+
+    def covers(self, name: str) -> bool:
+        if self.level != "borough":
+            return True
+        found = queries.months_covered(self.con, self.theme, self.source, self.level, name,
+                                       self.vintage)  # fmt: skip
+        return self.months <= found
+
+
+def _wanted(
+    resolved: list[Comparator], subject: str, all_names: list[str], coverage: _Coverage
+) -> tuple[list[tuple[str, list[str] | None]], dict[str, list[str]], list[str]]:
+    """The rows to show (area, or group and its members), the groups, and the comparators
+    left out because the source has no figures for them (or for a member)."""
+    wanted: list[tuple[str, list[str] | None]] = [(subject, None)]
+    groups: dict[str, list[str]] = {}
+    left_out: list[str] = []
+    for comparator in resolved:
+        group = comparator.group
+        if group is None:
+            if coverage.covers(comparator.label):
+                wanted.append((comparator.label, None))
+            else:
+                left_out.append(comparator.label)
+            continue
+        if group.members is None and coverage.source not in COMPLETE_SOURCES:
+            left_out.append(group.key)  # "every area" of a source that has some areas only
+            continue
+        members = list(group.members) if group.members else all_names
+        if not all(coverage.covers(m) for m in members if has_residents(m)):
+            left_out.append(group.key)
+            continue
+        groups[group.key] = members
+        wanted.append((group.key, members))
+    return wanted, groups, left_out
+
+
 def compare(
     con: duckdb.DuckDBPyConnection,
     area: str,
@@ -279,26 +331,30 @@ def compare(
     *,
     population_override: PopulationOverride | None = None,
 ) -> ComparisonTable:
-    """The subject area then each comparator (area or group), for two periods."""
+    """The subject area then each comparator (area or group), for two periods.
+
+    The source is the first that covers the subject in both; a comparator it has no figures
+    for is left out (and listed), never shown as none.
+    """
+    from saferplan.geography.wards import ward_vintage
+
     subject = resolve_area(con, area)
     level = subject.level
     resolved = resolve_comparators(con, comparators, level)
-    source = queries.choose_source(con, theme, level, [period, baseline])
+    vintage = ward_vintage(con, period) if level == "ward" else None
+    source = queries.choose_source(con, theme, level, [period, baseline], vintage=vintage,
+                                   area=subject.name if level == "borough" else None)  # fmt: skip
     counts = {
-        label: {c.name: c.count for c in queries.area_counts(con, theme, level, p, source)}
+        label: {
+            c.name: c.count
+            for c in queries.area_counts(con, theme, level, p, source, vintage=vintage)
+        }
         for label, p in (("period", period), ("baseline", baseline))
     }
     all_names = sorted(set(counts["period"]) | set(counts["baseline"]))
-    wanted: list[tuple[str, list[str] | None]] = [(subject.name, None)]
-    groups: dict[str, list[str]] = {}
-    for comparator in resolved:
-        group = comparator.group
-        if group is None:
-            wanted.append((comparator.label, None))
-            continue
-        members = list(group.members) if group.members else all_names
-        groups[group.key] = members
-        wanted.append((group.key, members))
+    months = frozenset(m for p in (period, baseline) for m in p.months)
+    coverage = _Coverage(con, theme, source, level, months, vintage)
+    wanted, groups, left_out = _wanted(resolved, subject.name, all_names, coverage)
     singles = [label for label, group_members in wanted if group_members is None]
     used = [
         _populations_for(con, level, singles, groups, p.reference_year, population_override)
@@ -313,11 +369,15 @@ def compare(
     figures = [r.population_period for r in rows if r.population_period] + [
         r.population_baseline for r in rows if r.population_baseline
     ]
-    ids = queries.contributing_imports(con, theme, source, level, [period, baseline])
+    ids = queries.contributing_imports(con, theme, source, level, [period, baseline],
+                                       vintage=vintage)  # fmt: skip
+    if source not in COMPLETE_SOURCES:  # only the areas shown
+        names = [n for label, members in wanted for n in (members or [label])]
+        ids = sorted({i for n in names for i in queries.contributing_imports(
+            con, theme, source, level, [period, baseline], area=n, vintage=vintage)})  # fmt: skip
     population_ids = sorted({i for f in figures for i in f.import_ids})
-    return ComparisonTable(
-        theme, level, period, baseline, source, rows, ids, _note(figures), groups, population_ids
-    )
+    return ComparisonTable(theme, level, period, baseline, source, rows, ids, _note(figures),
+                           groups, population_ids, left_out)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -340,7 +400,12 @@ class AreaFigure:
 
 
 def area_figures(
-    con: duckdb.DuckDBPyConnection, level: str, theme: Theme, period: Period
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    theme: Theme,
+    period: Period,
+    *,
+    source: str | None = None,
 ) -> tuple[list[AreaFigure], str]:
     """Every area of ``level``: count and population in ``period``; returns them and the source.
 
@@ -348,8 +413,11 @@ def area_figures(
     under the airports' "Aviation Security (SO18)") is two lines, never one overwriting the
     other; the line under an area without residents is named with it and gets no population.
     """
-    source = queries.choose_source(con, theme, level, [period])
-    found = queries.area_counts(con, theme, level, period, source)
+    from saferplan.geography.wards import ward_vintage
+
+    vintage = ward_vintage(con, period) if level == "ward" else None
+    source = source or queries.choose_source(con, theme, level, [period], vintage=vintage)
+    found = queries.area_counts(con, theme, level, period, source, vintage=vintage)
     if level == "borough":
         keyed = [(c.name, c) for c in found]
     else:

@@ -1,8 +1,13 @@
 """Counting crime in the warehouse: one DuckDB query per question, never one per area.
 
-Which source answers depends on the level: boroughs and wards come from the MPS monthly
-counts; LSOAs from police.uk records where they cover the months, else from the annual LSOA
-files when the period is whole calendar years.
+Which source answers depends on the level and on what covers the area asked about:
+boroughs and wards come from the MPS monthly counts, then a partnership's series, then
+(boroughs) police.uk records or (wards) the annual LSOA counts summed into wards; LSOAs from
+police.uk records where they cover the months, else the annual LSOA files when the period
+is whole calendar years, else a series. A source covers an area in a month when it has
+figures for it (or, below a borough, for the areas within it) then: police.uk and series
+cover only some areas, so a month of another force's records is not a month of this one's.
+Every query reads the relations of ``facts``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,14 @@ import duckdb
 
 from saferplan.core.errors import NotFoundError
 from saferplan.core.periods import Period
-from saferplan.crime.themes import Theme
+from saferplan.crime.facts import category_column, prepare, relation
+from saferplan.crime.themes import SourceFilter, Theme
+
+PREFERENCES = {
+    "borough": ("mps", "series", "police-uk"),
+    "ward": ("mps", "series", "lsoa-annual"),
+    "lsoa": ("police-uk", "lsoa-annual", "series", "mps"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,30 +40,11 @@ class AreaCount:
 
 
 # A connection sees one catalog, so what months it has cannot change while it lives.
-_MONTHS: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], frozenset[date]]] = (
-    weakref.WeakKeyDictionary()
-)
+_MONTHS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
 
 
-def months_available(con: duckdb.DuckDBPyConnection, source: str, level: str) -> set[date]:
-    """Every month ``source`` has figures for at ``level`` (years count as their 12 months)."""
-    cache = _MONTHS.setdefault(con, {})
-    if (source, level) not in cache:
-        cache[(source, level)] = frozenset(_months(con, source, level))
-    return set(cache[(source, level)])
-
-
-def _months(con: duckdb.DuckDBPyConnection, source: str, level: str) -> set[date]:
-    if source == "police-uk":
-        if level != "lsoa":
-            return set()
-        rows = con.execute("SELECT DISTINCT month FROM police_uk_records").fetchall()
-        return {r[0] for r in rows}
-    rows = con.execute(
-        "SELECT DISTINCT period_start, period_grain FROM crime_counts "
-        "WHERE source = ? AND level = ?",
-        [source, level],
-    ).fetchall()
+def _expand(rows: list[tuple[date, str]]) -> set[date]:
+    """Months of (start, grain) rows: a year counts as its 12 months."""
     months: set[date] = set()
     for start, grain in rows:
         if grain == "year":
@@ -61,26 +54,103 @@ def _months(con: duckdb.DuckDBPyConnection, source: str, level: str) -> set[date
     return months
 
 
+def months_available(
+    con: duckdb.DuckDBPyConnection, source: str, level: str, vintage: str | None = None
+) -> set[date]:
+    """Every month ``source`` has figures for at ``level``, for any area."""
+    cache = _MONTHS.setdefault(con, {})
+    key = ("all", source, level, vintage)
+    if key not in cache:
+        rel = relation(con, source, level, vintage)
+        rows = con.execute(
+            f"SELECT DISTINCT period_start, period_grain FROM ({rel.sql}) "
+            "WHERE period_start IS NOT NULL",
+            list(rel.params),
+        ).fetchall()
+        cache[key] = frozenset(_expand(rows))
+    return set(cache[key])
+
+
+def months_covered(
+    con: duckdb.DuckDBPyConnection,
+    theme: Theme,
+    source: str,
+    level: str,
+    area: str,
+    vintage: str | None = None,
+) -> set[date]:
+    """The months ``source`` has figures for ``area`` (a borough: its own at borough level,
+    those of the areas within it below). A series covers a month where it has a row of the
+    theme's measures; police.uk where records fall in at least half the borough's LSOAs;
+    the count files wherever they have a row."""
+    cache = _MONTHS.setdefault(con, {})
+    where, params = theme.filters[source].sql(source) if source == "series" else ("TRUE", [])
+    key = ("covered", source, level, vintage, where, tuple(params))
+    if key not in cache:
+        if source == "police-uk":
+            prepare(con)
+            rows = con.execute(POLICE_COVERAGE).fetchall()
+        else:
+            rel = relation(con, source, level, vintage)
+            rows = con.execute(
+                f"SELECT lower(borough), list(DISTINCT [period_start::VARCHAR, period_grain]) "
+                f"FROM ({rel.sql}) WHERE borough IS NOT NULL AND {where} GROUP BY 1",
+                [*rel.params, *params],
+            ).fetchall()
+        cache[key] = {
+            borough: frozenset(_expand([(date.fromisoformat(d), g) for d, g in pairs]))
+            for borough, pairs in rows
+        }
+    return set(cache[key].get(area.lower(), frozenset()))
+
+
+# police.uk covers a borough in a month when records fall in at least half its LSOAs: a
+# force's records stray over its border (the City of London Police's into Camden), and a
+# neighbour's stray records are not that borough's figures.
+POLICE_COVERAGE = """
+    WITH seen AS (
+        SELECT lower(k.lad_name) AS borough, p.month, count(DISTINCT p.lsoa_code) AS lsoas
+        FROM police_uk_records p JOIN _saferplan_lad_lookup k ON p.lsoa_code = k.lsoa_code
+        GROUP BY 1, 2
+    ), sizes AS (
+        SELECT lower(lad_name) AS borough, count(*) AS lsoas FROM _saferplan_lad_lookup
+        WHERE lad_name IS NOT NULL GROUP BY 1
+    )
+    SELECT seen.borough, list([seen.month::VARCHAR, 'month'])
+    FROM seen JOIN sizes ON seen.borough = sizes.borough
+    WHERE 2 * seen.lsoas >= sizes.lsoas GROUP BY 1
+"""
+
+
 def choose_source(
-    con: duckdb.DuckDBPyConnection, theme: Theme, level: str, periods: list[Period]
+    con: duckdb.DuckDBPyConnection,
+    theme: Theme,
+    level: str,
+    periods: list[Period],
+    *,
+    area: str | None = None,
+    vintage: str | None = None,
 ) -> str:
-    """The first source that has the theme and every month of every period at this level."""
-    lsoa_order = ["police-uk", "lsoa-annual", "mps"]
-    preferences = lsoa_order if level == "lsoa" else ["mps", "police-uk"]
+    """The first source that has the theme and every month of every period at this level
+    (for ``area``, if given: a source covering other areas does not count)."""
     needed = {m for p in periods for m in p.months}
     tried = []
-    for source in preferences:
+    for source in PREFERENCES.get(level, PREFERENCES["borough"]):
         if source not in theme.filters:
             continue
         if source == "lsoa-annual" and any(p.whole_years is None for p in periods):
             continue
-        available = months_available(con, source, level)
+        available = (
+            months_covered(con, theme, source, level, area, vintage)
+            if area
+            else months_available(con, source, level, vintage)
+        )
         tried.append((source, available))
         if needed <= available:
             return source
     raise NotFoundError(
         f"no data for {theme.title.lower()} by {level} for {_uncovered(periods, tried)}",
-        hint=_coverage(tried, level, theme),
+        hint=_coverage(tried, level, theme, area),
     )
 
 
@@ -89,16 +159,26 @@ def require_months(
 ) -> None:
     """Refuse periods that no source covers month by month at ``level`` (a year outside the
     data), naming the periods that are not covered and what the data does cover."""
-    sources = ["police-uk", "lsoa-annual", "mps"] if level == "lsoa" else ["mps", "police-uk"]
-    tried = [(s, months_available(con, s, level)) for s in sources]
+    sources = [s for s in PREFERENCES.get(level, PREFERENCES["borough"]) if s != "series"]
+    tried = [
+        (s, _covered_by_any(con, s, level, subject) if subject else months_available(con, s, level))
+        for s in sources
+    ]
     needed = {m for p in periods for m in p.months}
     if any(needed <= available for _, available in tried):
         return
     about = f" for {subject}" if subject else ""
     raise NotFoundError(
         f"no crime data by {level}{about} for {_uncovered(periods, tried)}",
-        hint=_coverage(tried, level, None),
+        hint=_coverage(tried, level, None, subject or None),
     )
+
+
+def _covered_by_any(
+    con: duckdb.DuckDBPyConnection, source: str, level: str, area: str
+) -> set[date]:
+    everything = Theme("any", "Any", "overall", "down", "", {source: SourceFilter(("*",))})
+    return months_covered(con, everything, source, level, area)
 
 
 def _uncovered(periods: list[Period], tried: list[tuple[str, set[date]]]) -> str:
@@ -118,14 +198,47 @@ def _uncovered(periods: list[Period], tried: list[tuple[str, set[date]]]) -> str
     return " and ".join(parts) or " and ".join(p.label for p in periods) + " from one source"
 
 
-def _coverage(tried: list[tuple[str, set[date]]], level: str, theme: Theme | None) -> str:
+def _coverage(
+    tried: list[tuple[str, set[date]]], level: str, theme: Theme | None, area: str | None
+) -> str:
+    where = f" for {area}" if area else ""
     described = "; ".join(
-        f"{s} {level} data covers {min(a):%Y-%m} to {max(a):%Y-%m}" if a else f"no {s} {level} data"
+        f"{s} {level} data{where} covers {min(a):%Y-%m} to {max(a):%Y-%m}"
+        if a
+        else f"no {s} {level} data{where}"
         for s, a in tried
     )
     if not described:
         described = f"no source has the theme '{theme.key}' at {level} level" if theme else "none"
     return described + "."
+
+
+def _where(
+    con: duckdb.DuckDBPyConnection,
+    theme: Theme,
+    source: str,
+    level: str,
+    first: date,
+    last: date,
+    *,
+    area: str | None = None,
+    borough: str | None = None,
+    vintage: str | None = None,
+) -> tuple[str, list[Any]]:
+    """The FROM and WHERE of a theme's rows in a span of months, for one area (by name or
+    code) or every area within a borough."""
+    rel = relation(con, source, level, vintage)
+    theme_sql, theme_params = theme.filters[source].sql(source)
+    start = date(first.year, 1, 1) if source == "lsoa-annual" else first
+    sql = f"({rel.sql}) WHERE period_start BETWEEN ? AND ? AND {theme_sql}"
+    args: list[Any] = [*rel.params, start, last, *theme_params]
+    if area:
+        sql += " AND (area_name = ? OR area_code = ?)"
+        args += [area, area]
+    if borough:
+        sql += " AND lower(borough) = lower(?)"
+        args.append(borough)
+    return sql, args
 
 
 def area_counts(
@@ -136,36 +249,17 @@ def area_counts(
     source: str,
     *,
     borough: str | None = None,
+    vintage: str | None = None,
 ) -> list[AreaCount]:
     """Count of the theme in every area of ``level`` (within ``borough`` if given)."""
-    where, params = theme.filters[source].sql(source)
-    if source == "police-uk":
-        sql = (
-            "SELECT lsoa_code, any_value(lsoa_name), NULL, count(*) FROM police_uk_records "
-            f"WHERE month BETWEEN ? AND ? AND lsoa_code IS NOT NULL AND {where}"
-        )
-        args: list[Any] = [period.first, period.last, *params]
-        if borough:
-            sql += (
-                " AND lsoa_code IN (SELECT lsoa_code FROM area_lookup "
-                "WHERE lower(lad_name) = lower(?))"
-            )
-            args.append(borough)
-        sql += " GROUP BY lsoa_code"
-    else:
-        key = "area_name" if level == "borough" else "area_code"
-        first = date(period.first.year, 1, 1) if source == "lsoa-annual" else period.first
-        sql = (
-            f"SELECT any_value(area_code), any_value(area_name), any_value(borough), "
-            f"sum(count)::BIGINT FROM crime_counts WHERE source = ? AND level = ? "
-            f"AND period_start BETWEEN ? AND ? AND {where}"
-        )
-        args = [source, level, first, period.last, *params]
-        if borough:
-            sql += " AND lower(borough) = lower(?)"
-            args.append(borough)
-        sql += f" GROUP BY {key}, borough"
-    rows = con.execute(sql, args).fetchall()
+    where, args = _where(con, theme, source, level, period.first, period.last, borough=borough,
+                         vintage=vintage)  # fmt: skip
+    key = "area_name" if level == "borough" else "area_code"
+    rows = con.execute(
+        "SELECT any_value(area_code), any_value(area_name), any_value(borough), "
+        f"sum(n)::BIGINT FROM {where} AND {key} IS NOT NULL GROUP BY {key}, borough",
+        args,
+    ).fetchall()
     return [AreaCount(code, name, boro, int(n)) for code, name, boro, n in rows]
 
 
@@ -177,68 +271,24 @@ def monthly_series(
     first: date,
     last: date,
     source: str,
+    *,
+    vintage: str | None = None,
 ) -> list[tuple[date, int]]:
     """Monthly totals over the named areas, every month from ``first`` to ``last`` (zeros kept)."""
-    where, params = theme.filters[source].sql(source)
-    if source == "police-uk":
-        sql = (
-            "SELECT month, count(*) FROM police_uk_records WHERE month BETWEEN ? AND ? "
-            f"AND (lsoa_code IN (SELECT unnest(?)) OR lsoa_name IN (SELECT unnest(?))) AND {where} "
-            "GROUP BY month"
-        )
-        args: list[Any] = [first, last, area_names, area_names, *params]
-    else:
-        sql = (
-            "SELECT period_start, sum(count)::BIGINT FROM crime_counts WHERE source = ? "
-            "AND level = ? AND period_grain = 'month' AND period_start BETWEEN ? AND ? "
-            f"AND (area_name IN (SELECT unnest(?)) OR area_code IN (SELECT unnest(?))) AND {where} "
-            "GROUP BY period_start"
-        )
-        args = [source, level, first, last, area_names, area_names, *params]
-    found = dict(con.execute(sql, args).fetchall())
+    where, args = _where(con, theme, source, level, first, last, vintage=vintage)
+    found = dict(
+        con.execute(
+            f"SELECT period_start, sum(n)::BIGINT FROM {where} AND period_grain = 'month' "
+            "AND (area_name IN (SELECT unnest(?)) OR area_code IN (SELECT unnest(?))) "
+            "GROUP BY period_start",
+            [*args, area_names, area_names],
+        ).fetchall()
+    )
     out, current = [], first
     while current <= last:
         out.append((current, int(found.get(current, 0))))
         current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
     return out
-
-
-def _scope(
-    theme: Theme,
-    source: str,
-    level: str,
-    first: date,
-    last: date,
-    *,
-    area: str | None = None,
-    borough: str | None = None,
-) -> tuple[str, str, list[Any]]:
-    """The table and WHERE clause (with parameters) for a theme's rows in a span of months,
-    for one area (by name or code) or for every area within a borough."""
-    where, params = theme.filters[source].sql(source)
-    if source == "police-uk":
-        sql = f"month BETWEEN ? AND ? AND {where}"
-        args: list[Any] = [first, last, *params]
-        if area:
-            sql += " AND (lsoa_code = ? OR lsoa_name = ?)"
-            args += [area, area]
-        if borough:
-            sql += (
-                " AND lsoa_code IN (SELECT lsoa_code FROM area_lookup "
-                "WHERE lower(lad_name) = lower(?))"
-            )
-            args.append(borough)
-        return "police_uk_records", sql, args
-    start = date(first.year, 1, 1) if source == "lsoa-annual" else first
-    sql = f"source = ? AND level = ? AND period_start BETWEEN ? AND ? AND {where}"
-    args = [source, level, start, last, *params]
-    if area:
-        sql += " AND (area_name = ? OR area_code = ?)"
-        args += [area, area]
-    if borough:
-        sql += " AND lower(borough) = lower(?)"
-        args.append(borough)
-    return "crime_counts", sql, args
 
 
 def contributing_imports(
@@ -250,14 +300,15 @@ def contributing_imports(
     *,
     area: str | None = None,
     borough: str | None = None,
+    vintage: str | None = None,
 ) -> list[int]:
-    """Ids of the imports whose rows a figure was built from (for provenance): every area,
-    one area, or the areas of a borough (police.uk: with the lookups that place them)."""
+    """Ids of the imports whose rows a figure was built from (for provenance), the lookups
+    that placed them included: every area, one area, or the areas of a borough."""
     ids: set[int] = set()
     for period in periods:
         ids.update(
             imports_between(con, theme, source, level, period.first, period.last,
-                            area=area, borough=borough)
+                            area=area, borough=borough, vintage=vintage)
         )  # fmt: skip
     return sorted(ids)
 
@@ -272,23 +323,12 @@ def imports_between(
     *,
     area: str | None = None,
     borough: str | None = None,
+    vintage: str | None = None,
 ) -> set[int]:
-    table, where, args = _scope(theme, source, level, first, last, area=area, borough=borough)
-    ids = {r[0] for r in con.execute(f"SELECT DISTINCT import_id FROM {table} WHERE {where}",
-                                     args).fetchall()}  # fmt: skip
-    if source == "police-uk" and borough:
-        ids |= lookup_imports(con, borough)
-    return ids
-
-
-def lookup_imports(con: duckdb.DuckDBPyConnection, borough: str) -> set[int]:
-    """The lookup imports that place LSOAs in ``borough`` (by name or code)."""
-    rows = con.execute(
-        "SELECT DISTINCT import_id FROM area_lookup "
-        "WHERE lower(lad_name) = lower(?) OR lower(lad_code) = lower(?)",
-        [borough, borough],
-    ).fetchall()
-    return {r[0] for r in rows}
+    where, args = _where(con, theme, source, level, first, last, area=area, borough=borough,
+                         vintage=vintage)  # fmt: skip
+    rows = con.execute(f"SELECT DISTINCT import_id, via_import_id FROM {where}", args).fetchall()
+    return {i for pair in rows for i in pair if i is not None}
 
 
 def categories(
@@ -300,16 +340,14 @@ def categories(
     *,
     area: str | None = None,
     borough: str | None = None,
+    vintage: str | None = None,
 ) -> dict[str, int]:
-    """Offences of the theme in scope by major category (police.uk: crime type), if any."""
-    table, where, args = _scope(
-        theme, source, level, period.first, period.last, area=area, borough=borough
-    )
-    column = "crime_type" if source == "police-uk" else "major"
-    total = "count(*)" if source == "police-uk" else "sum(count)"
+    """Offences of the theme in scope by category (major, police.uk crime type, or measure)."""
+    where, args = _where(con, theme, source, level, period.first, period.last, area=area,
+                         borough=borough, vintage=vintage)  # fmt: skip
+    column = category_column(source)
     rows = con.execute(
-        f"SELECT {column}, {total}::BIGINT FROM {table} WHERE {where} GROUP BY {column} "
-        f"HAVING {total} > 0",
+        f"SELECT {column}, sum(n)::BIGINT FROM {where} GROUP BY {column} HAVING sum(n) > 0",
         args,
     ).fetchall()
     return {r[0]: int(r[1]) for r in rows}

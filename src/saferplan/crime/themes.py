@@ -2,7 +2,10 @@
 
 A partnership can replace the defaults (``themes.toml`` beside this file) with its own file
 named by ``SAFERPLAN_THEMES``. Each theme carries its definition and desired direction so
-reports can say what was counted and whether a change is good news.
+reports can say what was counted and whether a change is good news, and the unit it counts
+(offences, incidents, calls, victims). A theme names categories of the open sources (MPS
+major and minor categories, police.uk crime types) or measures of a partnership's series
+(``series = { include = ["Knife crime"] }``, matched without regard to case).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from saferplan import config
 from saferplan.core.errors import NotFoundError, SaferplanError
 
 DEFAULT_FILE = Path(__file__).with_name("themes.toml")
-SOURCES = ("mps", "lsoa-annual", "police-uk")
+SOURCES = ("mps", "lsoa-annual", "police-uk", "series")
 GROUPS = ("overall", "high volume", "high harm")
 ASB = "Anti-social behaviour"
 
@@ -33,6 +36,10 @@ class SourceFilter:
         """A WHERE clause (and its parameters) over the source's category columns."""
         if source == "police-uk":
             return _list_sql("crime_type", self.include, self.exclude)
+        if source == "series":
+            lowered = tuple(m.lower() for m in self.include if m != "*")
+            include = ("*",) if "*" in self.include else lowered
+            return _list_sql("lower(measure)", include, tuple(m.lower() for m in self.exclude))
         clauses: list[str] = []
         params: list[Any] = []
         for selector in self.include:
@@ -84,11 +91,13 @@ class Theme:
     direction: str  # "down" or "up": which way is good
     definition: str
     filters: dict[str, SourceFilter] = field(default_factory=dict)
+    unit: str = "offences"  # what a count counts, plural: "offences", "calls", "victims"
+    asb: bool = False  # anti-social behaviour (not crime), however it is counted
 
     @property
     def is_asb(self) -> bool:
         pf = self.filters.get("police-uk")
-        return pf is not None and pf.include == (ASB,)
+        return self.asb or (pf is not None and pf.include == (ASB,))
 
     def good_change(self, change: float) -> bool | None:
         if change == 0:
@@ -155,8 +164,14 @@ def _load(path: Path) -> ThemeBook:
             raise SaferplanError(f"{where} mixes anti-social behaviour with crime")
         if police and "*" in police.include and ASB not in police.exclude:
             raise SaferplanError(f"{where} would count anti-social behaviour as crime")
+        asb = bool(spec.get("asb", False))
+        if asb and ({"mps", "lsoa-annual"} & set(filters) or (police and police.include != (ASB,))):
+            raise SaferplanError(f"{where} is anti-social behaviour but counts crime categories")
+        unit = spec.get("unit", "offences")
+        if not isinstance(unit, str) or not unit.strip() or len(unit) > 30:
+            raise SaferplanError(f"{where}: unit must be a short plural noun, e.g. 'calls'")
         themes[key] = Theme(key, spec["title"], spec["group"], spec["direction"],
-                            spec["definition"], filters)  # fmt: skip
+                            spec["definition"], filters, unit.strip(), asb)  # fmt: skip
     groups = {
         key: ThemeGroup(key, spec["title"], tuple(spec["themes"]))
         for key, spec in raw.get("groups", {}).items()

@@ -139,6 +139,16 @@ KINDS = (
         "likelihood,impact,owner,mitigation,review_date,status` (likelihood and impact 1-5)",
         restricted=True,
     ),
+    ImportKind(
+        "series",
+        "saferplan.crime.importers.series",
+        "Police and partners' extracts: CSV area_code,area_name,level,month,measure,count.",
+        "police and partners' extracts of monthly counts (domestic abuse, knife crime, ASB "
+        "calls…): CSV `area_code,area_name,level,month,measure,count`, level borough, ward "
+        "or lsoa, one or more measures; the partnership's own (`--partnership`), seen only "
+        "in its scope",
+        restricted=True,
+    ),
 )
 BY_KIND = {k.kind: k for k in KINDS}
 

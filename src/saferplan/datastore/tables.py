@@ -21,6 +21,9 @@ class TableSpec:
     schema: pa.Schema
     # Columns whose values are nearly all distinct: dictionary encoding would only cost time.
     high_cardinality: tuple[str, ...] = ()
+    # A partnership's own rows (``partnership_id``), never open data: a reader sees only
+    # those of the partnership whose scope is active (ADR 0007).
+    restricted: bool = False
 
 
 BOOKKEEPING = [
@@ -30,9 +33,19 @@ BOOKKEEPING = [
 
 
 def _spec(
-    name: str, description: str, *fields: pa.Field, high_cardinality: tuple[str, ...] = ()
+    name: str,
+    description: str,
+    *fields: pa.Field,
+    high_cardinality: tuple[str, ...] = (),
+    restricted: bool = False,
 ) -> TableSpec:
-    return TableSpec(name, description, pa.schema([*fields, *BOOKKEEPING]), high_cardinality)
+    schema = pa.schema([*fields, *BOOKKEEPING])
+    return TableSpec(name, description, schema, high_cardinality, restricted)
+
+
+# The year of the ward boundaries a ward figure, lookup or boundary belongs to ("2018",
+# "2022"); null where the level has one vintage only. Files written before it read as null.
+VINTAGE = pa.field("vintage", pa.string())
 
 
 CRIME_COUNTS = _spec(
@@ -48,6 +61,7 @@ CRIME_COUNTS = _spec(
     pa.field("period_start", pa.date32(), nullable=False),  # first day of the month or year
     pa.field("period_grain", pa.string(), nullable=False),  # 'month' | 'year'
     pa.field("count", pa.int64(), nullable=False),
+    VINTAGE,
 )
 
 POLICE_UK_RECORDS = _spec(
@@ -91,6 +105,7 @@ AREA_LOOKUP = _spec(
     pa.field("ward_name", pa.string()),
     pa.field("lad_code", pa.string()),
     pa.field("lad_name", pa.string()),
+    VINTAGE,  # of its wards
 )
 
 BOUNDARIES = _spec(
@@ -100,11 +115,27 @@ BOUNDARIES = _spec(
     pa.field("area_code", pa.string(), nullable=False),
     pa.field("area_name", pa.string()),
     pa.field("geometry", pa.binary(), nullable=False),
+    VINTAGE,
     high_cardinality=("geometry",),
 )
 
+SERIES = _spec(
+    "series",
+    "A partnership's own monthly counts (police and partners' extracts): one measure, area "
+    "and month a row.",
+    pa.field("partnership_id", pa.int64(), nullable=False),  # whose rows these are
+    pa.field("measure", pa.string(), nullable=False),  # as the extract names it
+    pa.field("level", pa.string(), nullable=False),  # 'borough' | 'ward' | 'lsoa'
+    pa.field("area_code", pa.string(), nullable=False),
+    pa.field("area_name", pa.string(), nullable=False),
+    pa.field("period_start", pa.date32(), nullable=False),  # first day of the month
+    pa.field("count", pa.int64(), nullable=False),
+    restricted=True,
+)
+
 TABLES: dict[str, TableSpec] = {
-    t.name: t for t in (CRIME_COUNTS, POLICE_UK_RECORDS, POPULATION, AREA_LOOKUP, BOUNDARIES)
+    t.name: t
+    for t in (CRIME_COUNTS, POLICE_UK_RECORDS, POPULATION, AREA_LOOKUP, BOUNDARIES, SERIES)
 }
 
 STORAGE_CRS = "EPSG:27700"

@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -88,20 +89,24 @@ class Warehouse:
         """An in-memory DuckDB connection with one view per table over its live rows.
 
         ``<table>_all`` holds every imported row; ``<table>`` keeps, for each partition key,
-        only the rows of the newest import covering it.
+        only the rows of the newest import covering it. A restricted table's views hold only
+        the rows of the partnership whose scope is active when the connection is made, and
+        none outside any scope (ADR 0007): make the connection inside the scope it serves.
         """
         import duckdb  # not at module level: an import never queries, and it costs ~25 ms
 
         con = duckdb.connect(":memory:")
         entries = self.entries()
+        owner = _partnership_in_scope()
         for name, spec in TABLES.items():
             files = [str(self.root / e.file) for e in entries if e.table == name]
+            mine = "" if not spec.restricted else f" WHERE partnership_id = {owner or -1}"
             if files:
                 listing = ", ".join(_sql_string(f) for f in files)
                 con.execute(
-                    # Every file was cast to the table's schema when written, so no
-                    # union_by_name: DuckDB need not open each file to plan the view.
-                    f"CREATE VIEW {name}_all AS SELECT * FROM read_parquet([{listing}])"
+                    # By name: files written before a column was added read it as null.
+                    f"CREATE VIEW {name}_all AS SELECT * FROM read_parquet([{listing}], "
+                    f"union_by_name = true){mine}"
                 )
             else:
                 columns = ", ".join(
@@ -173,6 +178,17 @@ def fsync_directory(path: Path) -> None:
         os.fsync(handle)
     finally:
         os.close(handle)
+
+
+def _partnership_in_scope() -> int | None:
+    """The id of the partnership whose scope (``accounts.tenancy``) is active, if any.
+
+    A scope can only be entered through that module, so while it is not loaded none is
+    active, and commands that never set one (``stats``) need not load Django to know it.
+    """
+    tenancy = sys.modules.get("saferplan.accounts.tenancy")
+    found = tenancy.current_partnership() if tenancy is not None else None
+    return None if found is None or found.pk is None else int(found.pk)
 
 
 def _sql_string(value: str) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import weakref
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
@@ -20,7 +22,9 @@ class Area:
     borough: str | None
 
 
-_AREA_CACHE: dict[tuple[int, str], list[Area]] = {}
+# Keyed by the connection itself, held weakly: an id() is handed to the next connection
+# once this one is freed, which would then be given the areas of another warehouse.
+_AREA_CACHE: weakref.WeakKeyDictionary[Any, dict[str, list[Area]]] = weakref.WeakKeyDictionary()
 
 
 def list_areas(con: duckdb.DuckDBPyConnection, level: str) -> list[Area]:
@@ -28,9 +32,9 @@ def list_areas(con: duckdb.DuckDBPyConnection, level: str) -> list[Area]:
 
     Cached per connection: a connection sees one catalog, so its areas cannot change.
     """
-    cached = _AREA_CACHE.get((id(con), level))
-    if cached is not None:
-        return cached
+    cache = _AREA_CACHE.setdefault(con, {})
+    if level in cache:
+        return cache[level]
     rows = con.execute(
         """
         WITH named AS (
@@ -49,7 +53,7 @@ def list_areas(con: duckdb.DuckDBPyConnection, level: str) -> list[Area]:
     ).fetchall()
     areas = [Area(level, name, code, borough or (name if level == "borough" else None))
              for name, code, borough in rows]  # fmt: skip
-    _AREA_CACHE[(id(con), level)] = areas
+    cache[level] = areas
     return areas
 
 

@@ -33,3 +33,21 @@ def boundaries_frame(con: duckdb.DuckDBPyConnection, level: str, borough: str | 
         geometry=geometry,
         crs=STORAGE_CRS,
     )
+
+
+def boundaries_of(con: duckdb.DuckDBPyConnection, level: str, codes: list[str]) -> Any:
+    """The boundaries of the areas with these codes (an area whose code is unchanged in a
+    newer vintage has one boundary, whichever import gave it)."""
+    import geopandas as gpd
+    import shapely
+
+    rows = con.execute(
+        "SELECT area_code, any_value(area_name), any_value(geometry) FROM boundaries "
+        "WHERE level = ? AND area_code IN (SELECT unnest(?)) GROUP BY area_code ORDER BY 1",
+        [level, codes],
+    ).fetchall()
+    return gpd.GeoDataFrame(
+        {"area_code": [r[0] for r in rows], "area_name": [r[1] for r in rows]},
+        geometry=shapely.from_wkb([r[2] for r in rows]),
+        crs=STORAGE_CRS,
+    )

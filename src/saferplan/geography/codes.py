@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 # GSS code entity prefixes (first three characters) by saferplan's area level.
 LEVEL_PREFIXES = {
@@ -33,3 +35,30 @@ def name_column_for(code_column: str, header: list[str]) -> str | None:
     """``LSOA11CD`` -> ``LSOA11NM`` if the header has it."""
     wanted = code_column[:-2] + "NM"
     return next((h for h in header if h.upper() == wanted.upper()), None)
+
+
+VINTAGE = re.compile(r"^(19|20)[0-9]{2}$")
+# The ONS pattern of each level's codes, and an example, for messages.
+CODE_PATTERNS = {
+    "borough": (re.compile(r"^(E0[6-9]|W06)[0-9]{6}$"), "a local authority code (e.g. E09000015)"),
+    "ward": (re.compile(r"^[EW]05[0-9]{6}$"), "a ward code (e.g. E05013554)"),
+    "lsoa": (re.compile(r"^[EW]01[0-9]{6}$"), "an LSOA code (e.g. E01002112)"),
+}
+
+
+def vintage_option(file: str, options: Mapping[str, Any]) -> str | None:
+    """The import's ``vintage`` option (the year of the boundaries its areas are on), checked."""
+    from saferplan.core import csvcheck
+    from saferplan.core.errors import InputError
+
+    given = options.get("vintage")
+    if given is None:
+        return None
+    text = str(given).strip()
+    if not VINTAGE.match(text):
+        raise InputError(
+            file,
+            f"the vintage {csvcheck.quoted(text)} is not a year",
+            hint="Name the year of the boundaries the areas are on, e.g. 2018 or 2022.",
+        )
+    return text

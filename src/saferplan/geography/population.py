@@ -136,23 +136,34 @@ def _set_rows(
 def _add_from_lsoas(
     con: duckdb.DuckDBPyConnection, rows: _Rows, set_name: str, level: str, sex: str, band: str
 ) -> None:
-    """Ward or borough sums of LSOA rows, for the years an area has no rows of its own."""
-    code_col, name_col = ("ward_code", "ward_name") if level == "ward" else ("lad_code", "lad_name")
+    """Ward or borough sums of LSOA rows, for the years an area has no rows of its own.
+
+    Each LSOA counts once in each ward a lookup puts it in (lookups of different ward
+    vintages side by side; a ward whose code is unchanged between them has the same LSOAs),
+    and once in its borough (an explicit lookup before the pairs a population file implies).
+    """
+    from saferplan.crime.facts import prepare
+
+    prepare(con)
+    if level == "ward":
+        lookup = (
+            "SELECT lsoa_code, ward_code AS code, any_value(ward_name) AS name, "
+            "list(DISTINCT import_id) AS ids FROM _saferplan_ward_lookup GROUP BY 1, 2"
+        )
+    else:
+        lookup = (
+            "SELECT lsoa_code, lad_code AS code, lad_name AS name, [import_id] AS ids "
+            "FROM _saferplan_lad_lookup WHERE lad_code IS NOT NULL"
+        )
     age_sql, age_params = _age_filter(band)
     aggregated = con.execute(
         f"""
-        WITH lookup AS (
-            SELECT * FROM area_lookup
-            QUALIFY row_number() OVER (
-                PARTITION BY lsoa_code
-                ORDER BY partition_key LIKE 'derived|%', import_id DESC) = 1
-        )
-        SELECT l.{code_col}, any_value(l.{name_col}), p.year, sum(p.population)::BIGINT,
-               list(DISTINCT p.import_id), list(DISTINCT l.import_id)
-        FROM population p JOIN lookup l ON p.area_code = l.lsoa_code
+        SELECT l.code, any_value(l.name), p.year, sum(p.population)::BIGINT,
+               list(DISTINCT p.import_id), flatten(list(l.ids))
+        FROM population p JOIN ({lookup}) l ON p.area_code = l.lsoa_code
         WHERE p.population_set = ? AND p.level = 'lsoa' AND p.sex = ?
-          AND {age_sql.replace("age_band", "p.age_band")} AND l.{code_col} IS NOT NULL
-        GROUP BY l.{code_col}, p.year
+          AND {age_sql.replace("age_band", "p.age_band")}
+        GROUP BY l.code, p.year
         """,
         [set_name, sex, *age_params],
     ).fetchall()

@@ -24,8 +24,9 @@ from saferplan.crime.harm import HarmTable, theme_harm
 from saferplan.crime.themes import Theme, ThemeBook
 from saferplan.geography.areas import resolve_area
 from saferplan.geography.boundaries import boundaries_frame
+from saferplan.geography.wards import ward_places, ward_vintage
 from saferplan.reports import narrative
-from saferplan.reports.sections import ThemeSection, add_hotspots, build_section
+from saferplan.reports.sections import Scope, ThemeSection, add_hotspots, build_section
 from saferplan.reports.sentences import Sentence
 from saferplan.reports.suppression import NO_SUPPRESSION, SuppressionRule
 
@@ -65,6 +66,8 @@ class Assessment:
     outline: Any = None  # GeoDataFrame of the area's own boundary
     lsoa_outline: Any = None  # the LSOAs' outer boundary, drawn on each rate map (made once)
     boundary_import_ids: list[int] = field(default_factory=list)
+    vintage: str | None = None  # the year of the period's wards
+    places: Any = None  # GeoDataFrame of those wards (with boundaries): the maps' labels
 
     @property
     def public(self) -> bool:
@@ -123,12 +126,7 @@ def _inputs(
 def _sections(
     con: duckdb.DuckDBPyConnection,
     themes: list[Theme],
-    area: str,
-    period: Period,
-    before: Period,
-    comparators: list[str],
-    rule: SuppressionRule,
-    public: bool,
+    scope: Scope,
     harm_table: HarmTable | None,
 ) -> tuple[list[ThemeSection], list[tuple[Theme, str]]]:
     """A section for each theme with figures; the others, with the reason they have none."""
@@ -136,15 +134,21 @@ def _sections(
     unavailable: list[tuple[Theme, str]] = []
     for theme in themes:
         try:
-            section = build_section(con, theme, area, period, before, comparators, rule, public)
+            section = build_section(con, theme, scope)
         except NotFoundError as exc:
             unavailable.append((theme, f"{exc.message}. {exc.hint or ''}".strip()))
             continue
         if harm_table is not None:
             section.harm = theme_harm(con, harm_table, theme, section.table.source,
-                                      section.table.level, area, period, before)  # fmt: skip
+                                      section.table.level, scope.area, scope.period,
+                                      scope.baseline)  # fmt: skip
         sections.append(section)
     return sections, unavailable
+
+
+def _with_hot_spots(section: ThemeSection) -> bool:
+    """Hot spots for all crime and for anti-social behaviour, where police.uk points exist."""
+    return section.theme.key == "total" or section.theme.is_asb
 
 
 def build_assessment(
@@ -165,18 +169,20 @@ def build_assessment(
     resolve_comparators(con, comparators, "borough")  # an unknown comparator stops it here
     rule = rule or (SuppressionRule() if edition == "public" else NO_SUPPRESSION)
     chosen = [book.get(key) for key in themes] if themes else list(book.themes.values())
-    sections, unavailable = _sections(con, chosen, subject.name, period, before, comparators,
-                                      rule, edition == "public", harm_table)  # fmt: skip
+    vintage = ward_vintage(con, period)
+    places = ward_places(con, subject.name, vintage)
+    scope = Scope(subject.name, period, before, comparators, rule, edition == "public",
+                  vintage, places)  # fmt: skip
+    sections, unavailable = _sections(con, chosen, scope, harm_table)
     _refuse_empty(sections, unavailable, explicit=bool(themes), area=subject.name, period=period)
     lsoas = boundaries_frame(con, "lsoa", subject.name)
     outline = boundaries_frame(con, "borough", subject.code or subject.name)
     for section in sections:
-        if section.theme.key == "total":
+        if _with_hot_spots(section):
             add_hotspots(con, section, subject.name, period, before, outline)
     for section in sections:
         narrative.write_section(section, harm_table)
-    mapped = any(s.lsoa_map for s in sections) or any(s.hotspots for s in sections)
-    codes = [*lsoas["area_code"], *outline["area_code"]] if mapped else []
+    codes = _mapped_codes(sections, lsoas, outline, places)
     boundary_ids = _boundary_imports(con, codes) if codes else []
     ids = {i for s in sections for i in s.import_ids} | set(boundary_ids)
     return Assessment(
@@ -197,7 +203,16 @@ def build_assessment(
         lsoa_boundaries=lsoas,
         outline=outline,
         boundary_import_ids=boundary_ids,
+        vintage=vintage,
+        places=places if codes else None,
     )
+
+
+def _mapped_codes(sections: list[ThemeSection], lsoas: Any, outline: Any, places: Any) -> list[str]:
+    """The areas whose boundaries a map draws (for provenance): none if nothing is mapped."""
+    if not any(s.lsoa_map or s.ward_map or s.hotspots for s in sections):
+        return []
+    return [*lsoas["area_code"], *outline["area_code"], *places["area_code"]]
 
 
 def _refuse_empty(

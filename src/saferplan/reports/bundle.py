@@ -15,15 +15,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from saferplan.reports.areamaps import AreaMap
 from saferplan.reports.assessment import Assessment
 from saferplan.reports.sections import ThemeSection
-from saferplan.reports.smallareas import ChildAreas, LsoaMap
+from saferplan.reports.smallareas import ChildAreas
 
 BUNDLE_VERSION = 2
 SOURCE_LABELS = {
     "mps": "Metropolitan Police recorded crime (monthly counts)",
     "police-uk": "police.uk street-level crime",
     "lsoa-annual": "Metropolitan Police annual LSOA counts",
+    "series": "the partnership's own extract (imported series)",
 }
 
 
@@ -45,6 +47,7 @@ def _child_areas(child: ChildAreas | None, public: bool, borough: int) -> dict[s
         return None
     return {
         "level": child.level,
+        "vintage": child.vintage,
         "source": child.source,
         "areas": [
             {"code": a.code, "name": a.name, "count": a.shown, "change": a.change_shown}
@@ -61,10 +64,12 @@ def _child_areas(child: ChildAreas | None, public: bool, borough: int) -> dict[s
     }
 
 
-def _lsoa_map(m: LsoaMap | None, a: Assessment) -> dict[str, Any] | None:
+def _area_map(m: AreaMap | None, a: Assessment, unit: str) -> dict[str, Any] | None:
     if m is None:
         return None
     return {
+        "level": m.level,
+        "vintage": m.vintage,
         "source": m.source,
         "population_note": m.population_note,
         "areas": [
@@ -82,7 +87,7 @@ def _lsoa_map(m: LsoaMap | None, a: Assessment) -> dict[str, Any] | None:
                 "kind": c.kind,
                 "low": _num(c.low),
                 "high": _num(c.high),
-                "label": c.label(a.suppression),
+                "label": c.label(a.suppression, unit),
                 "codes": list(c.codes),
             }
             for c in m.classes
@@ -156,12 +161,15 @@ def section_dict(s: ThemeSection, a: Assessment) -> dict[str, Any]:
         "group": s.theme.group,
         "direction": s.theme.direction,
         "definition": s.theme.definition,
+        "unit": s.theme.unit,
         "source": t.source,
         "source_label": SOURCE_LABELS.get(t.source, t.source),
         "level": t.level,
         "population_note": t.population_note,
         "import_ids": s.import_ids,
         "table": _table(s),
+        "comparators_left_out": t.left_out,
+        "ranked": s.ranked,
         "rank_table": _ranking(s),
         "rank_count": {"period": s.rank_count[0], "baseline": s.rank_count[1]},
         "rank_rate": {"period": s.rank_rate[0], "baseline": s.rank_rate[1]},
@@ -180,7 +188,8 @@ def section_dict(s: ThemeSection, a: Assessment) -> dict[str, Any]:
             "below": season.below,
         },
         "child_areas": _child_areas(s.child_areas, a.public, s.subject.count_period),
-        "lsoa_map": _lsoa_map(s.lsoa_map, a),
+        "lsoa_map": _area_map(s.lsoa_map, a, s.theme.unit),
+        "ward_map": _area_map(s.ward_map, a, s.theme.unit),
         "hotspots": _hotspots(s),
         "harm": None
         if s.harm is None
@@ -230,6 +239,10 @@ def to_dict(a: Assessment, partnership: str) -> dict[str, Any]:
         "unavailable": [
             {"key": t.key, "title": t.title, "reason": why} for t, why in a.unavailable
         ],
+        "wards": {
+            "vintage": a.vintage,
+            "places": [] if a.places is None else sorted(a.places["area_name"].astype(str)),
+        },
         "boundary_import_ids": a.boundary_import_ids,
         "provenance": a.provenance,
         "harm_table": None

@@ -58,6 +58,7 @@ def monthly_chart(
     last_year: list[tuple[date, int]],
     labels: tuple[str, str, str],
     source: str = SOURCE,
+    ylabel: str = "Offences per month",
 ) -> bytes:
     """This year's months against last year's, with this year's monthly average.
 
@@ -80,30 +81,35 @@ def monthly_chart(
     average = sum(v for _, v in this_year) / max(len(this_year), 1)
     ax.axhline(average, color=ORANGE, lw=1.2, label=labels[2])
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    ax.set_ylabel("Offences per month")
+    ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     ax.grid(axis="y", color="#dddddd")
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=8, loc="lower left", ncols=3)
     drawn = [labels[1], labels[0], labels[2]] if last_year else [labels[1], labels[2]]
-    return _finish(fig, source, title, ["Offences per month", *drawn])
+    return _finish(fig, source, title, [ylabel, *drawn])
 
 
-def rolling_chart(title: str, rolling: list[tuple[date, int]], source: str = SOURCE) -> bytes:
+def rolling_chart(
+    title: str,
+    rolling: list[tuple[date, int]],
+    source: str = SOURCE,
+    ylabel: str = "Offences in the last 12 months",
+) -> bytes:
     """Rolling 12-month totals over the whole history: the trend without the seasons."""
     fig, ax = plt.subplots(figsize=(7.5, 3.2))
     fig.subplots_adjust(left=0.11, right=0.98, top=0.88, bottom=0.15)
     ax.plot([d for d, _ in rolling], [v for _, v in rolling], color=DARK_BLUE, lw=2)  # type: ignore[arg-type]
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    ax.set_ylabel("Offences in the last 12 months")
+    ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.xaxis.set_major_locator(mdates.YearLocator(2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
     ax.grid(axis="y", color="#dddddd")
     ax.spines[["top", "right"]].set_visible(False)
-    return _finish(fig, source, title, ["Offences in the last 12 months"])
+    return _finish(fig, source, title, [ylabel])
 
 
 def trend_chart(

@@ -88,8 +88,32 @@ def _exact(line: Data, which: str) -> Fraction | None:
     )
 
 
+def _unranked(theme: Data) -> list[str]:
+    """A theme whose figures do not cover every borough has no ranks at all."""
+    found = (theme["rank_table"], theme["rank_count"], theme["rank_rate"],
+             theme["areas_ranked_by_rate"], theme["rate_change_quartile"])  # fmt: skip
+    none = {"period": None, "baseline": None}
+    if found != ([], none, none, 0, None):
+        return [f"{theme['title']}: it is not ranked, but the bundle gives ranks"]
+    return []
+
+
+def _left_out(theme: Data, data: Data) -> list[str]:
+    """Comparators left out are comparators asked for, and are not in the table."""
+    asked = {c.lower() for c in data["comparators"]}
+    shown = {r["area"].lower() for r in theme["table"]}
+    return [
+        f"{theme['title']}: {name} is said to be left out, but "
+        + ("was not asked for" if name.lower() not in asked else "is in the table")
+        for name in theme.get("comparators_left_out", [])
+        if name.lower() not in asked or name.lower() in shown
+    ]
+
+
 def _ranks(theme: Data) -> list[str]:
     """Ranks and the quartile, from the whole ranking table, on unrounded rates."""
+    if theme.get("ranked") is False:
+        return _unranked(theme)
     lines, subject = theme["rank_table"], theme["table"][0]
     where = theme["title"]
     expected: dict[str, Any] = {}
@@ -329,7 +353,7 @@ def check_bundle_data(data: Data) -> list[str]:
     problems: list[str] = []
     for theme in data["themes"]:
         problems += _table(theme) + _ranks(theme) + _seasonality(theme, data)
-        problems += _child_total(theme)
+        problems += _child_total(theme) + _left_out(theme, data)
         sentences = [theme["headline"], *theme["sentences"]]
         problems += _sentences(theme, data, sentences, theme["title"])
         problems += _charts(theme, data)

@@ -5,9 +5,9 @@ That only holds if nothing else gives them back, so this module tries what a det
 reader would, with only what the bundle publishes:
 
 - every small-area figure must be one the rule can print (no exact count anywhere);
-- a rate-map legend edge times an LSOA's population must not give back a count the text
-  hides (an edge at the lowest LSOA's exact rate does), nor may any rate written in a map's
-  title, alternative text or caption;
+- a rate-map legend edge times an LSOA's (or a ward's) population must not give back a count
+  the text hides (an edge at the lowest LSOA's exact rate does), nor may any rate written in
+  a map's title, alternative text or caption;
 - the map must be shaded by the counts as shown, in the classes those counts give;
 - differencing: a stated total minus every other area shown must not pin down a hidden one.
 """
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from saferplan.reports.smallareas import (
+from saferplan.reports.areamaps import (
     MapArea,
     map_classes,
     map_value,
@@ -126,13 +126,15 @@ def _legend(title: str, m: Data, areas: list[MapArea], rule: SuppressionRule) ->
     return sorted(set(problems))
 
 
-def _texts(title: str, theme: Data, areas: list[MapArea], rule: SuppressionRule) -> list[str]:
-    """Rates written anywhere on or about the map, against every LSOA."""
+def _texts(
+    title: str, theme: Data, key: str, areas: list[MapArea], rule: SuppressionRule
+) -> list[str]:
+    """Rates written anywhere on or about the map, against every area of it."""
     problems = []
     for chart in theme["charts"]:
-        if chart["kind"] != "lsoa-map":
+        if chart["kind"] != key.replace("_", "-"):
             continue
-        class_labels = {c["label"] for c in theme["lsoa_map"]["classes"]}
+        class_labels = {c["label"] for c in theme[key]["classes"]}
         words = [chart[p]["text"] for p in ("title", "alt", "caption")]
         words += [x for x in chart["labels"] if x not in class_labels]
         for text in words:
@@ -146,9 +148,10 @@ def _texts(title: str, theme: Data, areas: list[MapArea], rule: SuppressionRule)
     return problems
 
 
-def _map(title: str, theme: Data, rule: SuppressionRule) -> list[str]:
-    m = theme["lsoa_map"]
+def _map(title: str, theme: Data, key: str, rule: SuppressionRule) -> list[str]:
+    m = theme[key]
     areas = _areas(m, rule)
+    title = f"{title}, {m.get('level', 'lsoa').replace('lsoa', 'LSOA')}"
     problems = [
         f"{title}, rate map: {a.name} shows {a.shown}, which the rule hides"
         for a in areas
@@ -165,14 +168,14 @@ def _map(title: str, theme: Data, rule: SuppressionRule) -> list[str]:
             "kind": c.kind,
             "low": None if c.low is None else str(c.low),
             "high": None if c.high is None else str(c.high),
-            "label": c.label(rule),
+            "label": c.label(rule, theme.get("unit", "offences")),
             "codes": list(c.codes),
         }
         for c in map_classes(areas, rule, public=True)
     ]
     if expected != list(m["classes"]):
         problems.append(f"{title}, rate map: its classes are not those of the counts as shown")
-    return problems + _legend(title, m, areas, rule) + _texts(title, theme, areas, rule)
+    return problems + _legend(title, m, areas, rule) + _texts(title, theme, key, areas, rule)
 
 
 def check(data: Data) -> list[str]:
@@ -187,6 +190,7 @@ def check(data: Data) -> list[str]:
     for theme in data["themes"]:
         if theme["child_areas"]:
             problems += _child_areas(theme["title"], theme["child_areas"], rule)
-        if theme["lsoa_map"]:
-            problems += _map(theme["title"], theme, rule)
+        for key in ("lsoa_map", "ward_map"):
+            if theme.get(key):
+                problems += _map(theme["title"], theme, key, rule)
     return problems

@@ -13,14 +13,10 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from saferplan.crime.statistics import MONTH_NAMES
+from saferplan.reports.methods import licences, methods, population_note
 from saferplan.reports.sentences import FORMATS
 
-LICENCES = (
-    "Crime: Metropolitan Police Service, Recorded Crime: Summary (London Datastore), Open "
-    "Government Licence v2.0. Population: Office for National Statistics, Open Government "
-    "Licence v3.0. Every figure in this document is in the accompanying figures.json and "
-    "figures.csv, and can be re-checked with saferplan report check."
-)
+__all__ = ["Document", "build", "flatten", "methods"]
 
 
 @dataclass
@@ -106,47 +102,6 @@ def judgement(direction: str, change: int) -> str:
     return "Better" if (change < 0) == (direction == "down") else "Worse"
 
 
-def methods(data: Mapping[str, Any]) -> list[str]:
-    """The methods annex: every rule the figures follow, stated once for every output."""
-    lines = [
-        "Rate: offences divided by the resident population, multiplied by 1,000, rounded half-up "
-        "to 2 decimals. Each area's population is its estimate for the period's year, else its "
-        "nearest earlier year, else its nearest later year; it is named beside every table.",
-        "% change: change in offences divided by the earlier year's offences, multiplied by 100, "
-        "to 1 decimal. Rate change: the difference of the two rates as printed.",
-        "Ranks: 1 = highest among London boroughs, worked on unrounded rates so that rounding "
-        "makes no ties; areas without residents (the airports) are not ranked by rate. Quartile "
-        "of the rate change: 1 = the quarter of boroughs with the largest increases, worded from "
-        "the changes themselves.",
-        "London: every area in the Metropolitan Police data, including Heathrow and London City "
-        "airports; its population is the sum of every borough's, each by the rule above, and a "
-        "rate is refused rather than worked on some of them. The City of London is policed "
-        "separately and is not included.",
-        "Monthly average and seasonality: over the 36 months to the end of the period; a month "
-        "whose average is more than 5% above the overall monthly average is called above "
-        "average. The average is rounded once, half-up, to a whole number.",
-        "Wards and LSOAs: their figures come from other files than the borough's and do not hold "
-        "every offence; where they add up to less than the borough's count the section says so.",
-        "Hot spots: Getis-Ord Gi* on 100 m cells with neighbours within 200 m, from police.uk "
-        "street-level records with a location; density by a quartic kernel of 300 m.",
-    ]
-    if data.get("harm_table"):
-        h = data["harm_table"]
-        lines.append(
-            f"Harm: offences weighted by {h['name']} (source: {h['source']}); categories "
-            "without a weight are left out and the share weighted is stated."
-        )
-    if data.get("suppression"):
-        s = data["suppression"]
-        lines.append(
-            f"Small numbers: {s['text']} The rate map is shaded by the rates of the counts as "
-            "shown, LSOAs with fewer than "
-            f"{s['below']} offences are hatched, and no class edge is a rate that gives back a "
-            "hidden count."
-        )
-    return lines
-
-
 def _summary(data: Mapping[str, Any]) -> Section:
     period, baseline = data["period"]["label"], data["baseline"]["label"]
     blocks: list[Block] = [Heading("Key findings", 1, "summary")]
@@ -210,7 +165,8 @@ def _theme(data: Mapping[str, Any], t: Mapping[str, Any]) -> Section:
     )
 
     def fact(count: int, rate: Any) -> str:
-        return f"{fmt(count)} offences, {'no rate' if rate is None else rate} per 1,000 residents"
+        shown = "no rate" if rate is None else rate
+        return f"{fmt(count)} {t['unit']}, {shown} per 1,000 residents"
 
     blocks: list[Block] = [
         Heading(t["title"], 1, t["key"]),
@@ -247,7 +203,7 @@ def _theme(data: Mapping[str, Any], t: Mapping[str, Any]) -> Section:
             subject_first=True,
         )
     )
-    blocks.append(Para(f"Population: {t['population_note']}. Source: {t['source_label']}.", "meta"))
+    blocks.append(Para(f"{population_note(t, data)} Source: {t['source_label']}.", "meta"))
     blocks += [Figure(c["id"], c["alt"]["text"], c["caption"]["text"]) for c in t["charts"]]
     return Section(t["key"], t["title"], blocks)
 
@@ -268,7 +224,7 @@ def _annex(data: Mapping[str, Any]) -> Section:
     blocks.append(Heading("Sources and provenance", 2))
     blocks.append(Para("Every import whose rows give a figure of this document:"))
     blocks.append(Bullets([_provenance(p) for p in data["provenance"]]))
-    blocks.append(Para(LICENCES, "meta"))
+    blocks.append(Para(licences(data), "meta"))
     return Section("annex", "Data and methods", blocks)
 
 

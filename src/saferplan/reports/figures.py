@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,27 @@ from saferplan.reports.sections import ThemeSection
 from saferplan.reports.sentences import F, Field, S, Sentence, resolve
 
 POLICE_UK = "Source: police.uk street-level crime, OGL v3.0."
-MAP_UNIT = "Offences per 1,000 residents"
+SERIES = "Source: the partnership's own extract (named in the data and methods annex)."
+MAP_KINDS = {"lsoa-map": "lsoa_map", "ward-map": "ward_map"}  # chart kind -> bundle key
+
+
+def chart_source(source: str) -> str:
+    """The source line of a chart of figures from ``source``."""
+    return {"police-uk": POLICE_UK, "series": SERIES}.get(source, charts.SOURCE)
+
+
+def unit_label(theme: Mapping[str, Any], after: str) -> str:
+    """'Offences per month', 'Calls per 1,000 residents': the theme's unit, capitalised."""
+    unit = str(theme.get("unit", "offences"))
+    return f"{unit[:1].upper()}{unit[1:]} {after}"
+
+
+def place_labels(kind: str, theme: Mapping[str, Any], root: Mapping[str, Any]) -> list[str]:
+    """The names a map of ``kind`` writes on its areas: a ward map its own wards', an LSOA
+    map those of the period's wards (where their boundaries were imported)."""
+    if kind == "ward-map":
+        return sorted(a["name"] for a in theme["ward_map"]["areas"])
+    return list(root.get("wards", {}).get("places", []))
 
 
 @dataclass
@@ -68,15 +89,17 @@ def expected_labels(
     if kind == "monthly":
         average = f"{period} monthly average ({monthly_average(theme):,})"
         drawn = [period, baseline, average] if theme["monthly_baseline"] else [period, average]
-        return ["Offences per month", *drawn, charts.SOURCE]
+        return [unit_label(theme, "per month"), *drawn, chart_source(theme["source"])]
     if kind == "rolling":
-        return ["Offences in the last 12 months", charts.SOURCE]
-    if kind == "lsoa-map":
-        m = theme["lsoa_map"]
+        return [unit_label(theme, "in the last 12 months"), chart_source(theme["source"])]
+    if kind in MAP_KINDS:
+        m = theme[MAP_KINDS[kind]]
         from saferplan.reports.maps import BOUNDARY_SOURCE
 
         source = f"Source: {_source_label(m['source'])}; ONS mid-year population estimates."
-        return [MAP_UNIT, *(c["label"] for c in m["classes"]), f"{source} {BOUNDARY_SOURCE}"]
+        classes = [c["label"] for c in m["classes"]]
+        unit = unit_label(theme, "per 1,000 residents")
+        return [unit, *classes, *place_labels(kind, theme, root), f"{source} {BOUNDARY_SOURCE}"]
     return None
 
 
@@ -96,7 +119,8 @@ def _monthly(f: _Fields) -> tuple[Sentence, Sentence, Sentence]:
         baseline=f("/baseline.label", "text"),
     )
     caption = S(
-        "Offences per month in {period} and {baseline}, with the monthly average of {period}.",
+        "{unit} per month in {period} and {baseline}, with the monthly average of {period}.",
+        unit=f("unit", "capital"),
         period=f("/period.label", "text"),
         baseline=f("/baseline.label", "text"),
     )
@@ -122,20 +146,33 @@ def _rolling(f: _Fields) -> tuple[Sentence, Sentence, Sentence]:
     return title, alt, caption
 
 
-def _lsoa_map(f: _Fields, public: bool) -> tuple[Sentence, Sentence, Sentence]:
+def _area_map(f: _Fields, public: bool, kind: str) -> tuple[Sentence, Sentence, Sentence]:
+    wards = kind == "ward-map"
+    many = "wards" if wards else "LSOAs"
+    key = MAP_KINDS[kind]
+    by = "by ward ({wards})" if wards else "by LSOA"
+    extra: dict[str, Field] = {"wards": f(f"{key}.vintage", "wards")} if wards else {}
     title = S(
-        "{title}: rate by LSOA, {area}, {period}",
+        "{title}: rate " + by + ", {area}, {period}",
         title=f("title", "text"),
         area=f("/area", "text"),
         period=f("/period.label", "text"),
+        **extra,
     )
     alt_text = (
-        "Map of {area}'s LSOAs shaded by the rate of {theme} per 1,000 residents in {period}."
-    )
-    extra = {}
+        "Map of {area}'s " + many + (" ({wards})" if wards else "")
+        + " shaded by the rate of {theme} per 1,000 residents in {period}."
+    )  # fmt: skip
     if public:
-        alt_text += " LSOAs with fewer than {below} offences are hatched, not shaded by a rate."
-        extra["below"] = f("/suppression.below", "count")
+        alt_text += (
+            " " + many + " with fewer than {below} {unit} are hatched, not shaded by a rate."
+        )
+        extra = {**extra, "below": f("/suppression.below", "count"), "unit": f("unit", "text")}
+    if wards:
+        alt_text += " Each ward is labelled with its name."
+    elif f.root.get("wards", {}).get("places"):
+        alt_text += " The names of {places} mark where they are."
+        extra = {**extra, "places": f("/wards.vintage", "wards")}
     alt = S(
         alt_text,
         area=f("/area", "text"),
@@ -143,12 +180,13 @@ def _lsoa_map(f: _Fields, public: bool) -> tuple[Sentence, Sentence, Sentence]:
         period=f("/period.label", "text"),
         **extra,
     )
+    area_name = "ward" if wards else "lower layer super output area"
     caption = S(
-        "Rates per 1,000 residents by lower layer super output area, in classes of roughly equal "
-        "numbers of areas"
+        f"Rates per 1,000 residents by {area_name}, in classes of roughly equal numbers of "
+        f"{many.lower() if wards else 'areas'}"
         + (", worked on the counts as this edition shows them" if public else "")
         + "; population: {note}.",
-        note=f("lsoa_map.population_note", "text"),
+        note=f(f"{key}.population_note", "text"),
     )
     return title, alt, caption
 
@@ -158,6 +196,11 @@ def _when(f: _Fields, prefix: str) -> tuple[str, dict[str, Field]]:
     if resolve(first, f.theme, f.root) == resolve(last, f.theme, f.root):
         return "{when}", {"when": f(first, "month_year")}
     return "{when} to {until}", {"when": f(first, "mon_year"), "until": f(last, "mon_year")}
+
+
+def _months_in(period: Mapping[str, Any]) -> int:
+    first, last = date.fromisoformat(period["first"]), date.fromisoformat(period["last"])
+    return (last.year - first.year) * 12 + last.month - first.month + 1
 
 
 def _hotspots(f: _Fields, kind: str) -> tuple[Sentence, Sentence, Sentence]:
@@ -183,10 +226,11 @@ def _hotspots(f: _Fields, kind: str) -> tuple[Sentence, Sentence, Sentence]:
             + ".",
             **common,
         )
+        whole = len(h["months"]) == _months_in(f.root["period"])
+        partial = "" if whole else "; only " + when + " of {period} has street-level data imported"
         caption = S(
             "Getis-Ord Gi* on {cell} m cells from {used} of the {located} located "
-            "police.uk records" + outside + "; only " + when + " of {period} has "
-            "street-level data imported.",
+            "police.uk records" + outside + partial + ".",
             cell=f("hotspots.cell", "thousands"),
             used=f("hotspots.used", "count"),
             located=f("hotspots.located", "count"),
@@ -214,8 +258,8 @@ def _texts(kind: str, f: _Fields, public: bool) -> tuple[Sentence, Sentence, Sen
         return _monthly(f)
     if kind == "rolling":
         return _rolling(f)
-    if kind == "lsoa-map":
-        return _lsoa_map(f, public)
+    if kind in MAP_KINDS:
+        return _area_map(f, public, kind)
     return _hotspots(f, kind)
 
 
@@ -229,34 +273,49 @@ def _draw(
 ) -> bytes:
     from saferplan.reports import maps
 
+    source = chart_source(s.table.source)
     if kind == "monthly":
         average = labels[-2]
         names = (a.baseline.label, a.period.label, average)
-        return charts.monthly_chart(title, s.monthly, s.monthly_before, names)
+        return charts.monthly_chart(title, s.monthly, s.monthly_before, names, source,
+                                    labels[0])  # fmt: skip
     if kind == "rolling":
-        return charts.rolling_chart(title, s.rolling)
-    if kind == "lsoa-map":
-        shades = [
-            maps.Shade(tuple(c["codes"]), c["label"], c["kind"])
-            for c in theme["lsoa_map"]["classes"]
-        ]
-        source = labels[-1].removesuffix(f" {maps.BOUNDARY_SOURCE}")
-        if a.lsoa_outline is None:
-            a.lsoa_outline = maps.outline_of(a.lsoa_boundaries)
-        return maps.choropleth(a.lsoa_boundaries, shades, title, MAP_UNIT, source, a.lsoa_outline)
+        return charts.rolling_chart(title, s.rolling, source, labels[0])
+    if kind in MAP_KINDS:
+        return _draw_map(kind, a, theme, title, labels)
     h = s.hotspots
     assert h is not None
+    places = a.places
     if kind == "hotspots":
-        return maps.hotspot_map(h.result, a.outline, title, POLICE_UK)
+        return maps.hotspot_map(h.result, a.outline, title, POLICE_UK, places)
     if kind == "density":
-        return maps.density_map(h.result, a.outline, title, POLICE_UK)
-    return maps.change_map(h.change, h.result, a.outline, title, POLICE_UK)
+        return maps.density_map(h.result, a.outline, title, POLICE_UK, places)
+    return maps.change_map(h.change, h.result, a.outline, title, POLICE_UK, places)
+
+
+def _draw_map(
+    kind: str, a: Assessment, theme: Mapping[str, Any], title: str, labels: list[str]
+) -> bytes:
+    from saferplan.reports import maps
+
+    m = theme[MAP_KINDS[kind]]
+    shades = [maps.Shade(tuple(c["codes"]), c["label"], c["kind"]) for c in m["classes"]]
+    source = labels[-1].removesuffix(f" {maps.BOUNDARY_SOURCE}")
+    if kind == "ward-map":
+        wards = a.places[a.places["area_code"].isin([x["code"] for x in m["areas"]])]
+        return maps.choropleth(wards, shades, title, labels[0], source, places=wards)
+    if a.lsoa_outline is None:
+        a.lsoa_outline = maps.outline_of(a.lsoa_boundaries)
+    return maps.choropleth(a.lsoa_boundaries, shades, title, labels[0], source, a.lsoa_outline,
+                           places=a.places)  # fmt: skip
 
 
 def _kinds(s: ThemeSection, a: Assessment) -> list[str]:
     kinds = ["monthly"] + (["rolling"] if s.rolling else [])
     if s.lsoa_map and a.lsoa_boundaries is not None and len(a.lsoa_boundaries):
         kinds.append("lsoa-map")
+    if s.ward_map and a.places is not None and len(a.places):
+        kinds.append("ward-map")
     if s.hotspots is not None:
         kinds += ["hotspots", "density"] + (
             ["hotspot-change"] if s.hotspots.change is not None else []

@@ -1,7 +1,9 @@
 """Maps drawn from imported boundaries, without any network (no web tiles).
 
-Every map has a title, a legend with units, a scale bar, a north arrow and a source line.
-Inputs are GeoDataFrames in British National Grid (metres), so distances are true.
+Every map has a title, a legend with units, a scale bar, a north arrow and a source line,
+and, where the period's ward boundaries were imported, the wards' outlines and names, so a
+councillor can tell where a hot spot or a dark area is. Inputs are GeoDataFrames in British
+National Grid (metres), so distances are true.
 """
 
 from __future__ import annotations
@@ -83,6 +85,27 @@ def _finish(fig: Any, ax: Any, source: str, title: str, labels: Sequence[str]) -
     return save_png(fig, title, [*labels, source])
 
 
+def label_places(ax: Any, places: Any, lines: bool = True) -> list[str]:
+    """Each place's name at a point inside it, over a white halo so it reads on any colour;
+    with ``lines``, its outline too. Returns the names written, in alphabetical order."""
+    import textwrap
+
+    from matplotlib import patheffects
+
+    if places is None or not len(places):
+        return []
+    if lines:
+        places.boundary.plot(ax=ax, color="#6f777b", linewidth=0.5, linestyle=(0, (3, 2)))
+    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    ordered = places.sort_values("area_name")
+    for name, point in zip(
+        ordered["area_name"], ordered.geometry.representative_point(), strict=True
+    ):
+        ax.text(point.x, point.y, textwrap.fill(str(name), 14), fontsize=5.8, ha="center",
+                va="center", color="#0b0c0c", path_effects=halo, zorder=5)  # fmt: skip
+    return [str(n) for n in ordered["area_name"]]
+
+
 @dataclass(frozen=True)
 class Shade:
     """One legend entry of a choropleth: the areas it colours, and how."""
@@ -122,9 +145,11 @@ def choropleth(
     unit: str,
     source: str,
     outline: Any = None,
+    places: Any = None,
 ) -> bytes:
     """Areas (``area_code``) coloured by the class they are in, one legend entry per class;
-    drawn in one pass (a colour per area), hatching on top."""
+    drawn in one pass (a colour per area), hatching on top, ``places`` named on top of all
+    (outlined too, unless they are the areas themselves)."""
     fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
     fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
     colours = shade_colours(shades)
@@ -145,6 +170,7 @@ def choropleth(
     type(areas)(geometry=[boundary], crs=areas.crs).boundary.plot(
         ax=ax, color="#0b0c0c", linewidth=0.8
     )
+    named = label_places(ax, places, lines=places is not areas)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
     ax.legend(
         handles=handles,
@@ -156,13 +182,16 @@ def choropleth(
         title_fontsize=8,
         frameon=False,
     )
-    labels = [unit, *(s.label for s in shades)]
+    labels = [unit, *(s.label for s in shades), *named]
     return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, labels)
 
 
-def hotspot_map(result: HotspotResult, outline: Any, title: str, source: str) -> bytes:
-    """Gi* classes on the grid, over the area's outline."""
+def hotspot_map(
+    result: HotspotResult, outline: Any, title: str, source: str, places: Any = None
+) -> bytes:
+    """Gi* classes on the grid, over the area's outline (and its wards, named)."""
     fig, ax, _ = _grid_map(result, result.gi.classes, outline, **_class_colours(HOT_COLD))
+    named = label_places(ax, places)
     present = set(np.unique(result.gi.classes[result.mask]).tolist())
     handles = [
         Patch(facecolor=HOT_COLD[c], edgecolor="#b1b4b6", label=CLASS_CODES[c])
@@ -182,31 +211,40 @@ def hotspot_map(result: HotspotResult, outline: Any, title: str, source: str) ->
         frameon=False,
     )
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    labels = [legend, *(str(h.get_label()) for h in handles)]
+    labels = [legend, *(str(h.get_label()) for h in handles), *named]
     return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, labels)
 
 
-def density_map(result: HotspotResult, outline: Any, title: str, source: str) -> bytes:
-    """Quartic kernel density (incidents per km²) over the area's outline."""
+def density_map(
+    result: HotspotResult, outline: Any, title: str, source: str, places: Any = None
+) -> bytes:
+    """Quartic kernel density (incidents per km²) over the area's outline (wards named)."""
     fig, ax, image = _grid_map(result, result.density, outline, cmap="YlOrRd")
+    named = label_places(ax, places)
     bar = fig.colorbar(image, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
     p = result.parameters
     label = f"Incidents per km² (quartic kernel, bandwidth {p['bandwidth']:.0f} m)"
     bar.set_label(label, fontsize=8)
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, [label])
+    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, [label, *named])
 
 
 CHANGE_COLOURS = {0: "#f7f7f7", 1: "#d73027", 2: "#fc8d59", 3: "#7f0000", 4: "#4575b4"}
 
 
 def change_map(
-    change: np.ndarray, result: HotspotResult, outline: Any, title: str, source: str
+    change: np.ndarray,
+    result: HotspotResult,
+    outline: Any,
+    title: str,
+    source: str,
+    places: Any = None,
 ) -> bytes:
     """Hot spot change between two periods on the same grid (codes of CHANGE_CODES)."""
     from saferplan.crime.hotspots import CHANGE_CODES
 
     fig, ax, _ = _grid_map(result, change, outline, **_class_colours(CHANGE_COLOURS))
+    named = label_places(ax, places)
     codes = sorted(CHANGE_COLOURS)
     handles = [
         Patch(facecolor=CHANGE_COLOURS[c], edgecolor="#b1b4b6", label=CHANGE_CODES[c])
@@ -224,7 +262,7 @@ def change_map(
         frameon=False,
     )
     ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    labels = [legend, *(str(h.get_label()) for h in handles)]
+    labels = [legend, *(str(h.get_label()) for h in handles), *named]
     return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, labels)
 
 

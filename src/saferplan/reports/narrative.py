@@ -68,9 +68,10 @@ def _opening(section: ThemeSection) -> list[Sentence]:
     if row.rate_period is not None:
         rate = " ({rate} per 1,000 residents)"
         common["rate"] = F(f"{ROW}.rate_period", "decimal", row.rate_period)
+    common["unit"] = F("unit", "text", section.theme.unit)
     out = [
         S(
-            "In {period} {area} recorded {count} offences"
+            "In {period} {area} recorded {count} {unit}"
             + rate
             + "; the number "
             + change
@@ -161,8 +162,9 @@ def _seasonality(section: ThemeSection) -> list[Sentence]:
         return []
     return [
         S(
-            "Over the {n} months to {last} the average was {average} offences a month, with "
+            "Over the {n} months to {last} the average was {average} {unit} a month, with "
             "{months} above average.",
+            unit=F("unit", "text", section.theme.unit),
             n=F("seasonality.window_months", "count", len(season.months)),
             last=F("seasonality.last", "month_year", season.months[-1]),
             average=F("seasonality.average", "count", season.average),
@@ -191,7 +193,11 @@ def _child_areas(section: ThemeSection) -> list[Sentence]:
     kind, kinds = ("ward", "wards") if child.level == "ward" else ("LSOA", "LSOAs")
     high, fields = _places(child.highest, "h", "count", child.areas)
     low, low_fields = _places(child.lowest, "l", "count", child.areas)
-    text = f"By {kind}, the highest numbers in {{period}} were in {high}, and the lowest in {low}"
+    by = f"By {kind}"
+    if child.level == "ward":
+        by += " ({wards})"
+        fields["wards"] = F("child_areas.vintage", "wards", child.vintage)
+    text = f"{by}, the highest numbers in {{period}} were in {high}, and the lowest in {low}"
     fields.update(low_fields)
     if child.most_increased:
         up, up_fields = _places(child.most_increased, "u", "change", child.areas)
@@ -215,18 +221,42 @@ def _child_total(section: ThemeSection, child: Any, kind: str) -> list[Sentence]
     }
     others = abs(borough - child.total - child.left_out_count)
     if child.left_out:
-        why = "they have no {left_out} ({left_count} of the borough's offences)"
+        why = "they have no {left_out} ({left_count} of the borough's {unit})"
+        fields["unit"] = F("unit", "text", section.theme.unit)
         fields["left_out"] = F("child_areas.left_out", "categories", child.left_out)
         fields["left_count"] = F("child_areas.left_out_count", "count", child.left_out_count)
         if others:
             why += ", and the other categories differ by {others}"
             fields["others"] = F("child_areas.others_differ_by", "count", others)
     elif child.total < borough:
-        why = f"some offences are recorded for the borough but not for any {kind}"
+        why = f"some {{unit}} are recorded for the borough but not for any {kind}"
+        fields["unit"] = F("unit", "text", section.theme.unit)
     else:
         why = f"the {kind} file is compiled apart from the borough's and counts a few more"
     return [S(f"The {kind} figures add up to {{total}}, not the borough's {{borough}}: {why}.",
               **fields)]  # fmt: skip
+
+
+def _not_compared(section: ThemeSection) -> list[Sentence]:
+    """Comparators the section's source has no figures for, named rather than shown as none."""
+    missing = section.table.left_out
+    if not missing:
+        return []
+    names = F([f"comparators_left_out.{i}" for i in range(len(missing))], "listing", *missing)
+    verb, them = ("has", "it") if len(missing) == 1 else ("have", "them")
+    return [
+        S(
+            "{names} " + verb + " no figures in {source}, so the table leaves " + them + " out.",
+            names=names,
+            source=F("source_label", "text", _source_label(section.table.source)),
+        )
+    ]
+
+
+def _source_label(source: str) -> str:
+    from saferplan.reports.bundle import SOURCE_LABELS
+
+    return SOURCE_LABELS.get(source, source)
 
 
 def harm_sentence(section: ThemeSection, table: Any) -> Sentence:
@@ -252,6 +282,7 @@ def write_section(section: ThemeSection, harm_table: Any = None) -> None:
     section.sentences = (
         _opening(section)
         + _ranks(section)
+        + _not_compared(section)
         + _comparators(section)
         + _seasonality(section)
         + _child_areas(section)

@@ -2,8 +2,10 @@
 
 The comparator table, the ranks (worked on unrounded rates) with the whole ranking table
 they come from, the monthly series, the rolling trend, seasonality over the 36 months to the
-end of the period, the wards or LSOAs, the rate map, hot spots and harm. Nothing here draws
-or writes; the narrative and the bundle read it.
+end of the period, the wards (of the period's vintage) or LSOAs, the rate maps, hot spots
+and harm. Ranks need figures for every borough, so a theme counted from police.uk records
+or a partnership's series (which cover some areas only) has none. Nothing here draws or
+writes; the narrative and the bundle read it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import shapely
 from saferplan.core.periods import Period
 from saferplan.crime import queries, statistics
 from saferplan.crime.comparisons import (
+    COMPLETE_SOURCES,
     AreaFigure,
     ComparisonTable,
     area_figures,
@@ -29,8 +32,9 @@ from saferplan.crime.hotspots import Grid, HotspotResult, find_hotspots, hotspot
 from saferplan.crime.points import points_from_warehouse
 from saferplan.crime.themes import Theme
 from saferplan.geography.population import PopulationFigure
+from saferplan.reports.areamaps import AreaMap, lsoa_map, ward_map
 from saferplan.reports.sentences import Sentence
-from saferplan.reports.smallareas import ChildAreas, LsoaMap, child_areas, lsoa_map
+from saferplan.reports.smallareas import ChildAreas, child_areas
 from saferplan.reports.suppression import SuppressionRule
 
 SEASON_MONTHS = 36
@@ -73,8 +77,10 @@ class ThemeSection:
     rolling: list[tuple[date, int]]  # rolling 12-month totals over all history
     seasonality: statistics.Seasonality
     child_areas: ChildAreas | None
-    lsoa_map: LsoaMap | None
+    lsoa_map: AreaMap | None
     import_ids: list[int]
+    ward_map: AreaMap | None = None
+    ranked: bool = True  # whether the source has every borough, so ranks can be given
     hotspots: Hotspots | None = None
     harm: HarmFigures | None = None
     headline: Sentence | None = None
@@ -111,38 +117,57 @@ def _quartile(now: list[AreaFigure], before: list[AreaFigure], subject: str) -> 
     return statistics.quartiles(changes).get(subject)
 
 
-def build_section(
-    con: duckdb.DuckDBPyConnection,
-    theme: Theme,
-    area: str,
-    period: Period,
-    baseline: Period,
-    comparators: list[str],
-    rule: SuppressionRule,
-    public: bool,
-) -> ThemeSection:
-    table = compare(con, area, theme, period, baseline, comparators)
+@dataclass(frozen=True)
+class Scope:
+    """What every section of one assessment shares: its area, periods, wards and rule."""
+
+    area: str
+    period: Period
+    baseline: Period
+    comparators: list[str]
+    rule: SuppressionRule
+    public: bool
+    vintage: str | None = None  # of the period's wards
+    ward_boundaries: Any = None  # GeoDataFrame of those wards within the area
+
+
+def _ranking(
+    con: duckdb.DuckDBPyConnection, theme: Theme, table: ComparisonTable, scope: Scope
+) -> tuple[list[AreaFigure], list[AreaFigure]]:
+    """Every borough's figures in both periods, from the table's source; none for a source
+    without every borough."""
+    if table.source not in COMPLETE_SOURCES:
+        return [], []
+    now, _ = area_figures(con, table.level, theme, scope.period, source=table.source)
+    before, _ = area_figures(con, table.level, theme, scope.baseline, source=table.source)
+    return now, before
+
+
+def build_section(con: duckdb.DuckDBPyConnection, theme: Theme, scope: Scope) -> ThemeSection:
+    period, baseline = scope.period, scope.baseline
+    table = compare(con, scope.area, theme, period, baseline, scope.comparators)
     level, subject = table.level, table.rows[0].area
-    now, _ = area_figures(con, level, theme, period)
-    before, _ = area_figures(con, level, theme, baseline)
+    now, before = _ranking(con, theme, table, scope)
 
     def rank_of(rows: list[Any]) -> int | None:
         return next((r.rank for r in rows if r.area == subject), None)
 
     now_rate = rank_rows(now, "rate")
-    months = sorted(queries.months_available(con, table.source, level))
+    months = sorted(queries.months_covered(con, theme, table.source, level, subject))
     history = queries.monthly_series(
         con, theme, level, [subject], months[0], months[-1], table.source
     )
     window = statistics.seasonality_window(history, period.last, SEASON_MONTHS)
-    children = child_areas(con, theme, subject, period, baseline, rule)
-    the_map = lsoa_map(con, theme, subject, period, rule, public)
+    children = child_areas(con, theme, subject, period, baseline, scope.rule, scope.vintage)
+    the_map = lsoa_map(con, theme, subject, period, scope.rule, scope.public)
+    wards = ward_map(con, children, period, scope.rule, scope.public, scope.ward_boundaries)
     ids = set(table.import_ids) | set(table.population_import_ids)
     ids |= {i for f in now + before if f.population for i in f.population.import_ids}
     ids |= queries.imports_between(
         con, theme, table.source, level, months[0], months[-1], area=subject
     )
-    ids |= set(children.import_ids if children else []) | set(the_map.import_ids if the_map else [])
+    for part in (children, the_map, wards):
+        ids |= set(part.import_ids if part else [])
     return ThemeSection(
         theme,
         table,
@@ -158,6 +183,8 @@ def build_section(
         children,
         the_map,
         sorted(ids),
+        wards,
+        table.source in COMPLETE_SOURCES,
     )
 
 
@@ -167,7 +194,8 @@ def _points(
     """Gi* hot spots from police.uk points in the months of the period that were imported."""
     if "police-uk" not in theme.filters or outline is None or outline.empty:
         return None
-    covered = sorted(set(period.months) & queries.months_available(con, "police-uk", "lsoa"))
+    found = queries.months_covered(con, theme, "police-uk", "lsoa", borough)
+    covered = sorted(set(period.months) & found)
     if not covered:
         return None
     pts = points_from_warehouse(con, theme, covered[0], covered[-1], borough=borough)

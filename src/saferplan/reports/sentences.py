@@ -90,9 +90,11 @@ FORMATS: dict[str, Callable[..., str]] = {
         int(q), None if change is None else _number(change)
     ),
     "lower": lambda v: str(v).lower(),
+    "capital": lambda v: str(v)[:1].upper() + str(v)[1:],
     "listing": lambda *v: listing([str(x) for x in v]),
     "categories": lambda v: listing([str(x).lower() for x in v]),
     "judged": lambda direction, change: _judged(direction, change),
+    "wards": lambda vintage: f"the {vintage} wards" if vintage else "the wards",
     "direction": lambda change: direction_word(
         None if change is None else _number(change), rising=RISE, falling=FALL, flat=FLAT
     ),

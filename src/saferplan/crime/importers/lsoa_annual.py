@@ -114,6 +114,7 @@ class LsoaAnnualImporter:
                 "period_start": pa.array(starts, pa.date32()),
                 "period_grain": pa.array(["year"] * n, pa.string()),
                 "count": pa.array(counts, pa.int64()),
+                "vintage": pa.nulls(n, pa.string()),
                 "partition_key": keys,
             }
         )

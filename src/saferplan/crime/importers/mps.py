@@ -2,13 +2,16 @@
 
 The London Datastore publishes these wide: label columns, then one column per month
 (``YYYYMM``). The level is recognised from the label columns. Each month of each level is
-a partition, so a newer download replaces the months it covers and keeps the others.
+a partition, so a newer download replaces the months it covers and keeps the others; ward
+figures are on the wards of one vintage (2018 or 2022), each its own partition, so the
+two series overlap without one replacing the other.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -19,6 +22,7 @@ from saferplan.crime.importers import wide
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register
 from saferplan.datastore.sources import SourceFile, decoded_text
 from saferplan.datastore.warehouse import StagedTable
+from saferplan.geography import codes
 
 # level -> (label columns, how each maps to area name / code / borough / major / minor)
 SHAPES: dict[str, dict[str, str | None]] = {
@@ -49,6 +53,10 @@ CODE_PATTERNS = {
     "ward": (re.compile(r"^[EW]05[0-9]{6}$"), "a ward code (e.g. E05013554)"),
     "lsoa": (re.compile(r"^[EW]01[0-9]{6}$"), "an LSOA code (e.g. E01002112)"),
 }
+# The MPS published ward figures on the 2018 wards until its series moved to the 2022 wards
+# in December 2021 (its 2022-ward files begin then); a ward file whose import does not name
+# its wards (option ``vintage``) is on the vintage in force at its first month.
+WARD_VINTAGES = ((date(2021, 12, 1), "2022"), (date.min, "2018"))
 # Other spellings seen in MPS files over the years, mapped to the names above.
 ALIASES = {
     "MajorText": "Major Category",
@@ -80,6 +88,13 @@ def detect_level(file: str, header: list[str]) -> tuple[str, dict[str, str | Non
     raise InputError(file, "not an MPS count file", row=1)  # pragma: no cover
 
 
+def ward_vintage(file: str, options: Mapping[str, Any], first: date) -> str:
+    """The year of the wards a ward file is on: as the import names it, else by its first
+    month (``WARD_VINTAGES``)."""
+    given = codes.vintage_option(file, options)
+    return given or next(vintage for start, vintage in WARD_VINTAGES if first >= start)
+
+
 def _check_code(file: str, level: str, code: str, line: int, column: str) -> None:
     pattern, example = CODE_PATTERNS[level]
     if not pattern.match(code):
@@ -109,7 +124,9 @@ class MpsImporter:
         table = wide.read_wide(name, text, labels, wide.YYYYMM, wide.month_start, "month")
         progress(source.size)
 
-        columns = _columns(name, level, shape, table)
+        first, last = table.periods[0][1], table.periods[-1][1]
+        vintage = ward_vintage(name, options, first) if level == "ward" else None
+        columns = _columns(name, level, shape, table, vintage)
         n = len(columns["count"])
         data = pa.table(
             {
@@ -118,20 +135,28 @@ class MpsImporter:
                 **{k: v for k, v in columns.items() if k != "period_start"},
                 "period_start": pa.array(columns["period_start"], pa.date32()),
                 "period_grain": pa.array(["month"] * n, pa.string()),
+                "vintage": pa.array([vintage] * n, pa.string()),
             }
         )
-        first, last = table.periods[0][1], table.periods[-1][1]
+        notes: dict[str, Any] = {"level": level, "first_month": f"{first:%Y-%m}",
+                                 "last_month": f"{last:%Y-%m}"}  # fmt: skip
+        if vintage:
+            notes["vintage"] = vintage
         return ParsedSource(
             tables=[StagedTable("crime_counts", data)],
             rows_read=len(table.rows),
             rows_kept=len(table.rows),
             encoding=encoding,
-            notes={"level": level, "first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}"},
+            notes=notes,
         )
 
 
 def _columns(
-    name: str, level: str, shape: dict[str, str | None], table: wide.WideTable
+    name: str,
+    level: str,
+    shape: dict[str, str | None],
+    table: wide.WideTable,
+    vintage: str | None = None,
 ) -> dict[str, list[Any]]:
     """One value per area, category and month, each row's labels checked."""
     seen: dict[tuple[str, ...], int] = {}
@@ -142,7 +167,8 @@ def _columns(
             "period_start", "count", "partition_key",
         )
     }  # fmt: skip
-    keys = [f"mps|{level}|{d:%Y-%m}" for _, d in table.periods]
+    slice_of = f"{level}|{vintage}" if vintage else level
+    keys = [f"mps|{slice_of}|{d:%Y-%m}" for _, d in table.periods]
     for line, row, counts in table.rows:
         for key in ("area_name", "major"):
             column = shape[key]

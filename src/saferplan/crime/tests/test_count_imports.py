@@ -152,3 +152,40 @@ def test_lsoa_annual_rejects_fractions_and_unknown_names(warehouse, import_into,
     with pytest.raises(InputError, match="cannot be told from the file name"):
         import_into("lsoa-annual", unknown)
     assert warehouse.entries() == []
+
+
+WARD_HEADER = "MajorText,MinorText,WardName,WardCode,LookUp_BoroughName,"
+
+
+def test_ward_files_of_two_vintages_overlap_without_replacing_each_other(
+    warehouse, import_into, tmp_path
+) -> None:
+    """The 2018-ward series runs to August 2022 and the 2022-ward series starts in December
+    2021: a month in both was one partition, so the later import hid the other's wards."""
+    old = write(tmp_path / "wards2018.csv", WARD_HEADER + "202111,202112\n"
+                "Burglary,Domestic Burglary,Pinner,E05000297,Harrow,3,4\n")  # fmt: skip
+    new = write(tmp_path / "wards2022.csv", WARD_HEADER + "202112,202201\n"
+                "Burglary,Domestic Burglary,Pinner,E05013566,Harrow,5,6\n")  # fmt: skip
+    (first,) = import_into("mps", old).imported
+    (second,) = import_into("mps", new).imported
+    assert (first.notes["vintage"], second.notes["vintage"]) == ("2018", "2022")
+    rows = (
+        warehouse.connect()
+        .execute(
+            "SELECT area_code, vintage, count FROM crime_counts WHERE period_start = DATE "
+            "'2021-12-01' ORDER BY 1"
+        )
+        .fetchall()
+    )
+    assert rows == [("E05000297", "2018", 4), ("E05013566", "2022", 5)]
+
+
+def test_a_ward_files_vintage_can_be_named(warehouse, import_into, tmp_path) -> None:
+    text = WARD_HEADER + "202201\nBurglary,Domestic Burglary,Pinner,E05000297,Harrow,3\n"
+    (record,) = import_into("mps", write(tmp_path / "w.csv", text), vintage="2018").imported
+    assert record.notes["vintage"] == "2018"  # by its first month it would be 2022
+    with pytest.raises(InputError, match="the vintage '18' is not a year"):
+        import_into("mps", write(tmp_path / "x.csv", text.replace(",3\n", ",4\n")), vintage="18")
+    borough = import_into("mps", write(tmp_path / "b.csv", "MajorText,MinorText,"
+                          "LookUp_BoroughName,202201\nBurglary,Domestic Burglary,Harrow,3\n"))  # fmt: skip
+    assert "vintage" not in borough.imported[0].notes

@@ -51,6 +51,7 @@ class CodesImporter:
                 "ward_name": pa.nulls(len(codes), pa.string()),
                 "lad_code": pa.nulls(len(codes), pa.string()),
                 "lad_name": pa.array([options.get("name", "")] * len(codes), pa.string()),
+                "vintage": pa.nulls(len(codes), pa.string()),
                 "partition_key": [f"test|{c}" for c in codes],
             }
         )  # fmt: skip

@@ -20,6 +20,7 @@ def _lookup_rows(codes: list[str], lad: str, partition: str) -> StagedTable:
                 "ward_name": [None] * len(codes),
                 "lad_code": ["E09000015"] * len(codes),
                 "lad_name": [lad] * len(codes),
+                "vintage": pa.nulls(len(codes), pa.string()),
                 "partition_key": [partition] * len(codes),
             }
         ),

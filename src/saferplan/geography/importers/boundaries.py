@@ -83,6 +83,9 @@ class BoundariesImporter:
                     else pa.nulls(len(frame), pa.string())
                 ),
                 "geometry": pa.array(gpd.GeoSeries(frame.geometry).to_wkb().tolist(), pa.binary()),
+                "vintage": pa.array([_vintage(name, code_col, options)] * len(frame), pa.string()),
+                # By code alone: an area whose code is unchanged in a newer vintage kept its
+                # boundary, so either import may give it.
                 "partition_key": [f"boundaries|{level}|{c}" for c in area_codes],
             }
         )
@@ -97,6 +100,16 @@ class BoundariesImporter:
                 "ignored_columns": ignored,
             },
         )
+
+
+def _vintage(file: str, code_column: str, options: Mapping[str, Any]) -> str | None:
+    """The year of the boundaries: the import's ``vintage`` option, else the year in the ONS
+    code column's name (WD18CD: 2018, LSOA11CD: 2011)."""
+    given = codes.vintage_option(file, options)
+    if given is not None:
+        return given
+    match = codes.CODE_COLUMN.match(code_column.strip())
+    return f"20{match.group(2)}" if match and match.group(2) else None
 
 
 def _crs(file: str, crs: str | None) -> str | None:

@@ -1,6 +1,9 @@
 """LSOA -> ward -> local authority lookups (ONS style ``LSOA11CD, WD22CD, LAD22CD`` or plain).
 
 An explicit lookup always wins over the LSOA -> authority pairs a population file implies.
+Its wards are of one vintage, the year in the ONS column name (``WD18CD``: 2018) or, for
+plain files, as the import names it (option ``vintage``); lookups of different vintages
+are kept side by side, each LSOA once in each.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from saferplan.core.errors import InputError
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register
 from saferplan.datastore.sources import SourceFile, decoded_text
 from saferplan.datastore.warehouse import StagedTable
+from saferplan.geography import codes
 
 PLAIN = ["lsoa_code", "lsoa_name", "ward_code", "ward_name", "lad_code", "lad_name"]
 # What each code column must hold, when a row gives it.
@@ -56,6 +60,20 @@ def _columns(file: str, header: list[str]) -> dict[str, int]:
             row=1,
         )
     return found
+
+
+def _vintage(
+    file: str, header: list[str], columns: dict[str, int], options: Mapping[str, Any]
+) -> str | None:
+    """The year of the lookup's wards: the import's ``vintage`` option, else the ONS ward
+    column's year (WD18CD: 2018); none for a lookup without wards."""
+    given = codes.vintage_option(file, options)
+    if given is not None:
+        return given
+    if "ward_code" not in columns:
+        return None
+    match = re.match(r"^WD([0-9]{2})CD$", header[columns["ward_code"]], re.IGNORECASE)
+    return f"20{match.group(1)}" if match else None
 
 
 @register
@@ -106,7 +124,15 @@ class LookupImporter:
         progress(source.size)
         if not seen:
             raise InputError(name, "the file has a header but no rows", row=2)
-        data = pa.table({**out, "partition_key": [f"lookup|{c}" for c in out["lsoa_code"]]})
+        vintage = _vintage(name, header, columns, options)
+        slice_of = f"lookup|{vintage}|" if vintage else "lookup|"
+        data = pa.table(
+            {
+                **out,
+                "vintage": pa.array([vintage] * len(seen), pa.string()),
+                "partition_key": [f"{slice_of}{c}" for c in out["lsoa_code"]],
+            }
+        )
         return ParsedSource(
             tables=[StagedTable("area_lookup", data)],
             rows_read=len(seen),

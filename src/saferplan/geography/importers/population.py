@@ -324,6 +324,7 @@ def _derived_lookup(
             "ward_name": pa.array([None] * len(kept), pa.string()),
             "lad_code": [r[upper[lad]].strip() for r in kept],
             "lad_name": [r[lad_nm].strip() if lad_nm is not None else None for r in kept],
+            "vintage": pa.nulls(len(kept), pa.string()),  # names no wards
             "partition_key": [f"derived|{r[upper[lsoa]].strip()}" for r in kept],
         }
     )

@@ -130,3 +130,49 @@ def test_resolve_area_suggests(demo_warehouse) -> None:
     with pytest.raises(NotFoundError) as caught:
         resolve_area(con, "Harow", "borough")
     assert "Harrow" in (caught.value.hint or "")
+
+
+def test_areas_are_cached_per_connection_not_per_id(db, tmp_path) -> None:
+    """The cache was keyed by id(con): a connection given a freed one's id (the rule, not
+    the exception) was handed the other warehouse's areas."""
+    import gc
+
+    from saferplan.datastore.importing import run_import
+    from saferplan.datastore.warehouse import Warehouse
+    from saferplan.geography.areas import list_areas
+
+    first, second = Warehouse(tmp_path / "a"), Warehouse(tmp_path / "b")
+    long = "area_code,area_name,year,age_band,population\n"
+    for wh, (code, name) in ((first, ("E09000003", "Barnet")), (second, ("E09000015", "Harrow"))):
+        path = write(tmp_path / f"{name}.csv", f"{long}{code},{name},2019,all,1000\n")
+        run_import("population", [path], options={"name": name}, user="t", warehouse=wh)
+    ids = set()
+    for wh, name in [(first, "Barnet"), (second, "Harrow")] * 3:
+        con = wh.connect()
+        ids.add(id(con))
+        assert [a.name for a in list_areas(con, "borough")] == [name]
+        del con
+        gc.collect()
+    assert len(ids) < 6  # ids were handed on, so the old cache would have mixed them up
+
+
+def test_lookups_and_boundaries_carry_their_ward_vintage(warehouse, import_into, tmp_path):
+    """A 2018 lookup and a 2022 lookup of the same LSOA are both kept, each with its year
+    (from the ONS column name, or as the import names it)."""
+    old = write(tmp_path / "old.csv", "LSOA11CD,WD18CD,WD18NM,LAD18CD\n"
+                "E01002175,E05000297,Pinner,E09000015\n")  # fmt: skip
+    new = write(tmp_path / "new.csv", "lsoa_code,ward_code,ward_name,lad_code\n"
+                "E01002175,E05013566,Pinner,E09000015\n")  # fmt: skip
+    import_into("lookup", old)
+    import_into("lookup", new, vintage="2022")
+    rows = (
+        warehouse.connect()
+        .execute("SELECT ward_code, vintage FROM area_lookup ORDER BY 1")
+        .fetchall()
+    )
+    assert rows == [("E05000297", "2018"), ("E05013566", "2022")]
+    square = "POLYGON ((520000 188000, 521000 188000, 521000 189000, 520000 188000))"
+    shapes = write(tmp_path / "wards.csv", f'WD18CD,WD18NM,geometry\nE05000297,Pinner,"{square}"\n')
+    import_into("boundaries", shapes)
+    found = warehouse.connect().execute("SELECT level, vintage FROM boundaries").fetchall()
+    assert found == [("ward", "2018")]

@@ -1,169 +1,60 @@
 """Every figure of a built assessment, worked again from the raw files alone.
 
 Independent of saferplan's queries, statistics and report code: the bundled CSVs are read
-with pandas, themes and comparator groups from their TOML files, and the definitions (rates
-half-up to 2 decimals, ranks on unrounded rates, the 36-month seasonality, suppression to
-"<5" and fives) are written out again here. ``recompute(bundle)`` lists every figure of the
-bundle that the raw files do not give.
+with pandas (``recompute_files``), themes and comparator groups from their TOML files, and
+the definitions (rates half-up to 2 decimals on each year's own population, ranks on
+unrounded rates, the 36-month seasonality, the period's wards, suppression to "<5" and
+fives) are written out again. ``recompute(bundle)`` lists every figure of the bundle that
+the raw files do not give: the MPS themes and the partnership's series, by borough and by
+ward (2018 wards from their MPS files or summed from LSOAs, 2022 wards), and the maps.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import tomllib
 from collections.abc import Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from saferplan.demo import DATA
-
-SRC = Path(__file__).resolve().parents[2]
-BOROUGH_FILES = (
-    "mps_borough_monthly_2010-04_2021-11.csv",
-    "mps_borough_monthly_2021-12_2023-11.csv",
+from saferplan.reports.tests.recompute_files import (
+    BOROUGH_FILES,
+    BOUNDARY_FILES,
+    LOOKUP_FILE,
+    NO_RESIDENTS,
+    POLICE_FILE,
+    POPULATION_FILE,
+    SERIES_FILE,
+    SWITCH,
+    WARD_BOUNDARIES,
+    YEARLY_FILE,
+    boroughs,
+    groups,
+    half_up,
+    lookup,
+    lsoa_population,
+    lsoas,
+    measures,
+    months_of,
+    nearest,
+    rate,
+    select,
+    series,
+    shown,
+    themes,
+    vintage_codes,
+    ward_boundary_codes,
+    ward_population,
+    wards,
+    yearly,
 )
-WARD_FILE = "mps_ward_monthly_2021-12_2023-11.csv"
-POPULATION_FILE = "lsoa_population_mid2019.csv"
-POLICE_FILE = "police_uk/harrow-2018-06-street.csv"
-BOUNDARY_FILES = ("lsoa2011_boundaries_bng.csv", "borough_boundaries/london-2021-lad22-gen20.shp")
-LSOA_FILES = {  # file -> (major, minor): the MPS categories each annual LSOA file holds
-    "london-2011-2021-major-arson.csv": ("Arson and Criminal Damage", None),
-    "london-2011-2021-major-burglary.csv": ("Burglary", None),
-    "london-2011-2021-major-drugs.csv": ("Drug Offences", None),
-    "london-2011-2021-major-misc.csv": ("Miscellaneous Crimes Against Society", None),
-    "london-2011-2021-major-public-order.csv": ("Public Order Offences", None),
-    "london-2011-2021-major-robbery.csv": ("Robbery", None),
-    "london-2011-2021-major-sexual.csv": ("Sexual Offences", None),
-    "london-2011-2021-major-theft-all.csv": ("Theft", None),
-    "london-2011-2021-major-vehicle-offences.csv": ("Vehicle Offences", None),
-    "london-2011-2021-major-violence.csv": ("Violence Against the Person", None),
-    "london-2011-2021-major-weapons.csv": ("Possession of Weapons", None),
-    "london-2011-2021-minor-theft-bicycle.csv": ("Theft", "Bicycle Theft"),
-    "london-2011-2021-minor-theft-vehicle.csv": (
-        "Vehicle Offences",
-        "Theft or Taking of a Motor Vehicle",
-    ),
-}
-NO_RESIDENTS = {"London Heathrow and London City Airports", "Aviation Security (SO18)"}
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
-
-
-def half_up(value: Fraction | Decimal, places: int) -> Decimal:
-    d = (
-        value
-        if isinstance(value, Decimal)
-        else Decimal(value.numerator) / Decimal(value.denominator)
-    )
-    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return abs(q) if q == 0 else q
-
-
-def rate(count: int, population: int | None) -> Decimal | None:
-    return None if not population else half_up(Fraction(count * 1000, population), 2)
-
-
-def shown(count: int, below: int, step: int) -> str:
-    """The public rule, written out again: 1 to below-1 as '<below', others to the nearest step."""
-    if count == 0:
-        return "0"
-    if count < below:
-        return f"<{below}"
-    return f"{int((Decimal(count) / step).quantize(Decimal(1), ROUND_HALF_UP)) * step:,}"
-
-
-@cache
-def themes() -> dict[str, Any]:
-    return tomllib.loads((SRC / "crime" / "themes.toml").read_text())["themes"]
-
-
-@cache
-def groups() -> dict[str, Any]:
-    return tomllib.loads((SRC / "crime" / "comparators.toml").read_text())["groups"]
-
-
-def _month_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c.isdigit() and len(c) == 6]
-
-
-def _long(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    out = frame.melt(id_vars=keys, value_vars=_month_columns(frame), var_name="ym", value_name="n")
-    out["month"] = [date(int(x[:4]), int(x[4:]), 1) for x in out["ym"]]
-    return out.drop(columns="ym")
-
-
-@cache
-def boroughs() -> pd.DataFrame:
-    frames = [pd.read_csv(DATA / f, dtype={"MinorText": str}) for f in BOROUGH_FILES]
-    keys = ["MajorText", "MinorText", "LookUp_BoroughName"]
-    return pd.concat([_long(f, keys) for f in frames], ignore_index=True)
-
-
-@cache
-def wards() -> pd.DataFrame:
-    keys = ["MajorText", "MinorText", "WardName", "WardCode", "LookUp_BoroughName"]
-    return _long(pd.read_csv(DATA / WARD_FILE), keys)
-
-
-@cache
-def lsoas() -> pd.DataFrame:
-    frames = []
-    for name, (major, minor) in LSOA_FILES.items():
-        f = pd.read_csv(DATA / "lsoa_annual_by_major_category" / name)
-        f = f.melt(id_vars=["LSOA11CD", "LSOA11NM", "LAD11NM"],
-                   value_vars=[c for c in f.columns if c.isdigit()], var_name="year", value_name="n")  # fmt: skip
-        f["year"], f["n"] = f["year"].astype(int), f["n"].astype(int)
-        f["MajorText"], f["MinorText"], f["file"] = major, minor, name
-        frames.append(f)
-    return pd.concat(frames, ignore_index=True)
-
-
-@cache
-def lsoa_population() -> pd.DataFrame:
-    return pd.read_csv(DATA / POPULATION_FILE)[["LSOA11CD", "LAD11NM", "Persons_All-Ages"]]
-
-
-@cache
-def borough_population() -> dict[str, int]:
-    return {
-        k: int(v) for k, v in lsoa_population().groupby("LAD11NM")["Persons_All-Ages"].sum().items()
-    }
-
-
-def _selector(selector: str, frame: pd.DataFrame) -> pd.Series:
-    if selector == "*":
-        return pd.Series(True, index=frame.index)
-    major, _, minor = (s.strip() for s in selector.partition("/"))
-    mask = frame["MajorText"] == major
-    return mask & (frame["MinorText"].fillna("") == minor) if minor else mask
-
-
-def select(frame: pd.DataFrame, spec: Mapping[str, Any], lsoa_file: bool = False) -> pd.DataFrame:
-    """The rows a theme's filter for one source takes (include, then exclude)."""
-    mask = pd.Series(False, index=frame.index)
-    for selector in spec["include"]:
-        mask |= _selector(selector, frame)
-    for selector in spec.get("exclude", []):
-        mask &= ~_selector(selector, frame)
-    if lsoa_file and not any("/" in s for s in spec["include"]):
-        mask &= frame["MinorText"].isna()
-    return frame[mask]
-
-
-def months_of(p: Mapping[str, str]) -> list[date]:
-    first, last = date.fromisoformat(p["first"]), date.fromisoformat(p["last"])
-    out, m = [], first
-    while m <= last:
-        out.append(m)
-        m = date(m.year + m.month // 12, m.month % 12 + 1, 1)
-    return out
+from saferplan.reports.tests.recompute_maps import check_classes
 
 
 class Recompute:
@@ -175,7 +66,9 @@ class Recompute:
         self.period, self.baseline = months_of(bundle["period"]), months_of(bundle["baseline"])
         s = bundle["suppression"]
         self.rule = (int(s["below"]), int(s["round_to"])) if s else None
+        self.vintage = "2022" if self.period[0] >= SWITCH else "2018"  # the period's wards
         self.problems: list[str] = []
+        self.files: set[str] = set()  # every file a figure of the bundle comes from
 
     def expect(self, where: str, found: Any, wanted: Any) -> None:
         if found != wanted:
@@ -189,47 +82,90 @@ class Recompute:
     # -- the comparator table and the ranking ----------------------------------------------
 
     def borough_counts(self, spec: Mapping[str, Any], months: list[date]) -> dict[str, int]:
-        f = select(boroughs(), spec)
+        """Counts by borough: the MPS files', or (a series theme) the extract's."""
+        if "series" in spec:
+            f = measures(series(), spec["series"])
+            f = f[(f["level"] == "borough") & f["month"].isin(months)]
+            return {k: int(v) for k, v in f.groupby("area_name")["count"].sum().items()}
+        f = select(boroughs(), spec["mps"])
         f = f[f["month"].isin(months)]
         return {k: int(v) for k, v in f.groupby("LookUp_BoroughName")["n"].sum().items()}
+
+    def population(self, members: list[str], months: list[date]) -> dict[str, Any] | None:
+        """The estimate each member's rate uses (its own year by the rule), summed."""
+        year = months[len(months) // 2].year
+        found = [(m, nearest(yearly().get(m, {}), year)) for m in members if m not in NO_RESIDENTS]
+        if not found:
+            return None
+        value = sum(v for _, (_, v) in found)  # type: ignore[misc]
+        return {"value": value, "years": sorted({(m, y) for m, (y, _) in found})}  # type: ignore[misc]
 
     def table(self, t: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
         now, before = (
             self.borough_counts(spec, self.period),
             self.borough_counts(spec, self.baseline),
         )
-        pops = borough_population()
-        for row in t["table"]:
-            name = row["area"]
+        self.files.add(YEARLY_FILE)
+        rows = {r["area"]: r for r in t["table"]}
+        partial = "series" in spec
+        shown_areas = [self.area] if partial else [self.area, *self.b["comparators"]]
+        self.expect(f"{t['title']} areas compared", list(rows), shown_areas)
+        left = self.b["comparators"] if partial else []
+        self.expect(f"{t['title']} comparators left out", t["comparators_left_out"], left)
+        for name in shown_areas:
+            row = rows.get(name)
+            if row is None:
+                continue
             group = next((g for k, g in groups().items() if k.lower() == name.lower()), None)
             members = (sorted(set(now) | set(before)) if group and group["members"] == "*"
                        else list(group["members"]) if group else [name])  # fmt: skip
-            cp, cb = sum(now.get(m, 0) for m in members), sum(before.get(m, 0) for m in members)
-            residents = [m for m in members if m not in NO_RESIDENTS]
-            pop = sum(pops[m] for m in residents) if residents else None
-            where = f"{t['title']}, {name}"
-            self.expect(f"{where} counts", (row["count_period"], row["count_baseline"]), (cp, cb))
-            self.expect(f"{where} population", (row["population_period"] or {}).get("value"), pop)
-            self.expect(f"{where} rates", (row["rate_period"], row["rate_baseline"]),
-                        (_s(rate(cp, pop)), _s(rate(cb, pop))))  # fmt: skip
-            pct = None if cb == 0 else half_up(Fraction((cp - cb) * 100, cb), 1)
-            self.expect(f"{where} % change", row["pct_change"], _s(pct))
-        self.ranks(t, now, before)
+            self.row(t, row, members, now, before)
+        if partial:
+            self.unranked(t)
+        else:
+            self.ranks(t, now, before)
+
+    def row(self, t: Mapping[str, Any], row: Mapping[str, Any], members: list[str],
+            now: dict[str, int], before: dict[str, int]) -> None:  # fmt: skip
+        cp, cb = sum(now.get(m, 0) for m in members), sum(before.get(m, 0) for m in members)
+        where = f"{t['title']}, {row['area']}"
+        self.expect(f"{where} counts", (row["count_period"], row["count_baseline"]), (cp, cb))
+        for which, months, count in (("period", self.period, cp), ("baseline", self.baseline, cb)):
+            pop = self.population(members, months)
+            got = row[f"population_{which}"] or {}
+            years = sorted({(m["area"], m["year"]) for m in got.get("members", [])}) or (
+                [(row["area"], got.get("year"))] if got else []
+            )
+            self.expect(f"{where} {which} population", got.get("value"), pop and pop["value"])
+            self.expect(f"{where} {which} population years", years, pop and pop["years"])
+            self.expect(f"{where} {which} rate", row[f"rate_{which}"],
+                        _s(rate(count, pop and pop["value"])))  # fmt: skip
+        pct = None if cb == 0 else half_up(Fraction((cp - cb) * 100, cb), 1)
+        self.expect(f"{where} % change", row["pct_change"], _s(pct))
+
+    def unranked(self, t: Mapping[str, Any]) -> None:
+        """A series covers the partnership's areas only: no ranks."""
+        none = {"period": None, "baseline": None}
+        self.expect(f"{t['title']} ranks", (t["ranked"], t["rank_table"], t["rank_count"],
+                    t["rank_rate"], t["rate_change_quartile"]), (False, [], none, none, None))  # fmt: skip
 
     def ranks(self, t: Mapping[str, Any], now: dict[str, int], before: dict[str, int]) -> None:
-        pops = borough_population()
         lines = {x["area"]: x for x in t["rank_table"]}
         self.expect(f"{t['title']} ranking areas", sorted(lines), sorted(set(now) | set(before)))
 
-        def exact(counts: dict[str, int]) -> dict[str, Fraction]:
-            return {a: Fraction(n * 1000, pops[a]) for a, n in counts.items()
-                    if a not in NO_RESIDENTS and a in pops}  # fmt: skip
+        def exact(counts: dict[str, int], months: list[date]) -> dict[str, Fraction]:
+            out = {}
+            for a, n in counts.items():
+                pop = None if a in NO_RESIDENTS else self.population([a], months)
+                if pop:
+                    out[a] = Fraction(n * 1000, pop["value"])
+            return out
 
         def rank_of(values: Mapping[str, Any]) -> int | None:
             mine = values.get(self.area)
             return None if mine is None else 1 + sum(1 for v in values.values() if v > mine)
 
-        rn, rb = exact(now), exact(before)
+        rn, rb = exact(now, self.period), exact(before, self.baseline)
         self.expect(f"{t['title']} rank by count", t["rank_count"], {"period": rank_of(now),
                     "baseline": rank_of(before)})  # fmt: skip
         self.expect(f"{t['title']} rank by rate", t["rank_rate"], {"period": rank_of(rn),
@@ -244,11 +180,21 @@ class Recompute:
 
     # -- the monthly series, rolling totals and seasonality ---------------------------------
 
-    def series(self, t: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
-        f = select(boroughs(), spec)
+    def history(self, spec: Mapping[str, Any]) -> list[tuple[date, int]]:
+        """Every month the theme's borough figures cover, with the area's count."""
+        if "series" in spec:
+            f = measures(series(), spec["series"])
+            f = f[(f["level"] == "borough") & (f["area_name"] == self.area)]
+            self.files.add(SERIES_FILE)
+            return [(m, int(n)) for m, n in f.groupby("month")["count"].sum().sort_index().items()]
+        f = select(boroughs(), spec["mps"])
         f = f[f["LookUp_BoroughName"] == self.area]
         by_month = f.groupby("month")["n"].sum()
-        history = [(m, int(by_month.get(m, 0))) for m in sorted(boroughs()["month"].unique())]
+        self.files |= set(BOROUGH_FILES)
+        return [(m, int(by_month.get(m, 0))) for m in sorted(boroughs()["month"].unique())]
+
+    def series(self, t: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
+        history = self.history(spec)
         values = dict(history)
         iso = lambda ms: [[m.isoformat(), values[m]] for m in ms]  # noqa: E731
         self.expect(f"{t['title']} monthly", t["monthly"], iso(self.period))
@@ -276,73 +222,128 @@ class Recompute:
                 label = f"{self.b['period']['label']} monthly average ({average:,})"
                 self.expect(f"{t['title']} monthly chart", label in chart["labels"], True)
 
-    # -- wards, LSOAs and the map -----------------------------------------------------------
+    # -- wards, LSOAs and the maps ----------------------------------------------------------
 
-    def child_counts(self, t: Mapping[str, Any], spec: Mapping[str, Any], level: str,
+    def ward_months(self, spec: Mapping[str, Any], source: str) -> set[date]:
+        if source == "mps":
+            return set(wards(self.vintage)["month"])
+        f = measures(series(), spec["series"])
+        f = f[(f["level"] == "ward") & f["area_code"].isin(vintage_codes(self.vintage, self.area))]
+        return set(f["month"])
+
+    def child_source(self, spec: Mapping[str, Any], months: list[date]) -> tuple[str, str] | None:
+        """(level, source) of the wards or LSOAs listed for these months: the period's wards
+        from the MPS ward files, the extract, or LSOA counts summed through the lookup (2018
+        wards, whole years); else LSOAs; else none."""
+        years = {m.year for m in months}
+        whole = self.b["period"]["kind"] == "calendar-year" and all(
+            2011 <= y <= 2021 for y in years
+        )
+        for source in ("mps", "series"):
+            if source in spec and set(months) <= self.ward_months(spec, source):
+                return "ward", source
+        if "lsoa-annual" in spec and whole:
+            return ("ward" if self.vintage == "2018" else "lsoa"), "lsoa-annual"
+        return None
+
+    def child_counts(self, spec: Mapping[str, Any], level: str, source: str,
                      months: list[date]) -> dict[str, tuple[str, int]]:  # fmt: skip
-        if level == "ward":
-            f = select(wards(), spec["mps"])
+        if source == "mps":
+            f = select(wards(self.vintage), spec["mps"])
             f = f[(f["LookUp_BoroughName"] == self.area) & f["month"].isin(months)]
             g = f.groupby("WardCode").agg(name=("WardName", "first"), n=("n", "sum"))
+            self.files |= set(f.loc[f["n"].notna(), "file"])
+        elif source == "series":
+            f = measures(series(), spec["series"])
+            f = f[(f["level"] == "ward") & f["month"].isin(months)
+                  & f["area_code"].isin(vintage_codes(self.vintage, self.area))]  # fmt: skip
+            g = f.groupby("area_code").agg(name=("area_name", "first"), n=("count", "sum"))
         else:
             f = select(lsoas(), spec["lsoa-annual"], lsoa_file=True)
             f = f[(f["LAD11NM"] == self.area) & f["year"].isin({m.year for m in months})]
-            g = f.groupby("LSOA11CD").agg(name=("LSOA11NM", "first"), n=("n", "sum"))
+            self.files |= {f"lsoa_annual_by_major_category/{n}" for n in f["file"].unique()}
+            if level == "lsoa":
+                g = f.groupby("LSOA11CD").agg(name=("LSOA11NM", "first"), n=("n", "sum"))
+            else:
+                f = f.merge(lookup()[["LSOA11CD", "WD18CD", "WD18NM"]], on="LSOA11CD")
+                g = f.groupby("WD18CD").agg(name=("WD18NM", "first"), n=("n", "sum"))
+                self.files.add(LOOKUP_FILE)
         return {code: (row["name"], int(row["n"])) for code, row in g.iterrows()}
 
-    def child_areas(self, t: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
+    def child_areas(self, t: Mapping[str, Any], spec: Mapping[str, Any]) -> tuple[str, str] | None:
         c = t["child_areas"]
-        ward_months = set(wards()["month"])
-        if "mps" in spec and set(self.period) <= ward_months:
-            level = "ward"
-        elif "lsoa-annual" in spec and self.b["period"]["kind"] == "calendar-year" and \
-                2011 <= self.period[0].year <= 2021:  # fmt: skip
-            level = "lsoa"
-        else:
+        chosen = self.child_source(spec, self.period)
+        if chosen is None:
             self.expect(f"{t['title']} child areas", c, None)
-            return
-        now = self.child_counts(t, spec, level, self.period)
-        if level == "ward":
-            comparable = set(self.baseline) <= ward_months
-        else:
-            comparable = self.baseline[0].year >= 2011
-        before = self.child_counts(t, spec, level, self.baseline) if comparable else None
+            return None
+        level, source = chosen
+        now = self.child_counts(spec, level, source, self.period)
+        comparable = self.child_source(spec, self.baseline) == chosen
+        before = self.child_counts(spec, level, source, self.baseline) if comparable else None
         order = sorted(now, key=lambda k: (now[k][0], k))
         areas = [{"code": k, "name": now[k][0], "count": self.show(now[k][1]),
                   "change": None if before is None else _signed(
                       now[k][1] - before.get(k, ("", 0))[1], self.show)} for k in order]  # fmt: skip
-        self.expect(f"{t['title']} {level}s", (c["level"], c["areas"]), (level, areas))
+        vintage = self.vintage if level == "ward" else None
+        self.expect(f"{t['title']} {level}s", (c["level"], c["vintage"], c["source"], c["areas"]),
+                    (level, vintage, source, areas))  # fmt: skip
         counts = [now[k][1] for k in order]
         top = sorted(range(len(order)), key=lambda i: (-counts[i], i))[:3]
         low = sorted(range(len(order)), key=lambda i: (counts[i], i))[:3]
         self.expect(f"{t['title']} highest and lowest", (c["highest"], c["lowest"]), (top, low))
         if before is not None:
             change = [counts[i] - before.get(k, ("", 0))[1] for i, k in enumerate(order)]
-            up = [
-                i
-                for i in sorted(range(len(order)), key=lambda i: (-change[i], i))[:3]
-                if change[i] > 0
-            ]
+            up = [i for i in sorted(range(len(order)), key=lambda i: (-change[i], i))[:3]
+                  if change[i] > 0]  # fmt: skip
             self.expect(f"{t['title']} most increased", c["most_increased"], up)
         self.expect(f"{t['title']} {level} total", c["total"], sum(counts))
-        self.left_out(t, spec, level)
+        if source != "series":
+            self.left_out(t, spec, level, source)
+        self.ward_map(t, level, source, now)
+        return chosen
 
-    def left_out(self, t: Mapping[str, Any], spec: Mapping[str, Any], level: str) -> None:
+    def left_out(self, t: Mapping[str, Any], spec: Mapping[str, Any], level: str,
+                 source: str) -> None:  # fmt: skip
         """Categories with offences in the borough's figure and none in the child figures."""
         b = select(boroughs(), spec["mps"])
         b = b[(b["LookUp_BoroughName"] == self.area) & b["month"].isin(self.period)]
         have = {k: int(v) for k, v in b.groupby("MajorText")["n"].sum().items() if v > 0}
-        if level == "ward":
-            c = select(wards(), spec["mps"])
+        if source == "mps":
+            c = select(wards(self.vintage), spec["mps"])
             c = c[(c["LookUp_BoroughName"] == self.area) & c["month"].isin(self.period)]
         else:
             c = select(lsoas(), spec["lsoa-annual"], lsoa_file=True)
             c = c[(c["LAD11NM"] == self.area) & (c["year"] == self.period[0].year)]
+            if level == "ward":
+                c = c[c["LSOA11CD"].isin(set(lookup()["LSOA11CD"]))]
         child = {k for k, v in c.groupby("MajorText")["n"].sum().items() if v > 0}
         missing = sorted(set(have) - child)
         found = t["child_areas"]
         self.expect(f"{t['title']} categories left out", (found["left_out"], found["left_out_count"]),
                     (missing, sum(have[m] for m in missing)))  # fmt: skip
+
+    def ward_map(self, t: Mapping[str, Any], level: str, source: str,
+                 now: dict[str, tuple[str, int]]) -> None:  # fmt: skip
+        """A ward map where the wards have boundaries and populations: the 2018 wards."""
+        m = t["ward_map"]
+        mapped = level == "ward" and self.vintage == "2018" and set(now) <= ward_boundary_codes()
+        if not mapped:
+            self.expect(f"{t['title']} ward map", m, None)
+            return
+        pops = ward_population()
+        wanted = [
+            self.map_area(code, name, n, pops.get(code)) for code, (name, n) in sorted(now.items())
+        ]
+        self.expect(f"{t['title']} ward map areas", m["areas"], wanted)
+        self.files |= {POPULATION_FILE, LOOKUP_FILE}
+        self.problems += check_classes(t, "ward_map", wanted, self.rule)
+
+    def map_area(self, code: str, name: str, n: int, population: int | None) -> dict[str, Any]:
+        text = self.show(n)
+        value = None if text.startswith("<") or not population else rate(
+            int(text.replace(",", "")), population)  # fmt: skip
+        return {"code": code, "name": name, "population": population, "count": text,
+                "value": _s(value)}  # fmt: skip
 
     def lsoa_map(self, t: Mapping[str, Any], spec: Mapping[str, Any]) -> None:
         m = t["lsoa_map"]
@@ -350,62 +351,15 @@ class Recompute:
                 or not 2011 <= self.period[0].year <= 2021:  # fmt: skip
             self.expect(f"{t['title']} rate map", m, None)
             return
-        now = self.child_counts(t, spec, "lsoa", self.period)
+        now = self.child_counts(spec, "lsoa", "lsoa-annual", self.period)
         pops = dict(
             zip(lsoa_population()["LSOA11CD"], lsoa_population()["Persons_All-Ages"], strict=True)
         )
-        wanted = []
-        for code in sorted(now):
-            name, n = now[code]
-            text = self.show(n)
-            value = (
-                None if text.startswith("<") else rate(int(text.replace(",", "")), int(pops[code]))
-            )
-            wanted.append({"code": code, "name": name, "population": int(pops[code]), "count": text,
-                           "value": _s(value)})  # fmt: skip
+        wanted = [self.map_area(code, now[code][0], now[code][1], int(pops[code]))
+                  for code in sorted(now)]  # fmt: skip
         self.expect(f"{t['title']} rate map areas", m["areas"], wanted)
-        self.map_classes(t, wanted)
-
-    def map_classes(self, t: Mapping[str, Any], areas: list[dict[str, Any]]) -> None:
-        """The classes: quantile edges of the mapped rates (numpy's linear quantiles); in a
-        public edition moved by at most a few cents so that no edge is the rate of a hidden
-        count of an area in the classes beside it."""
-        import numpy as np
-
-        rated = [a for a in areas if a["value"] is not None]
-        values = np.array([float(a["value"]) for a in rated])
-        raw = sorted(
-            {float(half_up(Decimal(str(q)), 2)) for q in np.quantile(values, np.linspace(0, 1, 6))}
-        )
-        classes = [c for c in t["lsoa_map"]["classes"] if c["kind"] == "rate"]
-        edges = [float(c["low"]) for c in classes] + [float(classes[-1]["high"])]
-        tolerance = 0.10 if self.rule else 0.0
-        self.expect(f"{t['title']} map edges near the quantiles", len(edges) == len(raw) and all(
-            abs(e - r) <= tolerance + 1e-9 for e, r in zip(edges, raw, strict=True)), True)  # fmt: skip
-        members = {c["low"]: set(c["codes"]) for c in classes}
-        for a in rated:
-            v = float(a["value"])
-            i = next((j for j in range(len(edges) - 1) if v < edges[j + 1]), len(edges) - 2)
-            self.expect(
-                f"{t['title']} map class of {a['code']}",
-                a["code"] in members[classes[i]["low"]],
-                True,
-            )
-        if self.rule:
-            self.hidden_counts(t, classes, {a["code"]: a for a in areas})
-
-    def hidden_counts(self, t: Mapping[str, Any], classes: list[dict[str, Any]],
-                      areas: dict[str, dict[str, Any]]) -> None:  # fmt: skip
-        below, step = self.rule or (5, 5)
-        for i, c in enumerate(classes):
-            for edge, sides in ((c["low"], (i - 1, i)), (c["high"], (i, i + 1))):
-                near = [
-                    areas[x] for j in sides if 0 <= j < len(classes) for x in classes[j]["codes"]
-                ]
-                for a in near:
-                    given_back = [n for n in _hidden(a["count"], below, step)
-                                  if rate(n, a["population"]) == Decimal(edge)]  # fmt: skip
-                    self.expect(f"{t['title']} edge {edge} against {a['code']}", given_back, [])
+        self.files.add(POPULATION_FILE)
+        self.problems += check_classes(t, "lsoa_map", wanted, self.rule)
 
     # -- hot spots and provenance -----------------------------------------------------------
 
@@ -422,49 +376,42 @@ class Recompute:
         self.expect(
             f"{t['title']} police.uk records", (h["records"], h["located"]), (len(f), len(located))
         )
+        self.files |= {POLICE_FILE, LOOKUP_FILE}  # the lookup places its LSOAs in the borough
 
     def provenance(self) -> None:
-        files = {*BOROUGH_FILES, POPULATION_FILE}
-        for t in self.b["themes"]:
-            spec = themes()[t["key"]]
-            if t["child_areas"] and t["child_areas"]["level"] == "ward":
-                files.add(WARD_FILE)
-            if t["lsoa_map"] or (t["child_areas"] and t["child_areas"]["level"] == "lsoa"):
-                chosen = select(
-                    lsoas().drop_duplicates("file"), spec["lsoa-annual"], lsoa_file=True
-                )
-                files |= {f"lsoa_annual_by_major_category/{n}" for n in chosen["file"]}
-            if t["hotspots"]:
-                files.add(POLICE_FILE)
-            if t["lsoa_map"] or t["hotspots"]:
-                files |= set(BOUNDARY_FILES)
+        mapped = any(t["lsoa_map"] or t["ward_map"] or t["hotspots"] for t in self.b["themes"])
+        if mapped:
+            self.files |= set(BOUNDARY_FILES)
+            if self.vintage == "2018":  # the 2018 wards' boundaries name the maps' places
+                self.files.add(WARD_BOUNDARIES)
         wanted = sorted(
-            (Path(f).name, hashlib.sha256((DATA / f).read_bytes()).hexdigest()) for f in files
+            (Path(f).name, hashlib.sha256((DATA / f).read_bytes()).hexdigest()) for f in self.files
         )
         listed = sorted((p["file"], p["sha256"]) for p in self.b["provenance"])
         self.expect("provenance", listed, wanted)
 
+    def with_figures(self) -> list[str]:
+        """The themes with figures for the area: the MPS ones, and a series theme where the
+        extract has its measure for the area (police.uk: none, it has no whole year here)."""
+        mine = series()[series()["area_name"] == self.area]
+        return [
+            key
+            for key, spec in themes().items()
+            if "mps" in spec or ("series" in spec and not measures(mine, spec["series"]).empty)
+        ]
+
     def run(self) -> list[str]:
+        self.expect("themes with sections", [t["key"] for t in self.b["themes"]],
+                    self.with_figures())  # fmt: skip
         for t in self.b["themes"]:
             spec = themes()[t["key"]]
-            self.table(t, spec["mps"])
-            self.series(t, spec["mps"])
+            self.table(t, spec)
+            self.series(t, spec)
             self.child_areas(t, spec)
             self.lsoa_map(t, spec)
             self.hotspots(t, spec)
         self.provenance()
         return self.problems
-
-
-def _hidden(text: str, below: int, step: int) -> list[int]:
-    """The counts a shown figure hides (every count it could be, but the one it says)."""
-    if text == "0":
-        return []
-    if text.startswith("<"):
-        return list(range(1, below))
-    value = int(text.replace(",", ""))
-    return [n for n in range(max(0, value - step), value + step + 1)
-            if n != value and shown(n, below, step) == text]  # fmt: skip
 
 
 def _s(value: Decimal | None) -> str | None:

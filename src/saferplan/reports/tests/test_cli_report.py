@@ -19,8 +19,11 @@ import pytest
 from saferplan.demo import DATA
 
 
-def _cli(data: Path, *args: str, themes: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SAFERPLAN_THEMES")}
+def _cli(
+    data: Path, *args: str, themes: Path | None = None, drop: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    unwanted = ("DATABASE_URL", "SAFERPLAN_THEMES", *drop)
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env["SAFERPLAN_DATA"] = str(data)
     if themes is not None:
         env["SAFERPLAN_THEMES"] = str(themes)
@@ -130,3 +133,14 @@ def test_a_good_build_says_what_it_left_out_and_check_reads_the_documents(
 
 def _inline(table: dict) -> str:
     return "{ " + ", ".join(f"{k} = {json.dumps(v)}" for k, v in table.items()) + " }"
+
+
+def test_the_command_sets_django_up_itself(data: Path, tmp_path: Path) -> None:
+    """Run as people run it (no DJANGO_SETTINGS_MODULE from the test run), the build imported
+    the partnership model before Django was set up, and stopped with ImproperlyConfigured."""
+    out = tmp_path / "plain"
+    result = _cli(data, "report", "strategic-assessment", "--area", "Havering", "--year", "2019",
+                  "--themes", "total", "--comparators", "Redbridge", "--out", str(out),
+                  drop=("DJANGO_SETTINGS_MODULE",))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Written the Havering Strategic Assessment 2019" in result.stdout
