@@ -31,6 +31,7 @@ def import_files(
     leaves nothing stored.
     """
     from saferplan.datastore.importing import importers, run_import
+    from saferplan.datastore.kinds import BY_KIND
 
     if kind not in importers():
         raise SaferplanError(
@@ -45,6 +46,10 @@ def import_files(
         phase = STORING if total and done >= total else READING
         context.progress(phase, percent=100 * done / total if total else None)
 
+    # A partnership's job imports open data for everyone (ADR 0004): only a restricted
+    # kind's records are the partnership's own.
+    declared = BY_KIND.get(kind)
+    owner = context.partnership if declared is not None and declared.restricted else None
     context.progress(READING, percent=0)
     outcome = run_import(
         kind,
@@ -52,7 +57,7 @@ def import_files(
         options=options,
         user=context.requested_by,
         progress=read,
-        partnership=context.partnership,
+        partnership=owner,
     )
     context.settled()  # stored: from here on nothing may undo the job
     imported = [
