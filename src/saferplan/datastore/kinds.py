@@ -3,7 +3,9 @@
 ``saferplan import`` takes its kinds and help from here, the pipeline loads each importer
 from its module only when that kind is imported (so the CLI starts fast), and the README's
 table of what can be imported is generated from :data:`KINDS`. A restricted kind is a
-partnership's own data: it needs a partnership, and only that partnership's users see it.
+partnership's own data: it needs a partnership, and only that partnership's users see it;
+``roles`` says who may upload each kind in the web app (youth justice data: its
+practitioners only).
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ class ImportKind:
     summary: str  # one line, for command help
     files: str  # what files it takes, for the README
     restricted: bool = False  # a partnership's own data (never shared): needs a partnership
+    # The roles (``accounts.models.Role`` values) whose holders may import it in the web app.
+    roles: tuple[str, ...] = ("admin", "analyst")
 
+
+YOUTH_JUSTICE = ("youth_justice",)
 
 KINDS = (
     ImportKind(
@@ -72,6 +78,7 @@ KINDS = (
         "(`children.csv`, `offences.csv`, …: `src/saferplan/youthjustice/spec.py`) or one Excel "
         "workbook with a sheet per table; stored in the database, never in the shared warehouse",
         restricted=True,
+        roles=YOUTH_JUSTICE,
     ),
     ImportKind(
         "yj-comparators",
@@ -80,6 +87,7 @@ KINDS = (
         "published youth justice figures (YOT family, London, England and Wales): CSV "
         "`indicator,area,period,value`, the indicator a key of `saferplan definitions`",
         restricted=True,
+        roles=YOUTH_JUSTICE,
     ),
     ImportKind(
         "yj-population-by-ethnicity",
@@ -88,6 +96,7 @@ KINDS = (
         "children aged 10-17 by ethnic group, the denominator of disproportionality: CSV "
         "`area,year,ethnic_group,population` (named with `--name`)",
         restricted=True,
+        roles=YOUTH_JUSTICE,
     ),
 )
 BY_KIND = {k.kind: k for k in KINDS}
