@@ -1,6 +1,6 @@
 """Two partnerships side by side, each with users in every role, a delivery plan, an
-outcome measure, a youth justice extract and an edition of a document, whose records can be
-told apart: for the tests that one partnership never sees or changes the other's."""
+outcome measure, a youth justice extract, an edition of a document and an import job, whose
+records can be told apart: for the tests that one partnership never sees or changes the other's."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from saferplan.accounts.models import Membership, Organisation, Partnership, Rol
 from saferplan.accounts.tenancy import partnership_scope
 from saferplan.editions.models import Edition
 from saferplan.editions.tests.samples import keep_sample
+from saferplan.jobs.models import Job
 from saferplan.plans.demo import FIXTURES, demo_partnership, load_demo_partnership
 from saferplan.plans.importing import import_plan
 from saferplan.plans.models import Action, Measure, Objective, StrategyYear
@@ -68,7 +69,15 @@ def _ids(partnership: Partnership) -> dict[str, int]:
             "edition_id": Edition.objects.order_by("id").values_list("pk", flat=True)[0],
             "organisation_id": action.lead_organisation_id,
             "membership_id": next(m.pk for m in Membership.objects.all() if m.roles == ["analyst"]),
+            "job_id": Job.objects.filter(partnership=partnership).order_by("id")[0].pk,
         }
+
+
+def _job(partnership: Partnership, analyst: str, marker: str) -> None:
+    """An import job of the partnership's analyst, its log naming the partnership's marker."""
+    Job.objects.create(kind="import", arguments={"kind": "police-uk", "paths": []},
+                       partnership=partnership, requested_by=analyst,
+                       log=[{"at": "2026-12-01T09:00:00+00:00", "line": f"{marker}: queued"}])  # fmt: skip
 
 
 def _other(tmp: Path) -> Tenant:
@@ -101,6 +110,7 @@ def _other(tmp: Path) -> Tenant:
                                theme="burglary", area="Brent")  # fmt: skip
         import_extract(_extract(tmp / "brent-extract", seed=7, prefix="BX"), user="tester")
         keep_sample(tmp / "brent-edition", "[Brent plan] Brent")
+        _job(other, users["analyst"], "[Brent plan]")
     return Tenant(other, users, _ids(other))
 
 
@@ -115,5 +125,6 @@ def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
                                area="Harrow")  # fmt: skip
         import_extract(_extract(tmp / "demo-extract", seed=5, prefix="C"), user="tester")
         keep_sample(tmp / "demo-edition", "Harrow Council: Community Safety")
+        _job(demo, "analyst", "Harrow Council: Community Safety")
     first = Tenant(demo, {role: role for role in ROLE_USERS}, _ids(demo))
     return first, _other(tmp)
