@@ -46,6 +46,34 @@ class UploadForm(forms.Form):
                         "empty": "The file is empty"},
     )  # fmt: skip
 
+    # The command line's options, for the kinds that take them (each importer checks its own).
+    name = forms.CharField(
+        label="Name of the data set", required=False, max_length=200,
+        help_text="A population set or boundary set's name, e.g. ONS mid-2019 LSOA estimates",
+    )  # fmt: skip
+    year = forms.IntegerField(
+        label="Year", required=False, min_value=1900, max_value=2100,
+        help_text="The year the data refers to, where the file does not say",
+        error_messages={"invalid": "Enter a year, like 2019"},
+    )  # fmt: skip
+    level = forms.ChoiceField(
+        label="Area level", required=False,
+        choices=[("", "From the file"), ("borough", "Borough"), ("ward", "Ward"), ("lsoa", "LSOA")],
+    )  # fmt: skip
+    crs = forms.CharField(
+        label="Coordinate reference system", required=False, max_length=40,
+        help_text="Of boundaries whose file does not say, e.g. EPSG:4326",
+    )  # fmt: skip
+    category = forms.CharField(
+        label="Crime category", required=False, max_length=200,
+        help_text="Of an LSOA annual file (otherwise from its name)",
+    )  # fmt: skip
+    source = forms.CharField(
+        label="Publisher", required=False, max_length=200,
+        help_text="Who published the data, recorded as provenance",
+    )  # fmt: skip
+    OPTIONS = ("name", "year", "level", "crs", "category", "source")
+
     def __init__(self, *args: Any, kinds: list[str], refused: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.refused = refused
@@ -69,6 +97,11 @@ class UploadForm(forms.Form):
                 except InputError as exc:
                     self.add_error("upload", exc.message[:1].upper() + exc.message[1:])
         return data
+
+    def options(self) -> dict[str, Any]:
+        """The options given, as ``run_import`` takes them (those left empty left out)."""
+        given = {k: self.cleaned_data.get(k) for k in self.OPTIONS}
+        return {k: v for k, v in given.items() if v not in (None, "")}
 
 
 def _label(kind: str) -> str:

@@ -112,10 +112,11 @@ def import_new(request: HttpRequest) -> HttpResponse:
     )
     if posted and form.is_valid():
         kept = keep(form.cleaned_data["upload"])
+        paths = [str(p) for p in kept.paths]
         try:
             job = queue.enqueue(
                 "import",
-                {"kind": form.cleaned_data["kind"], "paths": [str(p) for p in kept.paths]},
+                {"kind": form.cleaned_data["kind"], "paths": paths, "options": form.options()},
                 requested_by=request.user.get_username(),
                 partnership=request.partnership,  # type: ignore[attr-defined]
             )

@@ -271,3 +271,15 @@ def test_two_files_of_one_name_are_refused(data) -> None:
                       ("b/x-street.csv", b"2"))  # fmt: skip
     assert response.status_code == 400
     assert "Two files are both called x-street.csv" in response.content.decode()
+
+
+def test_the_command_lines_options_reach_the_import(data) -> None:
+    analyst = client_for("analyst")
+    chosen = SimpleUploadedFile("estimates.csv", b"area_code,area_name,year,age_band,population\n")
+    response = analyst.post("/imports/new/", {"kind": "population", "upload": [chosen],
+                                              "name": "Harrow 2019", "year": "2019", "crs": ""})  # fmt: skip
+    assert response.status_code == 302
+    assert only_job().arguments["options"] == {"name": "Harrow 2019", "year": 2019}
+    again = SimpleUploadedFile("estimates.csv", b"x\n")
+    bad = analyst.post("/imports/new/", {"kind": "population", "upload": [again], "year": "twenty"})
+    assert bad.status_code == 400 and "Enter a year, like 2019" in bad.content.decode()
