@@ -283,3 +283,31 @@ def test_the_command_lines_options_reach_the_import(data) -> None:
     again = SimpleUploadedFile("estimates.csv", b"x\n")
     bad = analyst.post("/imports/new/", {"kind": "population", "upload": [again], "year": "twenty"})
     assert bad.status_code == 400 and "Enter a year, like 2019" in bad.content.decode()
+
+
+@pytest.mark.parametrize(("sent", "kept"), [
+    ("..\\..\\windows\\evil-street.csv", "evil-street.csv"), ("../../etc/passwd", "passwd"),
+    ("/abs/x.csv", "x.csv"), ("...hidden.csv", "hidden.csv"), ("..", "file"),
+    ("Café crime (June) .csv", "Caf_crime_June_.csv"), ("a" * 300 + ".csv", "a" * 116 + ".csv"),
+])  # fmt: skip
+def test_a_kept_file_is_named_by_its_cleaned_base_name_only(sent: str, kept: str) -> None:
+    from saferplan.web.uploads import clean_name
+
+    assert clean_name(sent) == kept
+
+
+def test_a_large_upload_goes_through_the_data_directory_only(data, settings) -> None:
+    """Past Django's in-memory size an upload arrives in a temporary file: in the data
+    directory too, moved (not copied) into the upload's folder."""
+    assert Path(settings.FILE_UPLOAD_TEMP_DIR).is_relative_to(settings.DATA_DIR)
+    header, body = HARROW.read_bytes().split(b"\n", 1)
+    content = header + b"\n" + body * 15
+    assert len(content) > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    incoming = Path(settings.FILE_UPLOAD_TEMP_DIR)
+    before = set(incoming.iterdir())
+    upload(client_for("analyst"), "police-uk", ("large-street.csv", content))
+    (kept,) = [Path(p) for p in only_job().arguments["paths"]]
+    assert kept.is_relative_to(data.resolve() / "uploads") and kept.read_bytes() == content
+    assert set(incoming.iterdir()) == before  # nothing left behind
+    run_queued_jobs()
+    assert ImportRecord.objects.get().sha256 == hashlib.sha256(content).hexdigest()
