@@ -45,6 +45,7 @@ def test_an_analyst_uploads_a_police_uk_file_and_watches_it_reach_done(
     summary = page.locator(".govuk-error-summary")
     assert "Select what the files hold" in summary.inner_text()
     assert "Choose one or more files to upload" in summary.inner_text()
+    page.screenshot(path=str(artifacts / "import-upload-errors.png"), full_page=True)
     _upload(page, base, HARROW)
     job = Job.objects.get()
     assert page.locator("#job-state").inner_text() == "Queued"  # no worker yet
@@ -69,6 +70,7 @@ def test_a_bad_upload_shows_its_errors_in_the_browser(
     live_server,
     processes: Processes,
     tmp_path: Path,
+    artifacts,
 ) -> None:
     load_demo_partnership()
     lines = HARROW.read_text(encoding="utf-8").split("\n")
@@ -82,6 +84,7 @@ def test_a_bad_upload_shows_its_errors_in_the_browser(
     summary.wait_for(timeout=60_000)  # shown once the job has failed, the page reloaded
     assert "june-street.csv, row 5, column ‘Month’" in summary.inner_text()
     assert "Nothing was stored" in summary.inner_text()
+    page.screenshot(path=str(artifacts / "import-job-failed.png"), full_page=True)
 
 
 def _jobs() -> dict[str, int]:
