@@ -28,6 +28,7 @@ from saferplan.core.errors import SaferplanError
 from saferplan.datastore.kinds import BY_KIND, KINDS
 from saferplan.datastore.models import ImportRecord
 from saferplan.jobs import queue
+from saferplan.jobs.kinds import remove_upload
 from saferplan.jobs.models import Job, State
 from saferplan.web.import_forms import ImportFilterForm, UploadForm
 from saferplan.web.refusals import require
@@ -111,17 +112,9 @@ def import_new(request: HttpRequest) -> HttpResponse:
         refused=refusal(request),
     )
     if posted and form.is_valid():
-        kept = keep(form.cleaned_data["upload"])
-        paths = [str(p) for p in kept.paths]
         try:
-            job = queue.enqueue(
-                "import",
-                {"kind": form.cleaned_data["kind"], "paths": paths, "options": form.options()},
-                requested_by=request.user.get_username(),
-                partnership=request.partnership,  # type: ignore[attr-defined]
-            )
+            job = _queue_import(request, form)
         except SaferplanError as exc:
-            shutil.rmtree(kept.folder, ignore_errors=True)
             form.add_error(None, exc.message)
         else:
             return redirect("job", job_id=job.pk)
@@ -129,6 +122,27 @@ def import_new(request: HttpRequest) -> HttpResponse:
                "max_file": mebibytes(settings.UPLOAD_MAX_FILE_BYTES),
                "max_request": mebibytes(settings.UPLOAD_MAX_REQUEST_BYTES)}  # fmt: skip
     return render(request, "web/imports_new.html", context, status=400 if form.errors else 200)
+
+
+def _queue_import(request: HttpRequest, form: UploadForm) -> Job:
+    """Keep the upload's files, and queue the job that imports them (or keep nothing)."""
+    kept = keep(form.cleaned_data["upload"])
+    arguments = {
+        "kind": form.cleaned_data["kind"],
+        "paths": [str(p) for p in kept.paths],
+        "options": form.options(),
+        "uploaded": str(kept.folder),
+    }
+    try:
+        return queue.enqueue(
+            "import",
+            arguments,
+            requested_by=request.user.get_username(),
+            partnership=request.partnership,  # type: ignore[attr-defined]
+        )
+    except BaseException:
+        shutil.rmtree(kept.folder, ignore_errors=True)
+        raise
 
 
 def _job(request: HttpRequest, job_id: int) -> Job:
@@ -198,10 +212,12 @@ def job_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "web/job_cancel.html", {"job": job, "what": _what(job)})
     try:
-        queue.cancel(job.pk, by=request.user.get_username())
+        now = queue.cancel(job.pk, by=request.user.get_username())
     except SaferplanError as exc:
         messages.error(request, exc.message[:1].upper() + exc.message[1:])
     else:
+        if now.state == State.CANCELLED:  # it never started: its upload is not needed
+            remove_upload(job.arguments.get("uploaded"))
         messages.success(request, "The job is cancelled, or stops at its next step.")
     return redirect("job", job_id=job.pk)
 

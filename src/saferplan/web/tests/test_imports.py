@@ -79,6 +79,7 @@ def test_an_uploaded_police_uk_file_is_imported_by_a_job_and_listed_with_its_sha
     assert "Queued" in queued and 'id="job-progress"' in queued and "Cancel this job" in queued
 
     run_queued_jobs()
+    assert not kept.parent.exists()  # imported: the upload's folder is removed
     page = analyst.get(f"/jobs/{job.pk}/").content.decode()
     assert "Succeeded" in page and "harrow-2018-06-street.csv" in page
     assert str(data) not in page  # the server's folders are not shown
@@ -120,6 +121,7 @@ def test_a_bad_file_shows_its_file_row_and_column_and_stores_nothing(data) -> No
     assert "is not a month" in page and str(data) not in page
     assert not ImportRecord.objects.exists()
     assert not list((data / "warehouse").rglob("*.parquet"))
+    assert not Path(job.arguments["uploaded"]).exists()  # refused: to be uploaded again
 
 
 @override_settings(UPLOAD_MAX_FILE_BYTES=10_000)
@@ -231,6 +233,7 @@ def test_the_starter_or_an_admin_cancels_a_job_others_cannot(data) -> None:
     done = client_for("analyst").post(f"/jobs/{job.pk}/cancel/", follow=True)
     job.refresh_from_db()
     assert job.state == "cancelled" and job.cancel_requested_by == "analyst"
+    assert not Path(job.arguments["uploaded"]).exists()  # never to run: its files go
     assert "Nothing was stored" in done.content.decode()
     run_queued_jobs()
     assert not ImportRecord.objects.exists()
@@ -311,3 +314,22 @@ def test_a_large_upload_goes_through_the_data_directory_only(data, settings) -> 
     assert set(incoming.iterdir()) == before  # nothing left behind
     run_queued_jobs()
     assert ImportRecord.objects.get().sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_an_uploads_folder_is_kept_while_its_job_may_run_again(data, tmp_path: Path) -> None:
+    """A worker stopping puts the job back on the queue: its files must still be there;
+    and nothing outside the data directory's uploads is ever removed."""
+    from saferplan.jobs.kinds import remove_upload
+
+    upload(client_for("analyst"), "police-uk", ("harrow-street.csv", HARROW.read_bytes()))
+    job = only_job()
+    process = WorkerProcess("test:1", Monitor("test:1"))
+    process.stopping.set()  # as when the worker is told to stop mid-job
+    assert execute(job.pk, process) == "queued"
+    assert Path(job.arguments["uploaded"]).is_dir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (data / "warehouse").mkdir(exist_ok=True)
+    remove_upload(str(elsewhere))
+    remove_upload(str(data / "uploads" / ".." / "warehouse"))
+    assert elsewhere.is_dir() and (data / "warehouse").is_dir()
