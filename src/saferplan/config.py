@@ -48,6 +48,10 @@ SETTINGS = (
     Setting("SAFERPLAN_PASSWORD_LINK_HOURS", "72",
             "Hours a single-use link for setting a password (made by an admin for a new user "
             "or a reset) works, if it is not used first."),
+    Setting("SAFERPLAN_UPLOAD_MAX_FILE_MB", "1024",
+            "The largest file (in MiB) the web app takes in an upload; a larger one is refused."),
+    Setting("SAFERPLAN_UPLOAD_MAX_REQUEST_MB", "2048",
+            "The most (in MiB) one upload may hold, all its files together."),
 )  # fmt: skip
 _BY_NAME = {s.name: s for s in SETTINGS}
 DATA_ENV = "SAFERPLAN_DATA"

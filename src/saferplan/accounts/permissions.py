@@ -193,3 +193,40 @@ def can_update_meeting_action(user: Any, action: Any) -> bool:
     return can_record_meetings(user, action.meeting.body) or (
         bool(roles(user)) and action.owner_id is not None and action.owner_id == user.pk
     )
+
+
+def can_import(user: Any, kind: str) -> bool:
+    """Upload files of an import kind in the web app: the roles its declaration names
+    (open data: analysts and admins; youth justice data: its practitioners)."""
+    from saferplan.datastore.kinds import BY_KIND
+
+    declared = BY_KIND.get(kind)
+    return declared is not None and bool(roles(user) & set(declared.roles))
+
+
+def importable_kinds(user: Any) -> list[str]:
+    """The import kinds the user may upload, in their declared order."""
+    from saferplan.datastore.kinds import KINDS
+
+    return [k.kind for k in KINDS if can_import(user, k.kind)]
+
+
+def can_view_imports(user: Any) -> bool:
+    """The imports page (provenance) and the jobs list: whoever may import something."""
+    return bool(importable_kinds(user))
+
+
+def can_view_job(user: Any, job: Any) -> bool:
+    """A job's page: whoever asked for it, admins, and those who may import its kind."""
+    if Role.ADMIN in roles(user) or job.requested_by == user.get_username():
+        return bool(roles(user))
+    if job.kind == "import":
+        return can_import(user, str(job.arguments.get("kind", "")))
+    return can_view_restricted_figures(user)
+
+
+def can_cancel_job(user: Any, job: Any) -> bool:
+    """Cancelling a job: whoever asked for it, or an admin."""
+    return bool(roles(user)) and (
+        Role.ADMIN in roles(user) or job.requested_by == user.get_username()
+    )

@@ -3,7 +3,9 @@
 ``saferplan import`` takes its kinds and help from here, the pipeline loads each importer
 from its module only when that kind is imported (so the CLI starts fast), and the README's
 table of what can be imported is generated from :data:`KINDS`. A restricted kind is a
-partnership's own data: it needs a partnership, and only that partnership's users see it.
+partnership's own data: it needs a partnership, and only that partnership's users see it;
+``roles`` says who may upload each kind in the web app (youth justice data: its
+practitioners only).
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ class ImportKind:
     summary: str  # one line, for command help
     files: str  # what files it takes, for the README
     restricted: bool = False  # a partnership's own data (never shared): needs a partnership
+    # The roles (``accounts.models.Role`` values) whose holders may import it in the web app.
+    roles: tuple[str, ...] = ("admin", "analyst")
 
+
+YOUTH_JUSTICE = ("youth_justice",)
 
 KINDS = (
     ImportKind(
@@ -72,6 +78,7 @@ KINDS = (
         "(`children.csv`, `offences.csv`, …: `src/saferplan/youthjustice/spec.py`) or one Excel "
         "workbook with a sheet per table; stored in the database, never in the shared warehouse",
         restricted=True,
+        roles=YOUTH_JUSTICE,
     ),
     ImportKind(
         "yj-comparators",
@@ -80,6 +87,7 @@ KINDS = (
         "published youth justice figures (YOT family, London, England and Wales): CSV "
         "`indicator,area,period,value`, the indicator a key of `saferplan definitions`",
         restricted=True,
+        roles=YOUTH_JUSTICE,
     ),
     ImportKind(
         "yj-population-by-ethnicity",
@@ -88,6 +96,7 @@ KINDS = (
         "children aged 10-17 by ethnic group, the denominator of disproportionality: CSV "
         "`area,year,ethnic_group,population` (named with `--name`)",
         restricted=True,
+        roles=YOUTH_JUSTICE,
     ),
     ImportKind(
         "delivery-plan",
@@ -97,6 +106,8 @@ KINDS = (
         "sheet; the plan year from its `plan` column): `saferplan plans import` also takes "
         "`--year`, `--lead` and `--dry-run`",
         restricted=True,
+        # Uploaded in the web app only with the preview of what it creates (not built yet).
+        roles=(),
     ),
     ImportKind(
         "resources-budget",
@@ -106,6 +117,7 @@ KINDS = (
         "Excel `agency,staffing_costs,payments_in_kind,other_delegated_funds,note`; a Total row "
         "is checked, never kept",
         restricted=True,
+        roles=("admin", *YOUTH_JUSTICE),
     ),
     ImportKind(
         "resources-grant-allocation",
@@ -114,6 +126,7 @@ KINDS = (
         "the allocation of the YJB youth justice grant for a year: CSV or Excel "
         "`area_of_delivery,activity,amount`",
         restricted=True,
+        roles=("admin", *YOUTH_JUSTICE),
     ),
     ImportKind(
         "resources-staffing",
@@ -122,6 +135,7 @@ KINDS = (
         "the youth justice service's posts for a year: CSV or Excel "
         "`post,contract,fte,sex,ethnicity,start_date,vacant,note`",
         restricted=True,
+        roles=("admin", *YOUTH_JUSTICE),
     ),
     ImportKind(
         "resources-funding",

@@ -6,14 +6,16 @@ and its arguments; the worker finds it by name.
 
 from __future__ import annotations
 
+import shutil
 import time
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from saferplan import config
 from saferplan.core.errors import SaferplanError
-from saferplan.jobs.context import JobContext
+from saferplan.jobs.context import Cancelled, JobContext
 from saferplan.jobs.registry import register
 
 READING = "reading files"
@@ -22,15 +24,45 @@ STORING = "storing in the warehouse"
 
 @register("import", "Import data files")
 def import_files(
-    context: JobContext, *, kind: str, paths: list[str], options: dict[str, Any] | None = None
+    context: JobContext,
+    *,
+    kind: str,
+    paths: list[str],
+    options: dict[str, Any] | None = None,
+    uploaded: str | None = None,
 ) -> dict[str, Any]:
     """``saferplan import KIND PATHS`` as a job: all of it stored, or (on any error) none.
 
     Progress is the share of the input's bytes read; the import is stored (atomically)
     once every file has been read, and a cancellation or a stopping worker before then
-    leaves nothing stored.
+    leaves nothing stored. ``uploaded`` is the folder of ``<data>/uploads/`` that the web
+    app kept an upload's files in: removed once the job has ended for good (stored,
+    refused or cancelled), kept while it may run again (its worker stopped) and after an
+    internal error (for whoever looks into it).
     """
+    try:
+        result = _import(context, kind, paths, options)
+    except (SaferplanError, Cancelled):
+        remove_upload(uploaded)
+        raise
+    remove_upload(uploaded)
+    return result
+
+
+def remove_upload(folder: str | None) -> None:
+    """Delete an upload's folder; nothing outside the data directory's ``uploads``."""
+    if folder is None:
+        return
+    path = Path(folder).resolve()
+    if path.parent == (config.data_dir() / "uploads").resolve():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _import(
+    context: JobContext, kind: str, paths: list[str], options: dict[str, Any] | None
+) -> dict[str, Any]:
     from saferplan.datastore.importing import importers, run_import
+    from saferplan.datastore.kinds import BY_KIND
 
     if kind not in importers():
         raise SaferplanError(
@@ -45,6 +77,10 @@ def import_files(
         phase = STORING if total and done >= total else READING
         context.progress(phase, percent=100 * done / total if total else None)
 
+    # A partnership's job imports open data for everyone (ADR 0004): only a restricted
+    # kind's records are the partnership's own.
+    declared = BY_KIND.get(kind)
+    owner = context.partnership if declared is not None and declared.restricted else None
     context.progress(READING, percent=0)
     outcome = run_import(
         kind,
@@ -52,7 +88,7 @@ def import_files(
         options=options,
         user=context.requested_by,
         progress=read,
-        partnership=context.partnership,
+        partnership=owner,
     )
     context.settled()  # stored: from here on nothing may undo the job
     imported = [

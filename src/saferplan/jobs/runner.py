@@ -106,7 +106,8 @@ def _run(context: JobContext) -> Ending:
         return Ending(State.FAILED, "stopped: it had been given up as lost")
     except SaferplanError as exc:
         message = f"{exc.message} ({exc.hint})" if exc.hint else exc.message
-        return Ending(State.FAILED, f"failed: {message}", {"error": message})
+        fields = {"error": message, "result": {"errors": [error_fields(exc)]}}
+        return Ending(State.FAILED, f"failed: {message}", fields)
     except Exception as exc:
         logger.exception("job #%s (%s) failed with an internal error", context.job_id, context.kind)
         return Ending(
@@ -118,6 +119,18 @@ def _run(context: JobContext) -> Ending:
                 "traceback": "".join(traceback.format_exception(exc)),
             },
         )
+
+
+def error_fields(exc: SaferplanError) -> dict[str, Any]:
+    """An error for people as plain data, so a page can list it: an input error's file,
+    row and column each on its own, beside what is wrong and what to do."""
+    return {
+        "file": getattr(exc, "file", None),
+        "row": getattr(exc, "row", None),
+        "column": getattr(exc, "column", None),
+        "message": getattr(exc, "problem", exc.message),
+        "hint": exc.hint,
+    }
 
 
 def _requeued(why: str) -> Ending:

@@ -143,6 +143,22 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Uploads (imports from the browser): bounded per file and per request, refused with a
+# message by saferplan.web.uploads.LimitedUploadHandler before anything is kept, and
+# written only inside the data directory (the temporary files too).
+UPLOAD_MAX_FILE_BYTES = round(config.positive_number("SAFERPLAN_UPLOAD_MAX_FILE_MB", 1024) * 2**20)
+UPLOAD_MAX_REQUEST_BYTES = round(
+    config.positive_number("SAFERPLAN_UPLOAD_MAX_REQUEST_MB", 2048) * 2**20
+)
+FILE_UPLOAD_HANDLERS = [
+    "saferplan.web.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads" / "incoming")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+
 # Passwords set through saferplan (accounts command) must pass these.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,7 +1,7 @@
 """Two partnerships side by side, each with users in every role, a delivery plan, an
 outcome measure, a youth justice extract, an edition of a document (moved one step on
 its route, with a comment), resources and risks, and one of every governance record
-(questions, meetings, a questionnaire answered), whose records can be told apart: for
+(questions, meetings, a questionnaire answered) and an import job, whose records can be told apart: for
 the tests that one partnership never sees or changes the other's. The demo partnership
 has also published an edition; the other has published nothing."""
 
@@ -21,6 +21,7 @@ from saferplan.editions import comments, steps
 from saferplan.editions.models import Edition, State
 from saferplan.editions.tests.samples import keep_sample
 from saferplan.governance.tests.samples import one_of_everything
+from saferplan.jobs.models import Job
 from saferplan.plans.demo import FIXTURES, demo_partnership, load_demo_partnership
 from saferplan.plans.importing import import_plan
 from saferplan.plans.models import Action, Measure, Objective, StrategyYear
@@ -97,6 +98,7 @@ def _ids(partnership: Partnership, governance: dict[str, Any]) -> dict[str, Any]
             "membership_id": next(m.pk for m in Membership.objects.all() if m.roles == ["analyst"]),
             **_resource_ids(),
             **governance,
+            "job_id": Job.objects.filter(partnership=partnership).order_by("id")[0].pk,
         }
 
 
@@ -118,6 +120,13 @@ def _other_resources(tmp: Path) -> None:
         path = tmp / f"brent-{table}.csv"
         path.write_text(text, encoding="utf-8")
         import_file(table, path, None if table == "risks" else "2019-20", user="tester")
+
+
+def _job(partnership: Partnership, analyst: str, marker: str) -> None:
+    """An import job of the partnership's analyst, its log naming the partnership's marker."""
+    Job.objects.create(kind="import", arguments={"kind": "police-uk", "paths": []},
+                       partnership=partnership, requested_by=analyst,
+                       log=[{"at": "2026-12-01T09:00:00+00:00", "line": f"{marker}: queued"}])  # fmt: skip
 
 
 def _other(tmp: Path) -> Tenant:
@@ -152,6 +161,7 @@ def _other(tmp: Path) -> Tenant:
         edition = keep_sample(tmp / "brent-edition", "[Brent plan] Brent")
         _on_its_route(edition, users["council-lead"], "[Brent plan]")
         _other_resources(tmp)
+        _job(other, users["analyst"], "[Brent plan]")
         governance = one_of_everything(other, "[Brent plan]").ids
     return Tenant(other, users, _ids(other, governance))
 
@@ -197,6 +207,7 @@ def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
         edition = keep_sample(tmp / "demo-edition", "Harrow Council: Community Safety")
         _on_its_route(edition, "council-lead", "Harrow Council: Community Safety")
         _published(tmp / "demo-published")
+        _job(demo, "analyst", "Harrow Council: Community Safety")
         governance = one_of_everything(demo, "Harrow Council: Community Safety").ids
     from saferplan.resources.demo import load_demo_resources
 

@@ -10,6 +10,7 @@ from django.test import Client
 
 from saferplan.accounts.models import AuditEvent, Membership, Organisation
 from saferplan.editions import comments, steps
+from saferplan.jobs.models import Job
 from saferplan.plans.demo import load_demo_partnership
 from saferplan.plans.models import Action, ProgressUpdate, StrategyYear
 
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "admin", "analyst", "police-lead", "council-lead", "board", "yot"]
 PLAN_READERS = {"admin", "analyst", "police-lead", "council-lead", "board"}
+IMPORTERS = {"admin", "analyst", "yot"}
 # (url pattern, who gets 200 on GET)
 PAGES = [
     ("/", set(ROLES) - {"anonymous"}),
@@ -54,6 +56,18 @@ PAGES = [
     ("/manage/members/{membership}/remove/", {"admin"}),
     ("/assessment/new/", {"admin", "analyst"}),
     ("/assessment/builds/", {"admin", "analyst"}),
+    # Imports: open data by analysts and admins, youth justice data by its practitioners;
+    # a job by whoever started it (the analyst), admins, and those who may import its kind.
+    ("/imports/", IMPORTERS),
+    ("/imports/?kind=police-uk&since=2020-01-01", IMPORTERS),
+    ("/imports/new/", IMPORTERS),
+    ("/jobs/", IMPORTERS),
+    ("/jobs/{job}/", {"admin", "analyst"}),
+    ("/jobs/{job}/progress.json", {"admin", "analyst"}),
+    ("/jobs/{job}/cancel/", {"admin", "analyst"}),
+    ("/jobs/{yj_job}/", {"admin", "yot"}),
+    ("/jobs/{yj_job}/progress.json", {"admin", "yot"}),
+    ("/jobs/{yj_job}/cancel/", {"admin", "yot"}),
 ]
 # The Manage pages' forms: (url pattern, what is posted). Only admins may post them; the
 # others' posts change nothing (checked by test_only_admins_post_the_manage_forms).
@@ -147,9 +161,13 @@ def demo() -> dict[str, int]:
     council = Action.objects.filter(lead_organisation__name__startswith="Harrow Council").first()
     assert police and council
     analyst = Membership.objects.get(user__username="analyst")
+    jobs = {name: Job.objects.create(kind="import", arguments={"kind": kind, "paths": []},
+                                     partnership=analyst.partnership, requested_by=who).pk
+            for name, kind, who in (("job", "police-uk", "analyst"),
+                                    ("yj_job", "yj-comparators", "yot"))}  # fmt: skip
     return {"year": StrategyYear.objects.get().pk, "police_action": police.pk,
             "council_action": council.pk, "organisation": police.lead_organisation_id,
-            "membership": analyst.pk}  # fmt: skip
+            "membership": analyst.pk, **jobs}  # fmt: skip
 
 
 def client_for(role: str) -> Client:

@@ -41,7 +41,7 @@ ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id", "edition_id
                "organisation_id", "membership_id", "budget_line_id", "grant_line_id", "post_id",
                "stream_id", "risk_id", "comment_id", "partnership_id",
                "body_id", "member_id", "meeting_id", "meeting_action_id", "question_id",
-               "questionnaire_id", "item_id", "event_id"}  # fmt: skip
+               "questionnaire_id", "item_id", "event_id", "job_id"}  # fmt: skip
 # A questionnaire's public links: its open link, a single-use link, a withdrawal link.
 LINK_KEYWORDS = {"slug", "invitation", "withdrawal"}
 # The values tried for each keyword that is not an id: export formats, an edition's files,
@@ -174,6 +174,21 @@ def test_no_response_holds_the_other_partnerships_records(tenants, role: str) ->
                 assert not marker.search(text), (
                     f"{role} of {mine.partnership} sees {marker} at {url}"
                 )
+
+
+def test_imports_and_jobs_are_listed_for_their_own_partnership_only(tenants) -> None:
+    """Each side's youth justice extract (restricted provenance) and import job are on its
+    own pages, never on the other's; open data would be on both."""
+    for (mine, other), (own, theirs) in (
+        (tenants, ("demo-extract", "brent-extract")),
+        (tenants[::-1], ("brent-extract", "demo-extract")),
+    ):
+        for role in ("admin", "yot"):
+            page = _client(mine.users[role]).get("/imports/?kind=youth-justice").content.decode()
+            assert own in page and theirs not in page, (mine.partnership, role)
+        jobs = _client(mine.users["admin"]).get("/jobs/").content.decode()
+        assert f"/jobs/{mine.ids['job_id']}/" in jobs
+        assert f"/jobs/{other.ids['job_id']}/" not in jobs
 
 
 def test_own_records_are_seen(tenants) -> None:
