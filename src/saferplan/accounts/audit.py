@@ -18,13 +18,17 @@ from saferplan.accounts.tenancy import current_partnership
 SECRET_FIELDS = frozenset({"password"})
 
 
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):  # a many-to-many field: the related objects' ids
+        return [getattr(v, "pk", v) for v in value]
+    if not isinstance(value, (int, float, bool, str, type(None), dict)):
+        return str(value)
+    return value
+
+
 def snapshot(instance: Any) -> dict[str, Any]:
     data = model_to_dict(instance)
-    return {
-        k: (str(v) if not isinstance(v, (int, float, bool, str, type(None), list, dict)) else v)
-        for k, v in data.items()
-        if k not in SECRET_FIELDS
-    }
+    return {k: _plain(v) for k, v in data.items() if k not in SECRET_FIELDS}
 
 
 def cli_actor() -> str:
