@@ -75,7 +75,7 @@ Q4_2017_18 = (date(2018, 1, 1), date(2018, 3, 31))
 
 
 def test_triage_cases_becoming_first_time_entrants() -> None:
-    children, offences, outcomes = tables()
+    children, _offences, outcomes = tables()
     events = ind.proven_events(children, outcomes)
     [row] = local.triage_to_fte(children, outcomes, events, [Q4_2017_18])
     # A, B and D (C had been convicted before, D is counted once); A became an FTE.
@@ -160,9 +160,8 @@ def test_every_local_figure_is_declared_and_used() -> None:
     from saferplan.indicators import registry
 
     declared = {d.key for d in registry.in_groups("local youth justice")}
-    sources = [Path(local.__file__)] + list(
-        (Path(local.__file__).parents[1] / "documents" / "blocks").glob("*.py")
-    )
+    blocks = Path(local.__file__).parents[1] / "documents" / "blocks"
+    sources = [Path(local.__file__), *blocks.glob("*.py")]
     used = {k for p in sources for k in re.findall(r'"(local_[a-z_]+)"', p.read_text())}
     assert declared == used
     for key in declared:
