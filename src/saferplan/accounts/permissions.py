@@ -65,3 +65,22 @@ def can_view_edition(user: Any, edition: Any) -> bool:
     """One edition and its files: public ones for everyone in the partnership, restricted
     ones for those who may see restricted figures."""
     return can_view_editions(user) and (not edition.restricted or can_view_restricted_figures(user))
+
+
+# The roles that write each statutory document's text (and build it): youth justice
+# managers the Youth Justice Plan, analysts the partnership's plans; admins every one.
+DOCUMENT_AUTHORS = {
+    "youth-justice-plan": {Role.YOUTH_JUSTICE, Role.ADMIN},
+    "community-safety-plan": {Role.ANALYST, Role.ADMIN},
+    "knife-crime-action-plan": {Role.ANALYST, Role.ADMIN},
+}
+
+
+def can_view_documents(user: Any) -> bool:
+    """The statutory documents' sections, guidance and text: everyone in the partnership."""
+    return bool(roles(user))
+
+
+def can_edit_document(user: Any, document: str) -> bool:
+    """Write a document's sections, and build it (the roles that own it)."""
+    return bool(roles(user) & DOCUMENT_AUTHORS.get(document, set()))

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "saferplan.cli.accounts",
     "saferplan.cli.editions",
     "saferplan.cli.jobs",
+    "saferplan.cli.documents",
 )
 
 for _module in COMMAND_MODULES:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "saferplan.youthjustice",
     "saferplan.editions",
     "saferplan.jobs",
+    "saferplan.documents",
 ]
 
 # Background jobs (ADR 0005): django-tasks' queue, kept in this database, so the embedded
