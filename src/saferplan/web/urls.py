@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from saferplan.web import edition_views, views, yj_views
+from saferplan.web import document_views, edition_views, views, yj_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -40,5 +40,21 @@ urlpatterns = [
         "editions/<int:edition_id>/files/<str:file_name>",
         edition_views.edition_file,
         name="edition_file",
+    ),
+    path("plans-to-write/", document_views.document_list, name="documents"),
+    path(
+        "plans-to-write/<str:document>/<str:year>/",
+        document_views.document_year,
+        name="document_year",
+    ),
+    path(
+        "plans-to-write/<str:document>/<str:year>/build/",
+        document_views.document_build,
+        name="document_build",
+    ),
+    path(
+        "plans-to-write/<str:document>/<str:year>/sections/<str:section>/",
+        document_views.section_edit,
+        name="document_section",
     ),
 ]

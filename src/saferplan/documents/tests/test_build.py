@@ -171,3 +171,24 @@ def test_report_check_fails_on_sabotage(demo, tmp_path: Path) -> None:
     assert f"Attendance was {shown}." in page
     html.write_text(page.replace(f"Attendance was {shown}.", "Attendance was 100.0%."), "utf-8")
     assert any("Attendance was" in p for p in check_directory(tmp_path / "plan"))
+
+
+def test_the_build_button_keeps_an_edition_and_a_refused_final_says_why(demo) -> None:
+    from django.test import Client
+
+    from saferplan.editions.models import Edition
+
+    client = Client()
+    client.force_login(user("yot"))
+    url = f"/plans-to-write/youth-justice-plan/{YEAR}/build/"
+    refused = client.post(url, {"edition": "final"})
+    assert refused.status_code == 400
+    assert "1. Introduction is empty" in refused.content.decode()
+    assert not Edition.objects.exists()
+    built = client.post(url, {"edition": "draft"})
+    edition = Edition.objects.get()
+    assert built.status_code == 302 and built["Location"] == f"/editions/{edition.pk}/"
+    assert (edition.document, edition.check_passed) == ("youth-justice-plan", True)
+    other = Client()
+    other.force_login(user("analyst"))
+    assert other.post(url, {"edition": "draft"}).status_code == 403

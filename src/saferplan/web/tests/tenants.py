@@ -69,6 +69,15 @@ def _ids(partnership: Partnership) -> dict[str, int]:
         }
 
 
+def _write_introduction(partnership: Partnership, text: str) -> None:
+    """The Youth Justice Plan's introduction for 2019-20, written by the partnership."""
+    from saferplan.documents.models import SectionRevision
+
+    SectionRevision.objects.create(partnership=partnership, document="youth-justice-plan",
+                                   year="2019-20", section="introduction", text=text,
+                                   saved_by_name="tester")  # fmt: skip
+
+
 def _other(tmp: Path) -> Tenant:
     from saferplan.accounts.management import set_partnership
 
@@ -99,6 +108,7 @@ def _other(tmp: Path) -> Tenant:
                                theme="burglary", area="Brent")  # fmt: skip
         import_extract(_extract(tmp / "brent-extract", seed=7, prefix="BX"), user="tester")
         keep_sample(tmp / "brent-edition", "[Brent plan] Brent")
+        _write_introduction(other, "[Brent plan] Our youth justice plan.")
     return Tenant(other, users, _ids(other))
 
 
@@ -113,5 +123,6 @@ def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
                                area="Harrow")  # fmt: skip
         import_extract(_extract(tmp / "demo-extract", seed=5, prefix="C"), user="tester")
         keep_sample(tmp / "demo-edition", "Harrow Council: Community Safety")
+        _write_introduction(demo, "Harrow Council: Community Safety writes this plan.")
     first = Tenant(demo, {role: role for role in ROLE_USERS}, _ids(demo))
     return first, _other(tmp)

@@ -34,6 +34,16 @@ PAGES = [
     ("/youth-justice/disproportionality/", {"admin", "yot"}),
     ("/youth-justice/profile/", {"admin", "yot"}),
     ("/youth-justice/tracker/?format=xlsx", {"admin", "yot"}),
+    # The statutory plans: everyone reads their sections; the owning roles write them.
+    ("/plans-to-write/", set(ROLES) - {"anonymous"}),
+    ("/plans-to-write/youth-justice-plan/2019-20/", set(ROLES) - {"anonymous"}),
+    ("/plans-to-write/youth-justice-plan/2019-20/sections/introduction/", {"admin", "yot"}),
+    ("/plans-to-write/community-safety-plan/2019-20/sections/strategy/", {"admin", "analyst"}),
+    (
+        "/plans-to-write/knife-crime-action-plan/2019-20/sections/introduction/",
+        {"admin", "analyst"},
+    ),
+    ("/plans-to-write/youth-justice-plan/2019-20/build/", {"admin", "yot"}),
 ]
 
 

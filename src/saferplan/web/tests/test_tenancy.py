@@ -34,6 +34,13 @@ pytestmark = pytest.mark.django_db
 ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id", "edition_id"}
 # The values tried for each keyword that is not an id: export formats, an edition's files.
 CHOICES = {"fmt": ["xlsx", "docx", "pdf"], "file_name": list(EDITION_FILES)}
+# The statutory plans' pages name a document, a plan year and a section of its template.
+DOCUMENT_KEYWORDS = {"document", "year", "section"}
+DOCUMENT_CHOICES = [
+    {"document": "youth-justice-plan", "year": "2019-20", "section": "introduction"},
+    {"document": "community-safety-plan", "year": "2019-20", "section": "strategy"},
+    {"document": "knife-crime-action-plan", "year": "2019-20", "section": "introduction"},
+]
 NO_PAGE = {"login", "logout", "switch_partnership"}  # sign-in, sign-out, the header's form
 YJ_DOWNLOADS = ["csv", "xlsx"]
 
@@ -61,10 +68,12 @@ def _urls(ids: dict[str, int]) -> list[str]:
         if pattern.name in NO_PAGE:
             continue
         keywords = set(pattern.pattern.converters)
-        unknown = keywords - ID_KEYWORDS - set(CHOICES)
+        unknown = keywords - ID_KEYWORDS - set(CHOICES) - DOCUMENT_KEYWORDS
         assert not unknown, f"add {unknown} of '{pattern.name}' to the tenancy matrix"
         kwargs = {k: ids[k] for k in keywords & ID_KEYWORDS}
         choices = [{k: v} for k in keywords & set(CHOICES) for v in CHOICES[k]] or [{}]
+        if keywords & DOCUMENT_KEYWORDS:
+            choices = [{k: c[k] for k in keywords & DOCUMENT_KEYWORDS} for c in DOCUMENT_CHOICES]
         for choice in choices:
             url = reverse(pattern.name, kwargs={**kwargs, **choice})
             urls.append(url)
@@ -103,6 +112,7 @@ def test_every_url_of_the_app_is_in_the_matrix(tenants) -> None:
     assert any(u.endswith("progress.pdf") for u in urls)
     assert f"/editions/{mine.ids['edition_id']}/files/strategic-assessment.pdf" in urls
     assert f"/editions/{mine.ids['edition_id']}/document/" in urls
+    assert "/plans-to-write/youth-justice-plan/2019-20/sections/introduction/" in urls
 
 
 @pytest.mark.parametrize("role", ROLE_USERS)
@@ -137,6 +147,8 @@ def test_own_records_are_seen(tenants) -> None:
     assert re.search(r"\bBX\d{7}\b", tracker.content.decode())
     document = _client(other.users["board"]).get(f"/editions/{other.ids['edition_id']}/document/")
     assert "[Brent plan]" in document.content.decode()
+    section = "/plans-to-write/youth-justice-plan/2019-20/sections/introduction/"
+    assert "[Brent plan]" in _client(other.users["yot"]).get(section).content.decode()
     home = _client(demo.users["council-lead"]).get("/").content.decode()
     assert "Harrow Council: Community Safety" in home or "Your organisation" in home
 
