@@ -297,8 +297,8 @@ def board_attendance(ctx: Context, use: BlockUse, book: Book) -> list[Part]:
                         "percent",
                         found.label,
                         "%",
-                        scale=100,
-                        decimals=1,
+                        scale=found.scale,
+                        decimals=found.decimals,
                     )
                 ),
             ]
