@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -101,6 +101,24 @@ def demo(
         console.print(
             f"[green]Strategic Assessment[/] {subject} {year}: "
             f"{folder / 'strategic-assessment.html'} (also .docx, .pdf, figures.json)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        _demo_plans(partnership, out)
+
+
+def _demo_plans(partnership: Any, out: Path) -> None:
+    """The demo's Youth Justice Plan and Community Safety Plan, with sample text."""
+    from saferplan.accounts.tenancy import partnership_scope
+    from saferplan.documents.demo import DEMO_YEAR, build_demo_documents, load_demo_text
+
+    with partnership_scope(partnership), console.status("Building the demo's plans…"):
+        load_demo_text()
+        built = build_demo_documents(out)
+    for b in built:
+        console.print(
+            f"[green]{b.data['title']}[/] (draft, sample text) {DEMO_YEAR}: {b.files[0]} "
+            f"(also .docx, .pdf, figures.json)",
             highlight=False,
             soft_wrap=True,
         )

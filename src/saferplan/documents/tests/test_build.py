@@ -192,3 +192,23 @@ def test_the_build_button_keeps_an_edition_and_a_refused_final_says_why(demo) ->
     other = Client()
     other.force_login(user("analyst"))
     assert other.post(url, {"edition": "draft"}).status_code == 403
+
+
+def test_the_demo_plans_build_with_sample_text_marked_as_such(demo, tmp_path: Path) -> None:
+    from saferplan.documents.demo import DEMO_DOCUMENTS, load_demo_text
+
+    assert load_demo_text(YEAR) > 0
+    assert load_demo_text(YEAR) == 0  # once only
+    for document in DEMO_DOCUMENTS:
+        built = write(document, tmp_path / document)
+        assert built.data["sample_text"] is True
+        assert built.data["missing"] == [] and not any(
+            s["state"]["unknown_refs"] for s in built.data["sections"]
+        )
+        html = (tmp_path / document / f"{document}.html").read_text(encoding="utf-8")
+        assert "Sample text, written for the demonstration" in html
+        assert check_directory(tmp_path / document) == []
+    yjp = json.loads((tmp_path / "youth-justice-plan" / "figures.json").read_text("utf-8"))
+    # Every attendance rate, each partner's and all partners', to the registry's decimals.
+    rates = [f["shown"] for k, f in yjp["figures"].items() if re.fullmatch(r"board\..*rate", k)]
+    assert len(rates) > 1 and all(re.fullmatch(r"\d+\.\d\d%", r) for r in rates), rates
