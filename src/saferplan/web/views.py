@@ -17,6 +17,7 @@ from saferplan.core.errors import SaferplanError
 from saferplan.plans import exports, yearend
 from saferplan.plans.measures import judged
 from saferplan.plans.models import Action, Disposition, Objective, Rag, StrategyYear
+from saferplan.plans.movement import MOVEMENT_HEADINGS, measure_rows
 from saferplan.plans.quality import quality_flags
 from saferplan.web.forms import ActionForm, ProgressUpdateForm
 
@@ -272,7 +273,14 @@ def plan_export(request: HttpRequest, year_id: int, fmt: str) -> HttpResponse:
         data = exports.to_docx(year)
     elif fmt == "pdf":
         html = render(
-            request, "web/export_print.html", {"year": year, "rows": exports.report_rows(year)}
+            request,
+            "web/export_print.html",
+            {
+                "year": year,
+                "rows": exports.report_rows(year),
+                "measures": measure_rows(year),
+                "measure_headings": MOVEMENT_HEADINGS,
+            },
         ).content.decode()
         data = exports.to_pdf(html)
     else:
