@@ -212,3 +212,56 @@ def test_the_demo_plans_build_with_sample_text_marked_as_such(demo, tmp_path: Pa
     # Every attendance rate, each partner's and all partners', to the registry's decimals.
     rates = [f["shown"] for k, f in yjp["figures"].items() if re.fullmatch(r"board\..*rate", k)]
     assert len(rates) > 1 and all(re.fullmatch(r"\d+\.\d\d%", r) for r in rates), rates
+
+
+class _Column:
+    def __init__(self, key: str, label: str, kind: str) -> None:
+        self.key, self.label, self.kind = key, label, kind
+
+
+class _Table:
+    """A stand-in for a ``saferplan.resources.tables`` table (the protocol the blocks read)."""
+
+    def __init__(self, rows, total, warnings=()) -> None:  # type: ignore[no-untyped-def]
+        self.title = "Youth justice budget, 2019/20"
+        self.columns = (_Column("agency", "Agency", "text"), _Column("staff", "Staffing", "money"),
+                        _Column("other", "Other", "money"), _Column("total", "Total", "money"))  # fmt: skip
+        self.rows, self.total, self.notes, self.warnings = rows, total, (), tuple(warnings)
+
+
+def _budget(monkeypatch, printed_total: int, warnings=()) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from saferplan.documents.blocks import resources
+
+    rows = (("Local authority", 500_000, 20_000, 520_000), ("YJB grant", 300_000, 0, 300_000),
+            ("Police", 60_000, 5_000, 65_000))  # fmt: skip
+    # Staffing 860,000 + other 25,000 = 885,000 by hand.
+    table = _Table(rows, ("Total", 860_000, 25_000, printed_total), warnings)
+    monkeypatch.setattr(
+        resources, "provider", lambda: SimpleNamespace(budget_for=lambda p, y: table)
+    )
+
+
+def test_resource_totals_are_figures_and_an_inconsistent_one_stops_a_final(
+    demo, tmp_path: Path, monkeypatch
+) -> None:
+    template = choose("youth-justice-plan", YEAR)
+    for spec in template.sections:
+        if spec.authored:
+            save_section(template, YEAR, spec.key, f"Text for {spec.heading}.", user("yot"))
+    _budget(monkeypatch, 885_000)
+    good = write("youth-justice-plan", tmp_path / "good")
+    assert good.data["figures"]["budget.total.total"]["shown"] == "£885,000"
+    assert good.data["warnings"] == [] and check_directory(tmp_path / "good") == []
+    final = write("youth-justice-plan", tmp_path / "good-final", "final")
+    assert final.data["edition"] == "final" and check_directory(tmp_path / "good-final") == []
+    _budget(monkeypatch, 890_000)  # printed, but the lines add up to 885,000
+    draft = write("youth-justice-plan", tmp_path / "draft")
+    assert any("£890,000" in w and "£885,000" in w for w in draft.data["warnings"])
+    with pytest.raises(SaferplanError) as refused:
+        write("youth-justice-plan", tmp_path / "final", "final")
+    assert "a total is inconsistent" in str(refused.value) and "£890,000" in str(refused.value)
+    _budget(monkeypatch, 885_000, ["the allocation does not add up to the grant"])
+    with pytest.raises(SaferplanError, match="does not add up to the grant"):
+        write("youth-justice-plan", tmp_path / "final", "final")
