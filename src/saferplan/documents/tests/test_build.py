@@ -265,3 +265,20 @@ def test_resource_totals_are_figures_and_an_inconsistent_one_stops_a_final(
     _budget(monkeypatch, 885_000, ["the allocation does not add up to the grant"])
     with pytest.raises(SaferplanError, match="does not add up to the grant"):
         write("youth-justice-plan", tmp_path / "final", "final")
+
+
+def test_the_word_file_has_real_headings_and_tables_that_repeat_their_header(
+    demo, tmp_path: Path
+) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    built = write("community-safety-plan", tmp_path)
+    doc = Document(str(tmp_path / "community-safety-plan.docx"))
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    for s in built.data["sections"]:
+        assert f"{s['number']}. {s['heading']}" in headings, (s["heading"], headings)
+    assert doc.tables, "the delivery plan and measures are Word tables"
+    for table in doc.tables:
+        first = table.rows[0]._tr
+        assert first.trPr is not None and first.trPr.find(qn("w:tblHeader")) is not None
