@@ -282,3 +282,26 @@ def test_the_word_file_has_real_headings_and_tables_that_repeat_their_header(
     for table in doc.tables:
         first = table.rows[0]._tr
         assert first.trPr is not None and first.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_the_knife_crime_action_plan_groups_its_tagged_actions_by_theme(
+    demo, tmp_path: Path
+) -> None:
+    from saferplan.plans.links import set_tags
+    from saferplan.plans.models import Action
+
+    first, second, untagged = Action.objects.order_by("id")[:3]
+    set_tags(first, ["knife-crime-action-plan", "lkcs:targeting-lawbreakers"])
+    set_tags(second, ["knife-crime-action-plan", "lkcs:supporting-victims"])
+    built = write("knife-crime-action-plan", tmp_path)
+    assert "update of 30 November 2026" in built.data["title"]  # a dated edition
+
+    def texts(key: str) -> str:
+        [s] = [s for s in built.data["sections"] if s["key"] == key]
+        return json.dumps(s["parts"], ensure_ascii=False)
+
+    assert first.text in texts("targeting-lawbreakers")
+    assert second.text not in texts("targeting-lawbreakers")
+    assert second.text in texts("victims")
+    assert not any(untagged.text in texts(k) for k in ("targeting-lawbreakers", "victims"))
+    assert check_directory(tmp_path) == []
