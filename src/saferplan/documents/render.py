@@ -16,6 +16,8 @@ from saferplan.reports.document import Para, Table
 TEMPLATES = Path(__file__).with_name("templates")
 REPORT_TEMPLATES = Path(__file__).parent.parent / "reports" / "templates"
 WIDE_COLUMNS = 8  # tables with more columns are set in smaller type
+# A cell that is a figure (set right-aligned): 1,234  12.5%  £1,000  +3  –  <5
+FIGURE_CELL = re.compile(r"[£+\-−<]?\d[\d,.]*%?|[–-]|<5|")
 
 
 def _view(block: PlanBlock, images: dict[str, bytes]) -> dict[str, Any]:
@@ -25,6 +27,10 @@ def _view(block: PlanBlock, images: dict[str, bytes]) -> dict[str, Any]:
             {"first": row[0], "rest": row[1:], "link": None, "subject": False} for row in block.rows
         ]
         out["wide"] = len(block.header) > WIDE_COLUMNS
+        # Tables of words (actions, leads, updates) read left to right, not as figures.
+        out["words"] = any(
+            not FIGURE_CELL.fullmatch(c.strip()) for row in block.rows for c in row[1:]
+        )
     if block.kind == "figure":
         out["data"] = base64.b64encode(images[out["chart_id"]]).decode("ascii")
     return out

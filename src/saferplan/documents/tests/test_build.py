@@ -208,6 +208,11 @@ def test_the_demo_plans_build_with_sample_text_marked_as_such(demo, tmp_path: Pa
         html = (tmp_path / document / f"{document}.html").read_text(encoding="utf-8")
         assert "Sample text, written for the demonstration" in html
         assert check_directory(tmp_path / document) == []
+    # Tables of words read left-aligned; tables of figures keep their figures aligned right.
+    csp = (tmp_path / "community-safety-plan" / "community-safety-plan.html").read_text("utf-8")
+    assert re.search(r'<table class="words">\s*<caption>Harrow Council: Community Safety', csp)
+    yjp_html = (tmp_path / "youth-justice-plan" / "youth-justice-plan.html").read_text("utf-8")
+    assert re.search(r"<table>\s*<caption>Management board attendance", yjp_html)
     yjp = json.loads((tmp_path / "youth-justice-plan" / "figures.json").read_text("utf-8"))
     # Every attendance rate, each partner's and all partners', to the registry's decimals.
     rates = [f["shown"] for k, f in yjp["figures"].items() if re.fullmatch(r"board\..*rate", k)]
