@@ -54,3 +54,29 @@ def test_an_action_moves_measures_of_its_own_plan_year_only() -> None:
     link_measures(action, [mine])
     assert list(mine.actions.all()) == [action]
     assert AuditEvent.objects.filter(model="plans.Action", summary__contains="Measures of").exists()
+
+
+def test_tags_and_measures_are_set_from_the_command_line() -> None:
+    from typer.testing import CliRunner
+
+    from saferplan.cli.main import app
+
+    load_demo_partnership()
+    name = demo_partnership().name
+    action = Action.objects.exclude(reference="").order_by("id").first()
+    assert action is not None
+    measure = Measure.objects.create(objective=action.objective, name="Knife crime")
+    runner = CliRunner()
+    tagged_now = runner.invoke(app, ["plans", "tag", action.reference, "Knife-Crime-Action-Plan",
+                                     "lkcs:supporting-victims", "--partnership", name])  # fmt: skip
+    assert tagged_now.exit_code == 0, tagged_now.output
+    linked = runner.invoke(app, ["plans", "link", action.reference, str(measure.pk),
+                                 "--partnership", name])  # fmt: skip
+    assert linked.exit_code == 0, linked.output
+    action.refresh_from_db()
+    assert action.tags == ["knife-crime-action-plan", "lkcs:supporting-victims"]
+    assert list(action.measures.all()) == [measure]
+    bad = runner.invoke(app, ["plans", "tag", action.reference, "<b>", "--partnership", name])
+    assert bad.exit_code != 0 and "is not a tag" in bad.output
+    missing = runner.invoke(app, ["plans", "link", "no-such-action", "1", "--partnership", name])
+    assert missing.exit_code != 0 and "no single action 'no-such-action'" in missing.output
