@@ -18,20 +18,19 @@ from saferplan.accounts.tenancy import current_partnership
 SECRET_FIELDS = frozenset({"password"})
 
 
-def snapshot(instance: Any) -> dict[str, Any]:
-    data = model_to_dict(instance)
-    return {
-        k: (str(v) if not isinstance(v, (int, float, bool, str, type(None), list, dict)) else v)
-        for k, v in ((k, _plain(v)) for k, v in data.items())
-        if k not in SECRET_FIELDS
-    }
-
-
 def _plain(value: Any) -> Any:
-    """A many-to-many field's related records as their ids, which JSON can hold."""
+    """A value JSON can hold: a many-to-many field's related records as their ids, any
+    other non-JSON value (a date, a decimal) as text."""
     if isinstance(value, list):
         return [getattr(item, "pk", item) for item in value]
+    if not isinstance(value, (int, float, bool, str, type(None), dict)):
+        return str(value)
     return value
+
+
+def snapshot(instance: Any) -> dict[str, Any]:
+    data = model_to_dict(instance)
+    return {k: _plain(v) for k, v in data.items() if k not in SECRET_FIELDS}
 
 
 def cli_actor() -> str:

@@ -230,3 +230,22 @@ def can_cancel_job(user: Any, job: Any) -> bool:
     return bool(roles(user)) and (
         Role.ADMIN in roles(user) or job.requested_by == user.get_username()
     )
+
+
+# The roles that write each statutory document's text (and build it): youth justice
+# managers the Youth Justice Plan, analysts the partnership's plans; admins every one.
+DOCUMENT_AUTHORS = {
+    "youth-justice-plan": {Role.YOUTH_JUSTICE, Role.ADMIN},
+    "community-safety-plan": {Role.ANALYST, Role.ADMIN},
+    "knife-crime-action-plan": {Role.ANALYST, Role.ADMIN},
+}
+
+
+def can_view_documents(user: Any) -> bool:
+    """The statutory documents' sections, guidance and text: everyone in the partnership."""
+    return bool(roles(user))
+
+
+def can_edit_document(user: Any, document: str) -> bool:
+    """Write a document's sections, and build it (the roles that own it)."""
+    return bool(roles(user) & DOCUMENT_AUTHORS.get(document, set()))

@@ -81,6 +81,7 @@ def demo(
     )
     if build_report:
         build_demo_report(partnership, subject, year, comparators, out)
+        _demo_plans(partnership, out)
 
 
 def _load() -> tuple[int, int, Any, list[tuple[str, str]]]:
@@ -124,6 +125,23 @@ def build_demo_report(
         highlight=False,
         soft_wrap=True,
     )
+
+
+def _demo_plans(partnership: Any, out: Path) -> None:
+    """The demo's Youth Justice Plan and Community Safety Plan, with sample text."""
+    from saferplan.accounts.tenancy import partnership_scope
+    from saferplan.documents.demo import DEMO_YEAR, build_demo_documents, load_demo_text
+
+    with partnership_scope(partnership), console.status("Building the demo's plans…"):
+        load_demo_text()
+        built = build_demo_documents(out)
+    for b in built:
+        console.print(
+            f"[green]{b.data['title']}[/] (draft, sample text) {DEMO_YEAR}: {b.files[0]} "
+            f"(also .docx, .pdf, figures.json)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "saferplan.cli.editions",
     "saferplan.cli.jobs",
     "saferplan.cli.resources",
+    "saferplan.cli.documents",
 )
 
 for _module in COMMAND_MODULES:

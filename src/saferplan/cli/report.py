@@ -1,4 +1,5 @@
-"""``saferplan report strategic-assessment|check``."""
+"""``saferplan report strategic-assessment|youth-justice-plan|community-safety-plan|
+knife-crime-action-plan|check``."""
 
 from __future__ import annotations
 
@@ -131,10 +132,75 @@ def build_strategic_assessment(
     return built.folder, [(t.title, why) for t, why in a.unavailable]
 
 
+Year = Annotated[str, typer.Option(help="The plan year, e.g. 2019-20.")]
+Edition = Annotated[
+    str, typer.Option(help="draft (marks what is missing) or final (refused until complete).")
+]
+Out = Annotated[Path, typer.Option(help="Folder to write the documents into.")]
+TemplateKey = Annotated[
+    str | None,
+    typer.Option(help="A template key (default: the one in force for the year); "
+                 "saferplan documents templates lists them."),
+]  # fmt: skip
+
+
+def build_plan(
+    document: str, year: str, partnership: str | None, edition: str, out: Path,
+    template: str | None,
+) -> None:  # fmt: skip
+    """Build a plan in the partnership's scope, write it and keep it as an edition."""
+    start = time.perf_counter()
+    from saferplan.accounts.tenancy import cli_partnership
+    from saferplan.cli.editions import say_kept
+    from saferplan.site.bootstrap import setup_django
+
+    with friendly_errors():
+        setup_django()
+        from saferplan.documents.build import build_document
+
+        with cli_partnership(partnership), console.status("Computing, checking and writing…"):
+            built = build_document(document, year, out, edition, template)
+        for m in built.data["missing"]:
+            err_console.print(f"[yellow]{m['what']}[/]: {m['number']}. {m['heading']}",
+                              highlight=False, soft_wrap=True)  # fmt: skip
+        for w in built.data["warnings"]:
+            err_console.print(f"[yellow]To put right[/]: {w}", highlight=False, soft_wrap=True)
+        say_kept(built.edition)
+    console.print(f"[green]Written[/] the {built.data['title']} ({edition}) to {built.folder} "
+                  f"in {time.perf_counter() - start:.1f} s", highlight=False)  # fmt: skip
+
+
+@app.command("youth-justice-plan")
+def youth_justice_plan(
+    year: Year, partnership: options.Partnership = None, edition: Edition = "draft",
+    out: Out = Path("out"), template: TemplateKey = None,
+) -> None:  # fmt: skip
+    """Write the Youth Justice Plan as HTML, Word, PDF and a figures bundle."""
+    build_plan("youth-justice-plan", year, partnership, edition, out, template)
+
+
+@app.command("community-safety-plan")
+def community_safety_plan(
+    year: Year, partnership: options.Partnership = None, edition: Edition = "draft",
+    out: Out = Path("out"), template: TemplateKey = None,
+) -> None:  # fmt: skip
+    """Write the Community Safety Plan (with its s6 coverage) as HTML, Word, PDF and figures."""
+    build_plan("community-safety-plan", year, partnership, edition, out, template)
+
+
+@app.command("knife-crime-action-plan")
+def knife_crime_action_plan(
+    year: Year, partnership: options.Partnership = None, edition: Edition = "draft",
+    out: Out = Path("out"), template: TemplateKey = None,
+) -> None:  # fmt: skip
+    """Write the Knife Crime Action Plan (a dated update for MOPAC) as HTML, Word, PDF, figures."""
+    build_plan("knife-crime-action-plan", year, partnership, edition, out, template)
+
+
 @app.command()
 def check(folder: Annotated[Path, typer.Argument(help="A built report folder.")]) -> None:
     """Re-derive every figure and word of a report, and compare its HTML and Word file with it."""
-    from saferplan.reports.check import check_directory
+    from saferplan.documents.check import check_directory
 
     with friendly_errors():
         problems = check_directory(folder)

@@ -25,6 +25,7 @@ GROUPS = (
     "disproportionality",
     "youth justice KPI",
     "cohort profile",
+    "local youth justice",
 )
 # The columns `saferplan definitions` prints.
 COLUMNS = ("key", "label", "unit", "scale", "direction", "definition", "source")

@@ -9,6 +9,7 @@ from typing import Any
 
 from saferplan.core.cells import excel_row, xml_text
 from saferplan.plans.models import RAG_LABELS, Action, StrategyYear
+from saferplan.plans.movement import MOVEMENT_HEADINGS, measure_rows
 
 HEADINGS = [
     "Priority",
@@ -112,6 +113,18 @@ def to_xlsx(year: StrategyYear) -> bytes:
         for cell in row_cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A3"
+    measures = book.create_sheet("Outcome measures")
+    measures.append(
+        ["Outcome measures: movement since the baseline, beside the actions behind them"]
+    )
+    measures["A1"].font = Font(bold=True, size=14)
+    measures.append(MOVEMENT_HEADINGS)
+    for cell in measures[2]:
+        cell.font = Font(bold=True)
+    for m in measure_rows(year):
+        measures.append(m.cells())
+    for column, width in zip("ABCDEFG", (50, 16, 16, 12, 10, 12, 50), strict=True):
+        measures.column_dimensions[column].width = width
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -152,9 +165,24 @@ def to_docx(year: StrategyYear) -> bytes:
             strict=True,
         ):
             cell.text = xml_text(text)
+    _docx_measures(doc, year)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _docx_measures(doc: Any, year: StrategyYear) -> None:
+    rows = measure_rows(year)
+    if not rows:
+        return
+    doc.add_heading("Outcome measures: movement since the baseline", level=1)
+    table = doc.add_table(rows=1, cols=len(MOVEMENT_HEADINGS))
+    table.style = "Light Grid Accent 1"
+    for cell, text in zip(table.rows[0].cells, MOVEMENT_HEADINGS, strict=True):
+        cell.text = text
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row.cells(), strict=True):
+            cell.text = text
 
 
 def to_pdf(html: str) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -126,6 +127,13 @@ class Action(models.Model):
         max_length=10, choices=Disposition.choices, blank=True, help_text="year-end decision"
     )
     version = models.PositiveIntegerField(default=1)  # optimistic locking for edits
+    # Which documents and themes the action belongs to beyond its plan: e.g.
+    # "knife-crime-action-plan" and "lkcs:targeting-lawbreakers" (see plans.links).
+    tags = models.JSONField(default=list, blank=True)
+    # The outcome measures the action is meant to move (same plan year).
+    measures: models.ManyToManyField[Measure, Any] = models.ManyToManyField(
+        "Measure", related_name="actions", blank=True
+    )
 
     objects = tenant_manager("objective__priority__year__partnership")
 

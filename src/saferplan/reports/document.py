@@ -285,3 +285,9 @@ def _flat_block(block: Block, html: bool) -> list[tuple[str, str]]:
         cells += [("td" if html else "cell", c) for row in block.rows for c in row]
         return [("caption" if html else "p", block.caption), *cells]
     return [("img", block.alt), ("figcaption" if html else "p", block.caption)]
+
+
+def flat_block(block: Block, flavour: str) -> list[tuple[str, str]]:
+    """One block's pieces of text as the ``flavour`` reader of ``check`` finds them (for
+    other documents laid out from the same blocks)."""
+    return _flat_block(block, flavour == "html")

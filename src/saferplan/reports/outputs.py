@@ -21,7 +21,7 @@ from saferplan.reports.charts import read_png_labels
 
 HTML_NAME = "strategic-assessment.html"
 DOCX_NAME = "strategic-assessment.docx"
-HTML_TEXT = ("h1", "h2", "h3", "p", "li", "caption", "th", "td", "dt", "dd", "figcaption")
+HTML_TEXT = ("h1", "h2", "h3", "h4", "p", "li", "caption", "th", "td", "dt", "dd", "figcaption")
 NUMBER = re.compile(r"[+-]?\d[\d,.]*%?")
 MAX_REPORTED = 25
 Item = tuple[str, str]

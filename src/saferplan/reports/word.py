@@ -199,3 +199,14 @@ def render_docx(document: Document, images: dict[str, bytes], path: Path) -> Non
         for block in s.blocks:
             _block(doc, block, images)
     doc.save(str(path))
+
+
+def write_block(doc: Any, block: Block, images: dict[str, bytes]) -> None:
+    """One block into a python-docx document (for other documents laid out from the same
+    blocks: tables fitted and repeating their headers, pictures with their text)."""
+    _block(doc, block, images)
+
+
+def write_contents(doc: Any, entries: list[tuple[str, str]]) -> None:
+    """The contents, written out, inside a field Word can refresh."""
+    _contents(doc, entries)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "saferplan.jobs",
     "saferplan.resources",
     "saferplan.governance",
+    "saferplan.documents",
 ]
 
 # Background jobs (ADR 0005): django-tasks' queue, kept in this database, so the embedded

@@ -22,6 +22,7 @@ from saferplan.plans.leads import LeadMatcher
 from saferplan.plans.measures import judged
 from saferplan.plans.models import Objective, StrategyYear
 from saferplan.plans.quality import quality_flags
+from saferplan.plans.movement import MOVEMENT_HEADINGS, measure_rows
 from saferplan.web.forms import LeadForm, YearEndForm
 from saferplan.web.plan_rows import action_row, rag_counts
 from saferplan.web.refusals import EDIT_PLAN, VIEW_PLANS, require
@@ -120,7 +121,12 @@ def plan_export(request: HttpRequest, year_id: int, fmt: str) -> HttpResponse:
     elif fmt == "docx":
         data = exports.to_docx(year)
     elif fmt == "pdf":
-        context = {"year": year, "objectives": exports.report_by_objective(year)}
+        context = {
+            "year": year,
+            "objectives": exports.report_by_objective(year),
+            "measures": measure_rows(year),
+            "measure_headings": MOVEMENT_HEADINGS,
+        }
         html = render(request, "web/export_print.html", context).content.decode()
         data = exports.to_pdf(html)
     else:

@@ -11,6 +11,7 @@ from saferplan.web import (
     audit_views,
     comment_views,
     consultation_views,
+    document_views,
     edition_views,
     governance_views,
     import_views,
@@ -288,4 +289,20 @@ urlpatterns = [
     path("answer/<str:slug>/", answer_views.answer, name="answer"),
     path("answer/invited/<str:invitation>/", answer_views.answer_invited, name="answer_invited"),
     path("answer/withdraw/<str:withdrawal>/", answer_views.withdraw, name="answer_withdraw"),
+    path("plans-to-write/", document_views.document_list, name="documents"),
+    path(
+        "plans-to-write/<str:document>/<str:year>/",
+        document_views.document_year,
+        name="document_year",
+    ),
+    path(
+        "plans-to-write/<str:document>/<str:year>/build/",
+        document_views.document_build,
+        name="document_build",
+    ),
+    path(
+        "plans-to-write/<str:document>/<str:year>/sections/<str:section>/",
+        document_views.section_edit,
+        name="document_section",
+    ),
 ]

@@ -129,6 +129,15 @@ def _job(partnership: Partnership, analyst: str, marker: str) -> None:
                        log=[{"at": "2026-12-01T09:00:00+00:00", "line": f"{marker}: queued"}])  # fmt: skip
 
 
+def _write_introduction(partnership: Partnership, text: str) -> None:
+    """The Youth Justice Plan's introduction for 2019-20, written by the partnership."""
+    from saferplan.documents.models import SectionRevision
+
+    SectionRevision.objects.create(partnership=partnership, document="youth-justice-plan",
+                                   year="2019-20", section="introduction", text=text,
+                                   saved_by_name="tester")  # fmt: skip
+
+
 def _other(tmp: Path) -> Tenant:
     from saferplan.accounts.management import set_partnership
 
@@ -162,6 +171,7 @@ def _other(tmp: Path) -> Tenant:
         _on_its_route(edition, users["council-lead"], "[Brent plan]")
         _other_resources(tmp)
         _job(other, users["analyst"], "[Brent plan]")
+        _write_introduction(other, "[Brent plan] Our youth justice plan.")
         governance = one_of_everything(other, "[Brent plan]").ids
     return Tenant(other, users, _ids(other, governance))
 
@@ -208,6 +218,7 @@ def two_partnerships(tmp: Path) -> tuple[Tenant, Tenant]:
         _on_its_route(edition, "council-lead", "Harrow Council: Community Safety")
         _published(tmp / "demo-published")
         _job(demo, "analyst", "Harrow Council: Community Safety")
+        _write_introduction(demo, "Harrow Council: Community Safety writes this plan.")
         governance = one_of_everything(demo, "Harrow Council: Community Safety").ids
     from saferplan.resources.demo import load_demo_resources
 

@@ -68,6 +68,16 @@ PAGES = [
     ("/jobs/{yj_job}/", {"admin", "yot"}),
     ("/jobs/{yj_job}/progress.json", {"admin", "yot"}),
     ("/jobs/{yj_job}/cancel/", {"admin", "yot"}),
+    # The statutory plans: everyone reads their sections; the owning roles write them.
+    ("/plans-to-write/", set(ROLES) - {"anonymous"}),
+    ("/plans-to-write/youth-justice-plan/2019-20/", set(ROLES) - {"anonymous"}),
+    ("/plans-to-write/youth-justice-plan/2019-20/sections/introduction/", {"admin", "yot"}),
+    ("/plans-to-write/community-safety-plan/2019-20/sections/strategy/", {"admin", "analyst"}),
+    (
+        "/plans-to-write/knife-crime-action-plan/2019-20/sections/introduction/",
+        {"admin", "analyst"},
+    ),
+    ("/plans-to-write/youth-justice-plan/2019-20/build/", {"admin", "yot"}),
 ]
 # The Manage pages' forms: (url pattern, what is posted). Only admins may post them; the
 # others' posts change nothing (checked by test_only_admins_post_the_manage_forms).

@@ -50,6 +50,13 @@ LINK_KEYWORDS = {"slug", "invitation", "withdrawal"}
 CHOICES = {"fmt": ["xlsx", "docx", "pdf"], "file_name": list(EDITION_FILES),
            "uidb64": ["MQ"], "token": ["cz1xyz-0123456789abcdef"], "year": ["2019-20"],
            "document": list(Document.values)}  # fmt: skip
+# The statutory plans' pages name a document, a plan year and a section of its template.
+DOCUMENT_KEYWORDS = {"document", "year", "section"}
+DOCUMENT_CHOICES = [
+    {"document": "youth-justice-plan", "year": "2019-20", "section": "introduction"},
+    {"document": "community-safety-plan", "year": "2019-20", "section": "strategy"},
+    {"document": "knife-crime-action-plan", "year": "2019-20", "section": "introduction"},
+]
 NO_PAGE = {"login", "logout", "switch_partnership"}  # sign-in, sign-out, the header's form
 # Pages for everyone, no sign-in: tried with the tenant's published edition (if any).
 PUBLIC = {"published", "published_partnership", "published_edition", "published_document",
@@ -101,12 +108,15 @@ def _urls(ids: dict[str, int], public: bool = False) -> list[str]:
         if pattern.name in NO_PAGE or (pattern.name in PUBLIC) != public:
             continue
         keywords = set(pattern.pattern.converters)
-        unknown = keywords - ID_KEYWORDS - LINK_KEYWORDS - set(CHOICES)
+        unknown = keywords - ID_KEYWORDS - LINK_KEYWORDS - set(CHOICES) - DOCUMENT_KEYWORDS
         assert not unknown, f"add {unknown} of '{pattern.name}' to the tenancy matrix"
         kwargs = {k: ids[k] for k in keywords & (ID_KEYWORDS | LINK_KEYWORDS)}
         named = sorted(keywords & set(CHOICES))
         choices = [dict(zip(named, values, strict=True))
                    for values in itertools.product(*(CHOICES[k] for k in named))]  # fmt: skip
+        if {"document", "year"} <= keywords or "section" in keywords:
+            projected = [{k: c[k] for k in keywords & DOCUMENT_KEYWORDS} for c in DOCUMENT_CHOICES]
+            choices = [dict(t) for t in dict.fromkeys(tuple(sorted(c.items())) for c in projected)]
         for choice in choices:
             url = reverse(pattern.name, kwargs={**kwargs, **choice})
             urls.append(url)
@@ -151,6 +161,7 @@ def test_every_url_of_the_app_is_in_the_matrix(tenants) -> None:
     assert "/published/" in public and not set(public) & set(urls)
     p, e = mine.ids["partnership_id"], mine.ids["published_id"]
     assert f"/published/{p}/{e}/files/strategic-assessment.pdf" in public
+    assert "/plans-to-write/youth-justice-plan/2019-20/sections/introduction/" in urls
 
 
 @pytest.mark.parametrize("role", ROLE_USERS)
@@ -200,6 +211,8 @@ def test_own_records_are_seen(tenants) -> None:
     assert re.search(r"\bBX\d{7}\b", tracker.content.decode())
     document = _client(other.users["board"]).get(f"/editions/{other.ids['edition_id']}/document/")
     assert "[Brent plan]" in document.content.decode()
+    section = "/plans-to-write/youth-justice-plan/2019-20/sections/introduction/"
+    assert "[Brent plan]" in _client(other.users["yot"]).get(section).content.decode()
     home = _client(demo.users["council-lead"]).get("/").content.decode()
     assert "Harrow Council: Community Safety" in home or "Your organisation" in home
     for tenant, marker in zip((demo, other), BUILD_MARKERS, strict=True):
