@@ -21,8 +21,8 @@ from saferplan.plans import exports, service
 from saferplan.plans.leads import LeadMatcher
 from saferplan.plans.measures import judged
 from saferplan.plans.models import Objective, StrategyYear
-from saferplan.plans.quality import quality_flags
 from saferplan.plans.movement import MOVEMENT_HEADINGS, measure_rows
+from saferplan.plans.quality import quality_flags
 from saferplan.web.forms import LeadForm, YearEndForm
 from saferplan.web.plan_rows import action_row, rag_counts
 from saferplan.web.refusals import EDIT_PLAN, VIEW_PLANS, require
