@@ -201,6 +201,20 @@ def check_archive(file: str, archive: zipfile.ZipFile) -> None:
         _check_inflation(file, info, info.file_size)
 
 
+def check_workbook(file: str, workbook: Path | IO[bytes]) -> None:
+    """Refuse an Excel workbook (a zip of XML) whose parts would inflate beyond the
+    limits above, before openpyxl inflates them; a file that is no zip is left for the
+    reader to refuse in its own words."""
+    try:
+        archive = zipfile.ZipFile(workbook)
+    except (zipfile.BadZipFile, OSError):
+        return
+    with archive:
+        check_archive(file, archive)
+    if not isinstance(workbook, Path):
+        workbook.seek(0)
+
+
 def _check_inflation(file: str, info: zipfile.ZipInfo, size: int) -> None:
     ratio = size / max(info.compress_size, 1)
     if size > MAX_MEMBER_BYTES or (size > RATIO_FROM_BYTES and ratio > MAX_RATIO):

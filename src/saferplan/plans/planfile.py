@@ -359,6 +359,9 @@ def _csv_records(text: str, file: str) -> Iterator[tuple[int, list[str]]]:
 def _sheet_records(workbook: Path | IO[bytes], name: str) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    from saferplan.datastore.sources import check_workbook
+
+    check_workbook(name, workbook)
     try:
         sheet = load_workbook(workbook, read_only=True, data_only=True).worksheets[0]
         rows = list(sheet.iter_rows(values_only=True))

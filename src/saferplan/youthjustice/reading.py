@@ -122,8 +122,12 @@ def read_workbook(source: SourceFile, columns: ColumnMap) -> dict[str, RawTable]
     """Every sheet of the workbook named after an extract table (any case)."""
     from openpyxl import load_workbook
 
+    from saferplan.datastore.sources import check_workbook
+
+    data = io.BytesIO(bytes(source.data))
+    check_workbook(source.display_name, data)
     try:
-        book = load_workbook(io.BytesIO(bytes(source.data)), read_only=True, data_only=True)
+        book = load_workbook(data, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a file that is not xlsx
         raise InputError(
             source.display_name, f"cannot be read as an Excel workbook ({exc})"
