@@ -11,6 +11,9 @@ import pytest
 # pytest-django has already loaded saferplan.site.test_settings, which chose a throw-away
 # SAFERPLAN_DATA; subprocesses started by tests inherit it.
 os.environ.setdefault("SAFERPLAN_DATA", tempfile.mkdtemp(prefix="saferplan-test-data-"))
+# The CLI's console fixes its width from COLUMNS when it is created (pytest-xdist's workers
+# inherit COLUMNS=80): without it, each command run in a test reads the width it is given.
+os.environ.pop("COLUMNS", None)
 
 REPO = Path(__file__).resolve().parent
 
