@@ -61,7 +61,12 @@ def _table_for(ctx: Context, name: str) -> ResourceTable | None:
     service = provider()
     if service is None or not hasattr(service, PROVIDERS[name]):
         return None
-    found: ResourceTable | None = getattr(service, PROVIDERS[name])(ctx.partnership, ctx.year)
+    read = getattr(service, PROVIDERS[name])
+    found: ResourceTable
+    if name == "risks":  # the register as it stands on the day the plan is built
+        found = read(ctx.partnership, today=ctx.generated)
+    else:
+        found = read(ctx.partnership, ctx.year)
     return found
 
 

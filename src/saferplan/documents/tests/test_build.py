@@ -310,3 +310,29 @@ def test_the_knife_crime_action_plan_groups_its_tagged_actions_by_theme(
     assert second.text in texts("victims")
     assert not any(untagged.text in texts(k) for k in ("targeting-lawbreakers", "victims"))
     assert check_directory(tmp_path) == []
+
+
+def test_the_youth_justice_plan_prints_the_budget_the_partnership_recorded(
+    demo, tmp_path: Path
+) -> None:
+    """The budget block reads the resources records themselves (no stand-in): its total is
+    the sum of the bundled 2019-20 budget file, added up here from the file."""
+    import csv
+
+    from saferplan.resources.demo import FIXTURES, load_demo_resources
+
+    load_demo_resources(demo)
+    with open(FIXTURES / "budget_2019_20.csv", newline="", encoding="utf-8") as handle:
+        expected = sum(
+            int(row[column].replace("£", "").replace(",", ""))
+            for row in csv.DictReader(handle)
+            if row["agency"].strip().lower() != "total"
+            for column in ("staffing_costs", "payments_in_kind", "other_delegated_funds")
+            if row[column].strip()
+        )
+    built = write("youth-justice-plan", tmp_path / "plan")
+    assert built.data["figures"]["budget.total.total"]["shown"] == f"£{expected:,}"
+    html = (tmp_path / "plan" / "youth-justice-plan.html").read_text(encoding="utf-8")
+    assert f"£{expected:,}" in html and "not recorded in saferplan" not in html
+    # The risk register as it stands on the day of the build (the sample register's first).
+    assert "The YJB grant is reduced or held back (sample)" in html
