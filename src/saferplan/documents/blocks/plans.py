@@ -30,10 +30,11 @@ def actions_of(year: Any, tag: str = "") -> list[Any]:
 
 
 def rag_of(action: Any) -> str:
-    from saferplan.plans.models import Rag
+    """The action's rating as the plan pages show it: its latest rating given ("Not rated"
+    when its updates, as imported plans' often are, carry none; "No update" without any)."""
+    from saferplan.plans.models import RAG_LABELS
 
-    latest = action.latest_update()
-    return Rag(latest.rag).label if latest else NO_UPDATE
+    return RAG_LABELS[action.rag()]
 
 
 def latest_text(action: Any) -> str:
@@ -55,10 +56,10 @@ def no_plan(ctx: Context, label: str) -> list[Part]:
 
 
 def rag_summary(ctx: Context, book: Book, actions: list[Any], prefix: str, title: str) -> Part:
-    """How many actions are at each RAG rating (their latest update), and in all."""
-    from saferplan.plans.models import Rag
+    """How many actions are at each RAG rating (their latest rating given), and in all."""
+    from saferplan.plans.models import NOT_RATED, RAG_LABELS, Rag
 
-    order = [*Rag.labels, NO_UPDATE]
+    order = [*Rag.labels, RAG_LABELS[NOT_RATED], NO_UPDATE]
     counts = {label: sum(1 for a in actions if rag_of(a) == label) for label in order}
     ids = [
         book.base(
@@ -248,5 +249,7 @@ def previous_plan_review(ctx: Context, use: BlockUse, book: Book) -> list[Part]:
         table(
             f"Completed in {ctx.review_label}", ["", "%"], [[text("Actions completed"), cell(done)]]
         ),
-        rag_summary(ctx, book, actions, "previous-plan", f"Actions of the {ctx.review_label} plan"),
+        rag_summary(
+            ctx, book, actions, "previous-plan-ratings", f"Actions of the {ctx.review_label} plan"
+        ),
     ]

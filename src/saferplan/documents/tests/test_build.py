@@ -336,3 +336,31 @@ def test_the_youth_justice_plan_prints_the_budget_the_partnership_recorded(
     assert f"£{expected:,}" in html and "not recorded in saferplan" not in html
     # The risk register as it stands on the day of the build (the sample register's first).
     assert "The YJB grant is reduced or held back (sample)" in html
+
+
+def test_last_years_imported_plan_is_reviewed_with_its_unrated_updates(
+    demo, tmp_path: Path
+) -> None:
+    """An imported plan's updates often carry no rating ("Not rated"): the review of last
+    year's plan counts them as the plan pages do, rather than stopping the build. The counts
+    are taken here from the plan file itself: a rating in `rag_raw`, else progress text
+    (Not rated), else nothing (No update)."""
+    import csv
+    from collections import Counter
+
+    from saferplan.plans.demo import FIXTURES, _import_fixture
+
+    _import_fixture(demo, "2018/19", "delivery_plan_2018_19.csv")
+    with open(FIXTURES / "delivery_plan_2018_19.csv", newline="", encoding="utf-8") as handle:
+        expected = Counter(
+            row["rag_raw"].strip().lower()
+            or ("not-rated" if row["progress_text"].strip() else "no-update")
+            for row in csv.DictReader(handle)
+        )
+    figures = write("youth-justice-plan", tmp_path / "plan").data["figures"]
+    counted = {
+        key.removeprefix("previous-plan-ratings.rag."): int(f["value"])
+        for key, f in figures.items()
+        if key.startswith("previous-plan-ratings.rag.") and int(f["value"])
+    }
+    assert counted == dict(expected)
