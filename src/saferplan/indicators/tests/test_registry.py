@@ -29,6 +29,7 @@ def computed_keys() -> set[str]:
     return keys | {r.key for r in service.profile_for("2018-19", records)}
 
 
+@pytest.mark.django_db  # the board attendance KPI reads the meetings recorded, if any
 def test_every_computed_indicator_is_declared_with_a_definition() -> None:
     computed = computed_keys()
     declared = {d.key for d in registry.in_groups(*COMPUTED_GROUPS)}
