@@ -5,15 +5,6 @@ import { initAll } from "/static/govuk/govuk-frontend.min.js";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
-// The clipboard API, or (where its promise does not settle within a second, as a browser
-// waiting on a permission can leave it) the selection copied the older way.
-function copied(text) {
-  const waited = new Promise((resolve, reject) =>
-    setTimeout(() => (document.execCommand("copy") ? resolve() : reject()), 1000),
-  );
-  return Promise.race([navigator.clipboard.writeText(text), waited]);
-}
-
 // "Copy link" buttons (data-copy="ID of the field to copy"): shown only where the browser
 // can copy; the field stays selectable for copying by hand everywhere.
 for (const button of document.querySelectorAll("button[data-copy]")) {
@@ -23,7 +14,7 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
   button.addEventListener("click", async () => {
     field.select();
     try {
-      await copied(field.value);
+      await navigator.clipboard.writeText(field.value);
       button.textContent = "Link copied";
     } catch {
       button.textContent = "Select the link and copy it";
