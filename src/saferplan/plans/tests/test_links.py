@@ -78,5 +78,6 @@ def test_tags_and_measures_are_set_from_the_command_line() -> None:
     assert list(action.measures.all()) == [measure]
     bad = runner.invoke(app, ["plans", "tag", action.reference, "<b>", "--partnership", name])
     assert bad.exit_code != 0 and "is not a tag" in bad.output
-    missing = runner.invoke(app, ["plans", "link", "no-such-action", "1", "--partnership", name])
+    missing = runner.invoke(app, ["plans", "link", "no-such-action", str(measure.pk),
+                                  "--partnership", name])  # fmt: skip
     assert missing.exit_code != 0 and "no single action 'no-such-action'" in missing.output
