@@ -130,6 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _allowed(request, "youth justice indicators")
     from saferplan.core.periods import parse_period
     from saferplan.youthjustice import service
+    from saferplan.youthjustice.callouts import dashboard_callouts
     from saferplan.youthjustice.comparators import comparator_cells
 
     period, given = _period(request), _population_given(request)
@@ -173,30 +174,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "national": [item(r) for r in national],
             "kpis": [item(r) for r in kpi_rows],
             "charts": _charts(trends, {r.indicator: r.unit for r in national}),
-            "callouts": worsening_callouts(trends),
+            "callouts": dashboard_callouts(trends),
             "period": period,
             "population": population,
             "error": error,
         },
     )
-
-
-def worsening_callouts(trends: dict[str, list[Any]]) -> list[dict[str, Any]]:
-    """The indicators that have worsened for three or more periods in a row up to the
-    latest (the direction of good from the registry), with the run's figures."""
-    from decimal import Decimal
-
-    from saferplan.documents.callouts import AT_LEAST, worsening_run
-
-    out = []
-    for key, points in trends.items():
-        better = registry.get(key).better
-        values = [None if p.value is None else Decimal(str(p.value)) for p in points]
-        run = worsening_run(values, better)
-        if run >= AT_LEAST:
-            out.append({"label": registry.get(key).label, "run": run, "to": points[-1].label,
-                        "points": points[-run - 1 :]})  # fmt: skip
-    return out
 
 
 def _extract_imports() -> list[Any]:

@@ -70,25 +70,3 @@ def test_a_generated_section_or_unknown_document_is_not_found(yot: Client) -> No
     assert yot.get("/plans-to-write/no-such-plan/2019-20/").status_code == 404
     assert yot.get("/plans-to-write/youth-justice-plan/nonsense/").status_code == 404
     assert yot.get(SECTION.replace("introduction", "no-such-section")).status_code == 404
-
-
-def test_the_dashboard_calls_out_three_periods_worsening_in_a_row() -> None:
-    from saferplan.web.yj_views import worsening_callouts
-    from saferplan.youthjustice.service import TrendPoint as P
-
-    trends = {
-        # lower is better: 240 -> 250 -> 260 -> 270 -> 300 rose four times in a row
-        "first_time_entrants": [P("2015/16", 240.0), P("2016/17", 250.0), P("2017/18", 260.0),
-                                P("2018/19", 270.0), P("2019/20", 300.0)],
-        # rose twice, after a fall: not called out
-        "reoffending_binary_rate": [P("2015/16", 40.0), P("2016/17", 30.0), P("2017/18", 29.0),
-                                    P("2018/19", 31.0), P("2019/20", 35.0)],
-        # falling, which is good
-        "reoffences_per_child": [P("2016/17", 3.0), P("2017/18", 2.0), P("2018/19", 1.0),
-                                 P("2019/20", 0.5)],
-    }  # fmt: skip
-    [called] = worsening_callouts(trends)
-    assert (called["run"], called["to"]) == (4, "2019/20")
-    assert [p.value for p in called["points"]] == [240.0, 250.0, 260.0, 270.0, 300.0]
-    trends["first_time_entrants"][2] = P("2017/18", None)  # a gap ends the run
-    assert worsening_callouts(trends) == []
