@@ -183,6 +183,8 @@ def _docx_measures(doc: Any, year: StrategyYear) -> None:
     for row in rows:
         for cell, text in zip(table.add_row().cells, row.cells(), strict=True):
             cell.text = text
+    for said in (s for row in rows for s in row.callouts):
+        doc.add_paragraph(f"Called out: {said}.")
 
 
 def to_pdf(html: str) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from saferplan.core.periods import parse_period
 from saferplan.crime import queries
 from saferplan.crime.themes import load_themes
 from saferplan.geography.areas import resolve_area
+from saferplan.indicators.callouts import Point, runs
 from saferplan.plans.models import Measure, MeasureActual
 
 
@@ -45,3 +47,11 @@ def judged(measure: Measure, actual: MeasureActual | None) -> str:
         return "same"
     good = (change < 0) == (measure.direction == Measure.Direction.DOWN)
     return "better" if good else "worse"
+
+
+def called_out(measure: Measure, actuals: Iterable[MeasureActual]) -> list[str]:
+    """What the board is told of a measure that has worsened for three or more periods in a
+    row (its actuals in period order, the measure's own direction of good)."""
+    better = "lower" if measure.direction == Measure.Direction.DOWN else "higher"
+    points = [Point(a.period, a.value) for a in sorted(actuals, key=lambda a: a.period)]
+    return [run.sentence(measure.name) for run in runs(points, better)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from saferplan.plans.measures import called_out
 from saferplan.plans.models import Action, Measure, Rag, StrategyYear
 
 MOVEMENT_HEADINGS = ["Measure", "Baseline", "Latest", "Change", "% change", "Movement",
@@ -41,6 +42,7 @@ class MeasureRow:
     pct: str
     movement: str
     actions: str  # "HV1.2 Green; HV1.3 No update"
+    callouts: tuple[str, ...] = ()  # worsened for three or more periods in a row
 
     def cells(self) -> list[str]:
         return [self.measure, self.baseline, self.latest, self.change, self.pct,
@@ -91,6 +93,7 @@ def measure_rows(year: StrategyYear) -> list[MeasureRow]:
                 "–" if pct is None else f"{pct:+}%",
                 movement(m.baseline_value, latest, m.direction) or "–",
                 _action_rags(m),
+                tuple(called_out(m, actuals)),
             )
         )
     return rows

@@ -19,7 +19,7 @@ from saferplan.accounts.models import Organisation
 from saferplan.core.errors import SaferplanError
 from saferplan.plans import exports, service
 from saferplan.plans.leads import LeadMatcher
-from saferplan.plans.measures import judged
+from saferplan.plans.measures import called_out, judged
 from saferplan.plans.models import Objective, StrategyYear
 from saferplan.plans.movement import MOVEMENT_HEADINGS, measure_rows
 from saferplan.plans.quality import quality_flags
@@ -47,7 +47,8 @@ def _objective_block(objective: Objective, rows: list[dict[str, Any]]) -> dict[s
     for m in objective.measures.all():
         actuals = list(m.actuals.all())
         latest = actuals[-1] if actuals else None
-        measures.append({"measure": m, "latest": latest, "judged": judged(m, latest)})
+        measures.append({"measure": m, "latest": latest, "judged": judged(m, latest),
+                         "callouts": called_out(m, actuals)})  # fmt: skip
     counts = rag_counts(r["action"] for r in rows)
     return {"objective": objective, "rows": rows, "measures": measures, "counts": counts}
 

@@ -57,3 +57,34 @@ def test_the_board_report_shows_each_measure_beside_its_actions() -> None:
     assert ["Knife crime with injury", "1,200 (2018)", "1,104 (2019)"] in [
         list(r[:3]) for r in sheet.iter_rows(values_only=True)
     ]
+
+
+@pytest.mark.django_db
+def test_a_measure_worsening_three_periods_running_is_called_out_to_the_board() -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from docx import Document
+
+    from saferplan.plans.exports import to_docx
+
+    load_demo_partnership()
+    year = StrategyYear.objects.get()
+    objective = Action.objects.filter(objective__priority__year=year).first().objective  # type: ignore[union-attr]
+    rising = Measure.objects.create(objective=objective, name="Robbery", direction="down")
+    twice = Measure.objects.create(objective=objective, name="Burglary", direction="down")
+    # a fall is good: 2019 to 2022 rose three times in a row; burglary rose only twice
+    # after the fall of 2020 (a better period restarts the run)
+    for period, robbery, burglary in [("2018", 90, 50), ("2019", 100, 60), ("2020", 101, 40),
+                                      ("2021", 102, 45), ("2022", 110, 46)]:  # fmt: skip
+        MeasureActual.objects.create(measure=rising, period=period, value=D(robbery))
+        MeasureActual.objects.create(measure=twice, period=period, value=D(burglary))
+    said = "Robbery has worsened for 4 periods in a row (2019 to 2022)"
+    rows = {r.measure: r.callouts for r in measure_rows(year)}
+    assert rows["Robbery"] == (said,) and rows["Burglary"] == ()
+    paragraphs = [p.text for p in Document(io.BytesIO(to_docx(year))).paragraphs]
+    assert f"Called out: {said}." in paragraphs
+    assert not [p for p in paragraphs if "Burglary has worsened" in p]
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    page = client.get(f"/plans/{year.pk}/").content.decode()
+    assert page.count(f"{said}.") == 1 and "Burglary has worsened" not in page
