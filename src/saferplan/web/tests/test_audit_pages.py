@@ -171,3 +171,10 @@ def test_the_date_filter_uses_london_days() -> None:
     assert (late.date(), late.hour) == (date(2026, 3, 30), 23)
     kept = _expected(since=date(2026, 3, 29), until=date(2026, 3, 30))
     assert "event 118" not in kept and "event 117" in kept
+
+
+def test_a_filter_that_matches_nothing_says_so(trail) -> None:
+    page = client_for("admin").get("/audit/?who=nobody").content.decode()
+    assert "No events match these filters." in page
+    assert "Download these 0 events" in page
+    assert "No events match" not in client_for("admin").get("/audit/?who=admin").content.decode()
