@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from saferplan.accounts.models import Partnership
 from saferplan.accounts.tenancy import partnership_scope
 from saferplan.editions.models import PUBLISHABLE_VARIANTS, Edition, EditionFile, State
+from saferplan.editions.public import route_as_adopted
 from saferplan.editions.steps import history
 from saferplan.web.edition_views import document_response, file_response, file_rows
 
@@ -76,13 +77,15 @@ def published_edition(request: HttpRequest, partnership_id: int, edition_id: int
         edition = _edition(edition_id)
         files, alterations = file_rows(edition, request)
         html = next((f for f in files if f["file"].name.endswith(".html")), None)
+        standing, returns = route_as_adopted(history(edition))
         context = {
             "publisher": partnership,
             "edition": edition,
             "files": files,
             "alterations": alterations,
             "show_document": html is not None and not html["altered"],
-            "history": history(edition),
+            "history": standing,
+            "returns": returns,
             "published_on": _published_on(edition),
         }
         return render(request, "web/published_edition.html", context)

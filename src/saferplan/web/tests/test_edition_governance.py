@@ -297,3 +297,25 @@ def test_admins_edit_the_route_and_its_validation_is_shown(editions) -> None:
     assert "the last state must be &#x27;published&#x27;" in html
     assert "name the role(s) that may take this step" in html
     assert AuditEvent.objects.filter(model="editions.Route").count() == 1
+
+
+def test_the_public_history_shows_the_route_as_adopted_and_only_dates_of_returns(
+    editions,
+) -> None:
+    first, admin = editions["first"], _client("admin")
+    assert _advance(admin, first, body="Early Scrutiny", meeting_date="2019-06-01",
+                    resolution="Superseded approval").status_code == 302  # fmt: skip
+    returned = admin.post(f"/editions/{first.pk}/return/", {
+        "body": "Safer Harrow board", "meeting_date": "2019-06-05", "to_state": "draft",
+        "state": "overview-and-scrutiny", "resolution": "Rewrite the ASB section"})  # fmt: skip
+    assert returned.status_code == 302
+    _publish(first)
+    page = Client().get(f"/published/{first.partnership_id}/{first.pk}/").content.decode()
+    assert "The route as adopted" in page
+    assert "returned for changes on 5 June 2019 (Safer Harrow board)" in page
+    # the approval the return undid, and the return's own row, are not shown as decisions
+    assert "Early Scrutiny" not in page and "Superseded approval" not in page
+    assert "Rewrite the ASB section" not in page and "Returned for changes to" not in page
+    assert page.count("20 June 2019") == 1  # the Scrutiny step that stands
+    inside = _client("admin").get(f"/editions/{first.pk}/").content.decode()
+    assert "Early Scrutiny" in inside and "Returned for changes to" in inside  # all, inside
