@@ -23,6 +23,8 @@ from saferplan.web.assessment_forms import AssessmentForm
 
 BUILDS_LISTED = 50
 REFRESH_SECONDS = 2
+WAITING_NOTICE_AFTER = 5  # seconds queued with no worker running before the page says so
+STOP_REFRESH_AFTER = 120  # seconds queued with no worker running before it stops refreshing
 
 
 def _require_builder(request: HttpRequest) -> None:
@@ -60,20 +62,54 @@ def assessment_new(request: HttpRequest) -> HttpResponse:
 
 
 def assessment_builds(request: HttpRequest) -> HttpResponse:
-    """The partnership's builds, newest first, refreshed every 2 s while any is unfinished."""
+    """The partnership's builds, newest first, refreshed every 2 s while any is unfinished
+    and moving: a build no worker has taken for ``STOP_REFRESH_AFTER`` seconds stops it."""
     from saferplan.jobs.queue import status
 
     _require_builder(request)
     jobs = Job.objects.filter(kind=KIND, partnership=request.partnership)[:BUILDS_LISTED]  # type: ignore[attr-defined]
     builds = [_build_row(job, status(job)) for job in jobs]
-    unfinished = any(not b["finished"] for b in builds)
-    context = {"builds": builds, "unfinished": unfinished, "refresh": REFRESH_SECONDS}
+    unfinished = [b for b in builds if not b["finished"]]
+    busy = _a_worker_is_running() if unfinished else False
+    for b in unfinished:
+        _judge_waiting(b, busy)
+    refresh = any(b["moving"] for b in unfinished)
+    context = {"builds": builds, "unfinished": bool(unfinished), "refresh_on": refresh,
+               "refresh": REFRESH_SECONDS, "stopped_after": STOP_REFRESH_AFTER // 60}  # fmt: skip
     response = render(request, "web/assessment_builds.html", context)
-    if unfinished:
+    if refresh:
         # The Refresh header does what a meta refresh does, with no script and no template
         # block: the page reloads itself until every build has finished.
         response["Refresh"] = str(REFRESH_SECONDS)
     return response
+
+
+def _a_worker_is_running() -> bool:
+    """Whether some worker is running a job now, of any partnership (its heartbeat is
+    within the lost-job limit, on the database's clock): queued builds wait for it."""
+    from datetime import timedelta
+
+    from django.db.models import DateTimeField, ExpressionWrapper
+    from django.db.models.functions import Now
+
+    from saferplan.accounts.tenancy import across_partnerships
+    from saferplan.jobs.models import State
+    from saferplan.jobs.monitor import lost_after
+
+    cutoff = ExpressionWrapper(Now() - timedelta(seconds=lost_after()), DateTimeField())
+    with across_partnerships():
+        return Job.objects.filter(state=State.RUNNING, heartbeat_at__gte=cutoff).exists()
+
+
+def _judge_waiting(build: dict[str, Any], busy: bool) -> None:
+    """Mark an unfinished build 'waiting' (queued a few seconds with no worker running)
+    and 'moving' (worth refreshing for: running, or queued for less than the bound)."""
+    from django.utils import timezone
+
+    waited = (timezone.now() - build["queued_at"]).total_seconds()
+    queued = build["state"] == "queued"
+    build["waiting"] = queued and not busy and waited >= WAITING_NOTICE_AFTER
+    build["moving"] = not queued or busy or waited < STOP_REFRESH_AFTER
 
 
 def _build_row(job: Job, found: dict[str, Any]) -> dict[str, Any]:

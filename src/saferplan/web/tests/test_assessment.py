@@ -245,3 +245,35 @@ def test_another_partnership_sees_none_of_the_builds(app_data) -> None:
     # Their form starts from their own settings.
     form = theirs.get("/assessment/new/").content.decode()
     assert re.search(r'<option value="Brent" selected>', form)
+
+
+def test_with_no_worker_running_the_page_says_so_and_stops_refreshing(app_data) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from saferplan.accounts.tenancy import across_partnerships
+
+    analyst = client_for("analyst")
+    analyst.post("/assessment/new/", HARROW_BURGLARY_2018)
+    job = Job.objects.get()
+
+    def queued_ago(seconds: int) -> str:
+        Job.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(seconds=seconds))
+        response = analyst.get("/assessment/builds/")
+        return response.get("Refresh", "")
+
+    assert queued_ago(1) == "2"
+    assert "Waiting for a worker" not in analyst.get("/assessment/builds/").content.decode()
+    assert queued_ago(10) == "2"  # a few seconds: said, still refreshing
+    page = analyst.get("/assessment/builds/").content.decode()
+    assert "Waiting for a worker: none is running" in page and "stopped refreshing" not in page
+    assert queued_ago(121) == ""  # the bound: no more refreshing, and the page says why
+    page = analyst.get("/assessment/builds/").content.decode()
+    assert "this page has stopped refreshing" in page and "refreshes itself" not in page
+    # A worker busy with another partnership's job: the build waits its turn, refreshing.
+    with across_partnerships():
+        Job.objects.create(kind="import", requested_by="x", state="running",
+                           heartbeat_at=timezone.now())  # fmt: skip
+    assert queued_ago(121) == "2"
+    assert "Waiting for a worker" not in analyst.get("/assessment/builds/").content.decode()
