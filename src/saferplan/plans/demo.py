@@ -17,18 +17,29 @@ PARTNERSHIP = "Safer Harrow (demo)"
 AREA = "Harrow"
 COMPARATORS = ["Barnet", "Brent", "Ealing", "Hillingdon", "London"]
 DEMO_PASSWORD = "saferplan-demo"  # noqa: S105 - printed by the demo; serve binds to localhost only
+# Aliases from the officers and providers the 2019/20 plan names (its leads are people, not
+# organisations; DOMAIN.md and the reference notes give their services). Leads the plan
+# gives no organisation for (a name with no title, a multi-agency group, the University of
+# Bedfordshire) stay unmatched, as does "Tanya Sprunks Inspector": the demo settles it on
+# the leads page.
 ORGANISATIONS = [
     (
         "Harrow Council: Community Safety",
         Organisation.Kind.COUNCIL,
-        "community safety,council,economic development,strategy,public health,children",
+        "community safety,council,economic development,strategy,public health,children,"
+        "policy officer,farah ikram,community cohesion,resident services,business intelligence,"
+        "procurement,victoria isaacs,cheryl bannerman,gavin baker,vve team",
     ),
     ("Metropolitan Police: Harrow", Organisation.Kind.POLICE, "police,met,bcu,mps"),
     ("Probation Service", Organisation.Kind.PROBATION, "probation,crc,nps"),
     ("NHS Harrow", Organisation.Kind.HEALTH, "nhs,ccg,health"),
     ("London Fire Brigade", Organisation.Kind.FIRE, "fire,lfb"),
     ("Harrow Youth Offending Team", Organisation.Kind.COUNCIL, "yot,youth offending"),
-    ("Voluntary and community sector", Organisation.Kind.CHARITY, "voluntary,charity,mind"),
+    (
+        "Voluntary and community sector",
+        Organisation.Kind.CHARITY,
+        "voluntary,charity,mind,hestia,compass,ignite,synergy,khulisa,wish centre,wdp",
+    ),
 ]
 USERS = [
     ("admin", "Alex Admin", 0, [Role.ADMIN]),
