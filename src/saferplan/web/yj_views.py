@@ -123,7 +123,7 @@ def _population(given: int | None, year: int) -> Any:
     return service.population_10_17(service.service_area(), year, given)
 
 
-INDICATOR_COLUMNS = ["indicator", "period", "numerator", "denominator", "value", "unit"]
+INDICATOR_COLUMNS = ["indicator", "period", "numerator", "denominator", "value", "unit", "source"]
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

@@ -36,6 +36,7 @@ class Indicator:
     value: float | None
     unit: str  # e.g. 'per 100,000 aged 10-17', '%', 'per child'
     scale: float
+    source: str = ""  # where the figure's records came from, when that varies by period
 
 
 def ratio(key: str, period: str, numerator: float, denominator: float) -> Indicator:

@@ -11,7 +11,7 @@ definitions name are in ``records.py``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -82,9 +82,10 @@ def kpis(
     label: str,
     population_10_17: int,
     board_meetings: pd.DataFrame | None = None,
+    extract: str = "",
 ) -> list[Indicator]:
-    """Every KPI for the period, in the order the YJB lists them (``board_meetings``: see
-    :func:`board_attendance`)."""
+    """Every KPI for the period, in the order the YJB lists them (``board_meetings`` and
+    ``extract``: see :func:`board_attendance`)."""
     children, orders = tables["children"], tables["orders"]
     closed = closed_orders(orders, children, start, end)
     rows: list[Indicator] = []
@@ -123,7 +124,7 @@ def kpis(
     completed = oocd["completed"]
     rows.append(_share("kpi_out_of_court_completed", label, completed.eq(True), completed.notna()))
 
-    rows.append(board_attendance(tables["board"], start, end, label, board_meetings))
+    rows.append(board_attendance(tables["board"], start, end, label, board_meetings, extract))
 
     known = _known_to_services(closed, tables["statuses"])
     rows.append(_share("kpi_wider_services", label, known.any(axis=1)))
@@ -142,13 +143,37 @@ def board_attendance(
     end: date,
     label: str,
     recorded: pd.DataFrame | None = None,
+    extract: str = "",
 ) -> Indicator:
     """Partner places at management board meetings in the period, % attended: from the
     meetings the partnership recorded in saferplan (``recorded``, the same columns as the
-    extract's ``board`` table) when it recorded any in the period, else from the extract."""
-    places = recorded if recorded is not None and len(recorded) else board
-    in_period = places[_between(places["meeting_date"], start, end)]
-    return _share("kpi_board_attendance", label, in_period["attended"].astype(bool))
+    extract's ``board`` table) when it recorded any in the period, else from the extract
+    (``extract`` says which file and when). The figure says which it used."""
+    imported = board[_between(board["meeting_date"], start, end)]
+    if recorded is not None and len(recorded):
+        in_period = recorded[_between(recorded["meeting_date"], start, end)]
+        source = attendance_source(in_period["meeting_date"].nunique(), len(imported), extract)
+    else:
+        in_period = imported
+        source = attendance_source(0, len(imported), extract)
+    found = _share("kpi_board_attendance", label, in_period["attended"].astype(bool))
+    return replace(found, source=source)
+
+
+def attendance_source(meetings: int, imported_places: int, extract: str) -> str:
+    """What the board attendance figure says of its records: meeting records when there
+    are any (and that they win over the extract's places for the period), else the extract."""
+    if meetings:
+        said = f"from meeting records ({meetings} meeting{'' if meetings == 1 else 's'})"
+        if imported_places:
+            said += (
+                f"; the imported extract's {imported_places} places in the period are not "
+                "used, as meeting records win"
+            )
+        return said
+    if not imported_places:
+        return "no board meeting in the period, recorded or imported"
+    return f"from the imported extract ({extract})" if extract else "from the imported extract"
 
 
 def _known_to_services(closed: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:

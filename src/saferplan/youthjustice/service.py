@@ -174,7 +174,23 @@ def kpis_for(
     t = (records or Records.read()).tables
     start, end = period.first, _end(period)
     recorded = board_attendance_table(start, end)
-    return kpis.kpis(t, start, end, period.label, population, recorded)
+    return kpis.kpis(t, start, end, period.label, population, recorded, extract_said())
+
+
+def extract_said(table: str = "board") -> str:
+    """The imported extract files that brought the ``table``'s records, newest first, as
+    "file, date" (each file of an extract is an import of its own)."""
+    from django.utils import timezone
+
+    from saferplan.datastore.models import ImportRecord
+    from saferplan.youthjustice.store import IMPORT_KIND
+
+    found = ImportRecord.objects.filter(kind=IMPORT_KIND).order_by("-finished_at", "-pk")
+    return "; ".join(
+        f"{i.file_name}, {timezone.localtime(i.finished_at):%-d %B %Y}"
+        for i in found
+        if (i.notes or {}).get("tables", {}).get(table)
+    )
 
 
 def indicators_for(

@@ -27,13 +27,28 @@ def test_recorded_meetings_are_used_when_there_are_any_in_the_period() -> None:
          (date(2018, 9, 1), "Education", False)],
         columns=["meeting_date", "partner", "attended"],
     )  # fmt: skip
-    rows = kpis.kpis(records(), START, END, "2018/19", 10_000, board_meetings=recorded)
+    said = "extract.zip, 2 May 2019"
+    rows = kpis.kpis(records(), START, END, "2018/19", 10_000, board_meetings=recorded,
+                     extract=said)  # fmt: skip
     found = _attendance("kpi_board_attendance", rows)
     assert (found.numerator, found.denominator, found.value) == (3, 5, 60.0)
+    # Both in the period: the records win, and the figure says so.
+    assert found.source == (
+        "from meeting records (2 meetings); the imported extract's 4 places in the period "
+        "are not used, as meeting records win"
+    )
     # None recorded in the period (or none at all): the extract's table, as before (3 of 4).
     for empty in (None, recorded.iloc[0:0]):
-        found = _attendance("kpi_board_attendance", kpis.kpis(records(), START, END, "x", 1, empty))
+        found = _attendance(
+            "kpi_board_attendance", kpis.kpis(records(), START, END, "x", 1, empty, said)
+        )
         assert (found.numerator, found.denominator) == (3, 4)
+        assert found.source == "from the imported extract (extract.zip, 2 May 2019)"
+    # Recorded meetings and an extract with no places in the period: records, nothing more.
+    later = recorded.assign(meeting_date=recorded["meeting_date"] + pd.DateOffset(years=3))
+    found = kpis.board_attendance(records()["board"], date(2021, 4, 1), date(2022, 3, 31), "x",
+                                  later, said)  # fmt: skip
+    assert found.source == "from meeting records (2 meetings)"
 
 
 def test_the_registry_says_which_records_the_kpi_uses() -> None:
@@ -73,6 +88,7 @@ def test_the_kpi_and_the_plans_board_table_agree(partnership, tmp_path) -> None:
     found = _attendance("kpi_board_attendance", service.kpis_for("2019-20", 20_000))
     # 5 of 7 partners at the first, 7 of 7 at the second: 12 of 14 = 85.71%.
     assert (found.numerator, found.denominator, found.value) == (12, 14, 85.71)
+    assert found.source.startswith("from meeting records (2 meetings)")
     block = tables.board_membership_and_attendance(
         *reading.board(), date(2019, 4, 1), date(2020, 3, 31)
     )
@@ -87,3 +103,55 @@ def test_the_kpi_and_the_plans_board_table_agree(partnership, tmp_path) -> None:
         len(in_year),
     )
     assert earlier.denominator > 0
+
+
+@pytest.mark.django_db
+def test_the_dashboard_and_its_downloads_say_each_figures_source(partnership, tmp_path) -> None:
+    import csv
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import timezone
+
+    from saferplan.accounts.models import Membership, Organisation
+    from saferplan.datastore.models import ImportRecord
+    from saferplan.youthjustice.store import import_extract
+
+    import_extract(_extract(tmp_path / "extract"), user="tester")
+    [record] = [r for r in ImportRecord.objects.filter(kind="youth-justice")
+                if r.file_name.endswith("board.csv")]  # fmt: skip
+    when = timezone.localtime(record.finished_at)
+    extract = f"from the imported extract ({record.file_name}, {when.day} {when:%B %Y})"
+    user = get_user_model().objects.create(username="yj")
+    yot = Organisation.objects.create(partnership=partnership, name="YOT", kind="council")
+    Membership.objects.create(user=user, partnership=partnership, organisation=yot,
+                              roles=["youth_justice"])  # fmt: skip
+    client = Client()
+    client.force_login(user)
+    url = "/youth-justice/?period=2019-20&population=20000"
+
+    def source() -> tuple[str, str]:
+        page = client.get(url).content.decode()
+        rows = csv.DictReader(
+            io.StringIO(client.get(url + "&format=csv").content.decode("utf-8-sig"))
+        )
+        [row] = [r for r in rows if r["indicator"] == "kpi_board_attendance"]
+        return page, row["source"]
+
+    page, said = source()
+    assert said == extract and f"Figure {extract}" in page
+    board = harrow_board(partnership)
+    meeting = Meeting.objects.create(body=board, held_on=date(2019, 5, 10))
+    for m in board.members.all():
+        Attendance.objects.create(meeting=meeting, member=m, status="present")
+    # The extract's places in 2019-20, counted here from the file the extract was written as.
+    with (tmp_path / "extract" / "board.csv").open(newline="", encoding="utf-8") as f:
+        places = sum(
+            1 for r in csv.DictReader(f) if "2019-04-01" <= r["meeting_date"] <= "2020-03-31"
+        )
+    page, said = source()
+    recorded = "from meeting records (1 meeting)"
+    assert places and said == (f"{recorded}; the imported extract's {places} places in the "
+                               "period are not used, as meeting records win")  # fmt: skip
+    assert f"Figure {recorded}" in page
