@@ -72,14 +72,7 @@ def set_tags(action: Action, tags: Iterable[str], user: Any = None) -> Action:
 @transaction.atomic
 def link_measures(action: Action, measures: Iterable[Measure], user: Any = None) -> Action:
     """The outcome measures the action should move: measures of the same plan year only."""
-    chosen = list(measures)
-    year_id = action.objective.priority.year_id
-    wrong = [m for m in chosen if m.objective.priority.year_id != year_id]
-    if wrong:
-        raise SaferplanError(
-            f"'{wrong[0]}' is a measure of another plan year than the action's",
-            hint="Link an action to measures of its own plan.",
-        )
+    chosen = check_measures(action, measures)
     before = {"measures": sorted(action.measures.values_list("pk", flat=True))}
     action.measures.set(chosen)
     action.version += 1
@@ -92,6 +85,19 @@ def link_measures(action: Action, measures: Iterable[Measure], user: Any = None)
         summary=f"Measures of {action}: {', '.join(str(m) for m in chosen) or 'none'}"[:300],
     )
     return action
+
+
+def check_measures(action: Action, measures: Iterable[Measure]) -> list[Measure]:
+    """The measures, if all are of the action's plan year (else an error naming one)."""
+    chosen = list(measures)
+    year_id = action.objective.priority.year_id
+    wrong = [m for m in chosen if m.objective.priority.year_id != year_id]
+    if wrong:
+        raise SaferplanError(
+            f"'{wrong[0]}' is a measure of another plan year than the action's",
+            hint="Link an action to measures of its own plan.",
+        )
+    return chosen
 
 
 def tagged(actions: Iterable[Action], tag: str) -> list[Action]:
