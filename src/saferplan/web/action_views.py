@@ -96,6 +96,8 @@ def _action_form(
     initial: dict[str, Any] = {"version": 0}
     if action:
         initial = {f: getattr(action, f) for f in service.ACTION_FIELDS}
+        # As the field reads it back: the template would show a date object as "31 Mar 2020".
+        initial["review_date"] = action.review_date.isoformat() if action.review_date else ""
         initial |= {"version": action.version, "tags": action.tags or [],
                     "measures": list(action.measures.all())}  # fmt: skip
     return ActionForm(initial=initial, **choices)  # type: ignore[arg-type]

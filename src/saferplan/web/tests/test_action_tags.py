@@ -124,3 +124,17 @@ def test_only_those_who_edit_the_plan_tag_actions(action: Action, who: str) -> N
     assert client_for(who).post(f"/actions/{action.pk}/edit/", posted).status_code == 403
     action.refresh_from_db()
     assert action.tags == []
+
+
+def test_the_edit_page_saves_as_it_is_shown(action: Action) -> None:
+    """The review date is shown as the field reads it back (it was shown "31 Mar 2020",
+    which the field refused, so no action with a review date could be saved unchanged)."""
+    import re
+
+    assert action.review_date is not None
+    analyst = client_for("analyst")
+    page = analyst.get(f"/actions/{action.pk}/edit/").content.decode()
+    shown = re.search(r'name="review_date" type="text" value="([^"]*)"', page)
+    assert shown and shown.group(1) == action.review_date.isoformat()
+    posted = _form(action, review_date=shown.group(1))
+    assert analyst.post(f"/actions/{action.pk}/edit/", posted).status_code == 302
