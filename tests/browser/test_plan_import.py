@@ -56,3 +56,21 @@ def test_the_plan_upload_pages_have_no_serious_accessibility_violations(
     page.get_by_role("button", name="Upload and preview").click()
     page.wait_for_url(PREVIEW)
     assert serious_violations(page) == []
+
+
+def test_an_analyst_tags_an_action_on_its_edit_page(a11y_page, live_server) -> None:
+    """The tags and measures checkboxes, ticked and saved; axe-core on the edit page."""
+    from saferplan.plans.models import Action
+
+    page = a11y_page
+    load_demo_partnership()
+    action = Action.objects.order_by("id").first()
+    assert action is not None
+    sign_in(page, live_server.url, "analyst")
+    page.goto(f"{live_server.url}/actions/{action.pk}/edit/")
+    assert serious_violations(page) == []
+    page.get_by_label("knife-crime-action-plan").check()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{live_server.url}/actions/{action.pk}/")
+    action.refresh_from_db()
+    assert action.tags == ["knife-crime-action-plan"]
