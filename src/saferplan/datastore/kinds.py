@@ -106,8 +106,7 @@ KINDS = (
         "sheet; the plan year from its `plan` column): `saferplan plans import` also takes "
         "`--year`, `--lead` and `--dry-run`",
         restricted=True,
-        # Uploaded in the web app only with the preview of what it creates (not built yet).
-        roles=(),
+        # Uploaded in the web app through its preview (/plans/import/), never straight to a job.
     ),
     ImportKind(
         "resources-budget",

@@ -224,6 +224,7 @@ def _write_rows(
             lead_organisation=leads.get(" ".join(row.lead_text.split())),
             is_new=row.is_new,
             disposition=row.disposition,
+            tags=list(row.tags),
         )
         ProgressUpdate.objects.bulk_create(
             ProgressUpdate(

@@ -31,7 +31,8 @@ REQUIRED = ["section", "objective_code", "objective_heading", "action", "lead_ra
 PROGRESS_COLUMNS = ("update_progress", "progress_text", "progress")
 RAG_COLUMNS = ("rag_raw", "rag_or_label", "rag")
 OPTIONAL = ["row_id", "measures_targets", "review_point_deadline_raw", "deadline_normalised",
-            "new_action_flag", "plan", *PROGRESS_COLUMNS, *RAG_COLUMNS]  # fmt: skip
+            "new_action_flag", "plan", "tags", *PROGRESS_COLUMNS, *RAG_COLUMNS]  # fmt: skip
+TAG_SEPARATORS = re.compile(r"[;,]")
 LINK_PREFIXES = ("disposition", "predecessor", "successor")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # read as Excel; anything else as CSV text
 # Longest cell kept: far beyond any real plan's (Harrow's longest is 2,473 characters).
@@ -83,6 +84,7 @@ class PlanRow:
     updates: tuple[UpdateEntry, ...]
     predecessor: str  # reference of last year's action it continues, if the file says
     successor: str  # reference of next year's action that continues it, if the file says
+    tags: tuple[str, ...] = ()  # as stored (plans.links.clean_tags), from the tags column
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,26 @@ def _row(file: str, line: int, cells: dict[str, str]) -> PlanRow:
         updates=split_progress(progress, rag),
         predecessor=_reference_in(cell(_starting(cells, "predecessor"))),
         successor=_reference_in(cell(_starting(cells, "successor"))),
+        tags=_tags(file, line, cell("tags")),
     )
+
+
+def _tags(file: str, line: int, value: str) -> tuple[str, ...]:
+    """ "knife-crime-action-plan; lkcs:supporting-victims": the tags ``saferplan plans tag``
+    accepts, separated by ';' or ','."""
+    from saferplan.core.errors import SaferplanError
+    from saferplan.plans.links import KNOWN_TAGS, clean_tags
+
+    try:
+        return tuple(clean_tags(TAG_SEPARATORS.split(value)))
+    except SaferplanError as exc:
+        raise InputError(
+            file,
+            f"{exc.message}; the tags the documents read are {', '.join(KNOWN_TAGS)}",
+            row=line,
+            column="tags",
+            hint="Tags are lower-case words joined by hyphens; separate them with ';' or ','.",
+        ) from exc
 
 
 def _review(file: str, line: int, raw: str, normalised: str) -> tuple[date | None, bool]:

@@ -28,7 +28,7 @@ from saferplan.accounts import audit, permissions
 from saferplan.accounts.models import Organisation, Partnership
 from saferplan.accounts.tenancy import partnership_scope
 from saferplan.core.errors import InputError, SaferplanError
-from saferplan.plans import importing, yearend
+from saferplan.plans import importing, links, yearend
 from saferplan.plans import leads as plan_leads
 from saferplan.plans.models import (
     Action,
@@ -137,15 +137,27 @@ def save_action(
             saved, before = _claim(action, version or 0, CHANGED_MEANWHILE)
         for name in ACTION_FIELDS:
             setattr(saved, name, values[name])
+        if "tags" in values:
+            saved.tags = links.clean_tags(values["tags"])
+        measures = links.check_measures(saved, values["measures"]) if "measures" in values else None
         saved.save()
+        if measures is not None:
+            saved.measures.set(measures)
+        summary = f"{'Edited' if before else 'Added'} {saved}{_links_summary(saved, values)}"
         audit.record(
-            user,
-            "changed" if before else "created",
-            saved,
-            before=before,
-            summary=f"{'Edited' if before else 'Added'} {saved}",
+            user, "changed" if before else "created", saved, before=before, summary=summary[:300]
         )
     return saved
+
+
+def _links_summary(action: Action, values: Mapping[str, Any]) -> str:
+    """What the audit says of the tags and measures saved with an edit, when the form had them."""
+    said = ""
+    if "tags" in values:
+        said += f"; tags: {', '.join(action.tags) or 'none'}"
+    if "measures" in values:
+        said += f"; measures: {', '.join(str(m) for m in values['measures']) or 'none'}"
+    return said
 
 
 def set_dispositions(

@@ -3,6 +3,8 @@ and typed-in actuals of outcome measures. Writes go through ``plans.service``.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from saferplan.accounts import permissions
 from saferplan.accounts.models import Organisation
+from saferplan.core.errors import SaferplanError
 from saferplan.plans import service
 from saferplan.plans.models import Action, Measure, Objective
 from saferplan.web.forms import ActionForm, MeasureActualForm, ProgressUpdateForm
@@ -77,15 +80,27 @@ def action_update(request: HttpRequest, action_id: int) -> HttpResponse:
     )
 
 
-def _action_form(action: Action | None, organisations: object, data: object = None) -> ActionForm:
+def _action_form(
+    action: Action | None, objective: Objective, organisations: object, data: object = None
+) -> ActionForm:
+    """The form, offering the plan year's measures and the tags (the action's own too)."""
+    choices = {
+        "organisations": organisations,
+        "measures": Measure.objects.filter(objective__priority__year=objective.priority.year_id)
+        .select_related("objective")
+        .order_by("objective__order", "id"),
+        "tags": list(action.tags or []) if action else [],
+    }
     if data is not None:
-        return ActionForm(data, organisations=organisations)
-    initial = (
-        {**{f: getattr(action, f) for f in service.ACTION_FIELDS}, "version": action.version}
-        if action
-        else {"version": 0}
-    )
-    return ActionForm(initial=initial, organisations=organisations)
+        return ActionForm(data, **choices)  # type: ignore[arg-type]
+    initial: dict[str, Any] = {"version": 0}
+    if action:
+        initial = {f: getattr(action, f) for f in service.ACTION_FIELDS}
+        # As the field reads it back: the template would show a date object as "31 Mar 2020".
+        initial["review_date"] = action.review_date.isoformat() if action.review_date else ""
+        initial |= {"version": action.version, "tags": action.tags or [],
+                    "measures": list(action.measures.all())}  # fmt: skip
+    return ActionForm(initial=initial, **choices)  # type: ignore[arg-type]
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,7 +119,8 @@ def action_edit(
     require(permissions.can_edit_plan(request.user), EDIT_PLAN, back)
     organisations = Organisation.objects.filter(partnership=objective.priority.year.partnership)
     status, conflict = 200, False
-    form = _action_form(action, organisations, request.POST if request.method == "POST" else None)
+    posted = request.POST if request.method == "POST" else None
+    form = _action_form(action, objective, organisations, posted)
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -118,7 +134,10 @@ def action_edit(
                 )
             except service.Conflict as exc:
                 # The form now shows their version, to be changed again.
-                form, status, conflict = _action_form(exc.current, organisations), 409, True
+                form = _action_form(exc.current, objective, organisations)
+                status, conflict = 409, True
+            except SaferplanError as exc:  # a measure of another year (a crafted form)
+                form.add_error(None, exc.message)
             else:
                 return redirect("action", action_id=saved.pk)
     return render(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 
 from saferplan.accounts.models import Organisation
-from saferplan.plans.models import RAG_MEANING, Action, Disposition, Rag
+from saferplan.plans.models import RAG_MEANING, Action, Disposition, Measure, Rag
 
 
 class ProgressUpdateForm(forms.Form):
@@ -74,11 +75,40 @@ class ActionForm(forms.Form):
     lead_organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
         label="Lead organisation", queryset=None, required=False
     )
+    tags = forms.MultipleChoiceField(
+        label="Tags",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The documents and themes the action is reported under",
+        error_messages={"invalid_choice": "Select the tags from the list"},
+    )
+    measures: forms.ModelMultipleChoiceField[Measure] = forms.ModelMultipleChoiceField(
+        label="Outcome measures it should move",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Measures of this plan year",
+        error_messages={"invalid_choice": "Select the measures from the list"},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: object, organisations: object = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        organisations: object = None,
+        measures: object = None,
+        tags: Sequence[str] = (),
+        **kwargs: object,
+    ) -> None:
+        """``measures``: those of the plan year; ``tags``: the action's own, offered beside
+        the tags the documents read (a tag set from the command line is kept unless unticked)."""
+        from saferplan.plans.links import KNOWN_TAGS
+
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["lead_organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["measures"].queryset = measures  # type: ignore[attr-defined]
+        offered = list(dict.fromkeys([*KNOWN_TAGS, *tags]))
+        self.fields["tags"].choices = [(t, t) for t in offered]  # type: ignore[attr-defined]
 
 
 class MeasureActualForm(forms.Form):

@@ -40,6 +40,7 @@ WHO_IMPORTS = (
     "Analysts and partnership admins import open data; youth justice practitioners import "
     "youth justice data."
 )
+PLAN_KIND = "delivery-plan"  # plans.importers.IMPORT_KIND, not loaded here
 WHO_CANCELS = "Only the person who started a job, or a partnership admin, can cancel it."
 
 
@@ -113,15 +114,27 @@ def import_new(request: HttpRequest) -> HttpResponse:
     )
     if posted and form.is_valid():
         try:
+            if form.cleaned_data["kind"] == PLAN_KIND:  # previewed first, then confirmed
+                return _preview_plan(request, form)
             job = _queue_import(request, form)
         except SaferplanError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, shown(exc.message))
         else:
             return redirect("job", job_id=job.pk)
     context = {"form": form, "kinds": [BY_KIND[k] for k in kinds],
                "max_file": mebibytes(settings.UPLOAD_MAX_FILE_BYTES),
                "max_request": mebibytes(settings.UPLOAD_MAX_REQUEST_BYTES)}  # fmt: skip
     return render(request, "web/imports_new.html", context, status=400 if form.errors else 200)
+
+
+def _preview_plan(request: HttpRequest, form: UploadForm) -> HttpResponse:
+    """A delivery plan goes to its preview (``web.plan_import_views``), not to a job."""
+    from saferplan.web.plan_import_views import start_preview
+
+    files = form.cleaned_data["upload"]
+    if len(files) != 1:
+        raise SaferplanError("Upload one delivery plan file at a time")
+    return start_preview(request, keep(files))
 
 
 def _queue_import(request: HttpRequest, form: UploadForm) -> Job:

@@ -99,7 +99,23 @@ def _ids(partnership: Partnership, governance: dict[str, Any]) -> dict[str, Any]
             **_resource_ids(),
             **governance,
             "job_id": Job.objects.filter(partnership=partnership).order_by("id")[0].pk,
+            "upload": _plan_upload(partnership),
         }
+
+
+def _plan_upload(partnership: Partnership) -> str:
+    """A delivery plan uploaded and waiting for its preview to be confirmed; its action
+    names its partnership as the markers do."""
+    from saferplan.plans.uploads import stage
+    from saferplan.web.uploads import uploads_dir
+
+    marker = "[Brent plan]" if partnership.name == OTHER else "Harrow Council: Community Safety"
+    folder = uploads_dir() / f"20261201T120000-{partnership.pk:016x}"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "plan.csv"
+    path.write_text("plan,section,objective_code,objective_heading,action,lead_raw\n"
+                    f"Plan 2017/18,Other,X1,Upload,{marker} uploaded action,Jo Bloggs\n")  # fmt: skip
+    return stage(folder, path, partnership, "analyst").id
 
 
 def _resource_ids() -> dict[str, int]:

@@ -61,6 +61,7 @@ PAGES = [
     ("/imports/", IMPORTERS),
     ("/imports/?kind=police-uk&since=2020-01-01", IMPORTERS),
     ("/imports/new/", IMPORTERS),
+    ("/plans/import/", {"admin", "analyst"}),
     ("/jobs/", IMPORTERS),
     ("/jobs/{job}/", {"admin", "analyst"}),
     ("/jobs/{job}/progress.json", {"admin", "analyst"}),
@@ -554,3 +555,12 @@ def test_typed_in_measure_actuals(demo) -> None:
     )
     bad = client_for("analyst").post(f"/measures/{typed.pk}/actual/", {"period": "", "value": "x"})
     assert bad.status_code == 400 and "Enter the period" in bad.content.decode()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_plan_uploads_preview_with_every_role(demo, role: str) -> None:
+    """Previewed (and confirmed or cancelled) by those who may change the plan."""
+    from saferplan.web.tests.tenants import _plan_upload
+
+    upload = _plan_upload(StrategyYear.objects.get().partnership)
+    _answers_as_allowed(role, f"/plans/import/{upload}/", {"admin", "analyst"})

@@ -42,8 +42,9 @@ ID_KEYWORDS = {"year_id", "action_id", "objective_id", "measure_id", "edition_id
                "stream_id", "risk_id", "comment_id", "partnership_id",
                "body_id", "member_id", "meeting_id", "meeting_action_id", "question_id",
                "questionnaire_id", "item_id", "event_id", "job_id"}  # fmt: skip
-# A questionnaire's public links: its open link, a single-use link, a withdrawal link.
-LINK_KEYWORDS = {"slug", "invitation", "withdrawal"}
+# A questionnaire's public links: its open link, a single-use link, a withdrawal link; and
+# a delivery plan upload waiting for its preview to be confirmed.
+LINK_KEYWORDS = {"slug", "invitation", "withdrawal", "upload"}
 # The values tried for each keyword that is not an id: export formats, an edition's files,
 # a password link's user and token (a made-up one: the page says the link does not work),
 # the financial year of a resources table, the kinds of document (whose routes admins edit).
