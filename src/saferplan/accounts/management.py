@@ -61,7 +61,7 @@ class KnownNames:
 
 def known_names(con: Any = None) -> KnownNames:
     """Borough and comparator group names the data knows (the warehouse in use by default)."""
-    from saferplan.crime.comparisons import comparator_groups
+    from saferplan.crime.groups import comparator_groups
     from saferplan.datastore.warehouse import Warehouse
     from saferplan.geography.areas import list_areas
 
