@@ -41,7 +41,9 @@ def partnership(
     with friendly_errors():
         _setup()
         from saferplan.accounts.management import known_names, set_partnership
+        from saferplan.accounts.models import Partnership
 
+        existing = Partnership.objects.filter(name__iexact=name.strip()).first()
         names = [c.strip() for c in comparators.split(",") if c.strip()] if comparators else None
         checking = area or names or youth_justice_area
         found, created = set_partnership(
@@ -50,7 +52,7 @@ def partnership(
             comparators=names,
             youth_justice_area=youth_justice_area,
             youth_population_set=youth_population_set,
-            known=known_names() if checking else None,
+            known=known_names(partnership=existing) if checking else None,
         )
     console.print(
         f"[green]{'Created' if created else 'Updated'}[/] {escape(found.name)}: "

@@ -6,6 +6,7 @@ The shipped ``comparators.toml`` holds the defaults; a partnership may keep its 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,12 +30,23 @@ class ComparatorGroup:
 
 LEVELS = ("borough", "ward", "lsoa")
 # The groups in force when a partnership has its own (``groups_in_force``); else the file's.
-_IN_FORCE: ContextVar[dict[str, ComparatorGroup] | None] = ContextVar("groups", default=None)
+_IN_FORCE: ContextVar[tuple[dict[str, ComparatorGroup], str] | None] = ContextVar(
+    "comparator_groups", default=None
+)
 
 
 def comparator_groups() -> dict[str, ComparatorGroup]:
     """The comparator groups by lower-case name: a partnership's own while in force."""
-    return _IN_FORCE.get() or shipped_comparator_groups()
+    chosen = _IN_FORCE.get()
+    return chosen[0] if chosen is not None else shipped_comparator_groups()
+
+
+def groups_sha256() -> str:
+    """The SHA-256 of the TOML the groups in force were read from, for a build's record."""
+    chosen = _IN_FORCE.get()
+    if chosen is not None:
+        return chosen[1]
+    return hashlib.sha256(COMPARATORS_FILE.read_bytes()).hexdigest()
 
 
 @cache
@@ -43,9 +55,9 @@ def shipped_comparator_groups() -> dict[str, ComparatorGroup]:
 
 
 @contextmanager
-def groups_in_force(groups: dict[str, ComparatorGroup] | None) -> Iterator[None]:
-    """Compare with ``groups`` (a partnership's own) inside the block; None: the file's."""
-    token = _IN_FORCE.set(groups)
+def groups_in_force(groups: dict[str, ComparatorGroup], sha256: str) -> Iterator[None]:
+    """Compare with ``groups`` (read from TOML whose SHA-256 is ``sha256``) in the block."""
+    token = _IN_FORCE.set((groups, sha256))
     try:
         yield
     finally:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ from saferplan.core.errors import SaferplanError
 from saferplan.crime.groups import (
     COMPARATORS_FILE,
     ComparatorGroup,
+    groups_in_force,
     parse_comparator_groups,
     shipped_comparator_groups,
 )
@@ -79,6 +82,14 @@ def comparator_groups_for(partnership: Partnership | None) -> dict[str, Comparat
     if version is None or not version.text:
         return shipped_comparator_groups()
     return parse_comparator_groups(version.text, f"{partnership}'s comparator groups")
+
+
+@contextmanager
+def in_force(partnership: Partnership | None) -> Iterator[ThemeBook]:
+    """The partnership's themes, with its comparator groups in force for the block."""
+    text = text_in_force(partnership, Kind.COMPARATORS)
+    with groups_in_force(comparator_groups_for(partnership), sha256(text)):
+        yield themes_for(partnership)
 
 
 def check(kind: str, text: str, name: str, con: Any = None) -> Any:
