@@ -46,6 +46,21 @@ BAD_THEMES = [
 ]  # fmt: skip
 
 
+@pytest.fixture
+def app_data(demo_warehouse, monkeypatch, tmp_path) -> Path:
+    """The demo partnership over the demo warehouse, its editions kept in the test's folder
+    (as the app's build tests set it up)."""
+    from saferplan.editions.tests.samples import editions_in
+    from saferplan.plans.demo import load_demo_partnership
+    from saferplan.reports import build
+
+    load_demo_partnership()
+    monkeypatch.setattr("saferplan.datastore.warehouse.Warehouse", lambda *a, **k: demo_warehouse)
+    records = demo_warehouse.import_records
+    monkeypatch.setattr(build, "provenance", lambda ids: build.provenance_from(records, ids))
+    return editions_in(monkeypatch, tmp_path / "editions")
+
+
 def _partnership(name: str) -> Partnership:
     return Partnership.objects.create(name=name, areas=["Harrow"], comparators=["Barnet"])
 
@@ -149,3 +164,47 @@ def test_stats_and_settings_use_the_partnerships_groups(demo_warehouse, monkeypa
     con = demo_warehouse.connect()
     assert "Near Harrow" in known_names(con, mine).groups
     assert "Near Harrow" not in known_names(con, theirs).groups
+
+
+def test_the_command_line_sets_shows_and_restores(tmp_path: Path) -> None:
+    _partnership("Safer Harrow")
+    path = tmp_path / "ours.toml"
+    path.write_text(OWN_THEME, encoding="utf-8")
+    base = ["accounts", "themes", "--partnership", "Safer Harrow"]
+    saved = CliRunner().invoke(app, [*base, "--set", str(path), "--note", "just one"])
+    assert saved.exit_code == 0, saved.output
+    assert CliRunner().invoke(app, [*base, "--show"]).output.startswith(OWN_THEME)
+    version = DefinitionVersion.objects.get()
+    assert (version.note, version.actor.endswith("(cli)")) == ("just one", True)
+    assert CliRunner().invoke(app, [*base, "--restore-defaults"]).exit_code == 0
+    assert (
+        CliRunner().invoke(app, [*base, "--show"]).output.startswith(service.shipped_text("themes"))
+    )
+
+
+def test_the_apps_build_job_uses_and_records_the_partnerships_own(app_data) -> None:
+    """The job's edition counts the partnership's own theme against its own group, and its
+    figures name the SHA-256 of both files."""
+    from saferplan.accounts.tenancy import partnership_scope
+    from saferplan.jobs.context import JobContext
+    from saferplan.plans.demo import demo_partnership
+    from saferplan.reports.jobs import KIND, build_strategic_assessment
+
+    owner = demo_partnership()
+    themes = service.shipped_text("themes") + OWN_THEME
+    groups = '[groups."Near Harrow"]\ntitle = "Near Harrow"\nmembers = ["Barnet", "Brent"]\n'
+    service.save(owner, "themes", themes)
+    service.save(owner, "comparators", groups)
+    arguments = {"area": "Harrow", "year": "2018", "comparators": ["Near Harrow"],
+                 "edition": "public", "themes": ["robbery-own"]}  # fmt: skip
+    context = JobContext(1, KIND, arguments, partnership=owner, requested_by="admin")
+    with partnership_scope(owner):
+        build_strategic_assessment(context, **arguments)
+    (figures,) = app_data.rglob("figures.json")
+    data = json.loads(figures.read_text(encoding="utf-8"))
+    assert data["definitions"] == {"themes_sha256": service.sha256(themes),
+                                   "comparators_sha256": service.sha256(groups)}  # fmt: skip
+    months = [f"2018{m:02d}" for m in range(1, 13)]
+    rows = {r["area"]: r["count_period"] for r in data["themes"][0]["table"]}
+    assert rows["Harrow"] == raw_count("Harrow", "Robbery", months)
+    assert rows["Near Harrow"] == sum(raw_count(a, "Robbery", months) for a in ("Barnet", "Brent"))
