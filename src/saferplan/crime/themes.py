@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +145,7 @@ def _load(path: Path) -> ThemeBook:
     return replace(parse_themes(text, path.name), path=path)
 
 
-@cache
+@lru_cache(maxsize=64)
 def parse_themes(text: str, name: str = "themes.toml") -> ThemeBook:
     """Validate themes from TOML text: the one check for a file and for a partnership's
     saved themes. Errors name the line (bad TOML) or the theme and key (bad values)."""
@@ -174,7 +174,7 @@ def read_toml(text: str, name: str, what: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SaferplanError(f"{name} is not valid TOML for {what}: {exc}") from exc
+        raise SaferplanError(f"the {what} file {name} is not valid TOML: {exc}") from exc
 
 
 def _table(raw: dict[str, Any], key: str, name: str) -> dict[str, Any]:
