@@ -59,15 +59,16 @@ class KnownNames:
         return out
 
 
-def known_names(con: Any = None) -> KnownNames:
-    """Borough and comparator group names the data knows (the warehouse in use by default)."""
-    from saferplan.crime.comparisons import comparator_groups
+def known_names(con: Any = None, partnership: Partnership | None = None) -> KnownNames:
+    """Borough and comparator group names the data knows (the warehouse in use by default);
+    the groups are the partnership's own when it has saved some."""
     from saferplan.datastore.warehouse import Warehouse
+    from saferplan.definitions.service import comparator_groups_for
     from saferplan.geography.areas import list_areas
 
     con = con if con is not None else Warehouse().connect()
     # As the comparators file spells them (its lookup keys are lower case).
-    groups = [group.key for group in comparator_groups().values()]
+    groups = [group.key for group in comparator_groups_for(partnership).values()]
     return KnownNames([a.name for a in list_areas(con, "borough")], groups)
 
 

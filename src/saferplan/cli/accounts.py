@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -41,7 +42,9 @@ def partnership(
     with friendly_errors():
         _setup()
         from saferplan.accounts.management import known_names, set_partnership
+        from saferplan.accounts.models import Partnership
 
+        existing = Partnership.objects.filter(name__iexact=name.strip()).first()
         names = [c.strip() for c in comparators.split(",") if c.strip()] if comparators else None
         checking = area or names or youth_justice_area
         found, created = set_partnership(
@@ -50,7 +53,7 @@ def partnership(
             comparators=names,
             youth_justice_area=youth_justice_area,
             youth_population_set=youth_population_set,
-            known=known_names() if checking else None,
+            known=known_names(partnership=existing) if checking else None,
         )
     console.print(
         f"[green]{'Created' if created else 'Updated'}[/] {escape(found.name)}: "
@@ -175,6 +178,55 @@ def list_command(
             "yes" if r.active else "no",
         )
     console.print(grid)
+
+
+def _definitions(kind: str, partnership: str | None, set_file: Path | None, show: bool,
+                 defaults: bool, note: str) -> None:  # fmt: skip
+    """Show, replace or restore a partnership's themes or comparator groups (``kind``)."""
+    with friendly_errors():
+        _setup()
+        from saferplan.accounts.tenancy import find_partnership
+        from saferplan.core.errors import InputError
+        from saferplan.definitions import service
+
+        found = find_partnership(partnership)
+        label = service.Kind(kind).label.lower()
+        if set_file is not None:
+            try:
+                text = set_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(str(set_file), f"cannot be read ({exc})") from exc
+            version = service.save(found, kind, text, note=note or f"from {set_file.name}")
+            console.print(f"[green]Saved[/] {found.name}'s {label} ({version.sha256[:12]})")
+        elif defaults:
+            service.restore_defaults(found, kind)
+            console.print(f"[green]Restored[/] the shipped {label} for {found.name}")
+        if show or (set_file is None and not defaults):
+            sys.stdout.write(service.text_in_force(found, kind))
+            return
+    for version in service.history(found, kind)[:1]:
+        console.print(f"In force since {version.created:%Y-%m-%d %H:%M} ({escape(version.actor)})")
+
+
+SetFile = Annotated[Path | None, typer.Option("--set", help="A TOML file to check and save.")]
+Show = Annotated[bool, typer.Option("--show", help="Print the TOML in force (the default).")]
+Defaults = Annotated[bool, typer.Option("--restore-defaults", help="Use the shipped file again.")]
+Note = Annotated[str, typer.Option(help="Why it changed, for the history.")]
+Whose = Annotated[str | None, typer.Option(help="If there is more than one.")]
+
+
+@app.command()
+def themes(partnership: Whose = None, set: SetFile = None, show: Show = False,
+           restore_defaults: Defaults = False, note: Note = "") -> None:  # fmt: skip
+    """A partnership's themes: print them, or save a file's (checked as the shipped file)."""
+    _definitions("themes", partnership, set, show, restore_defaults, note)
+
+
+@app.command()
+def comparators(partnership: Whose = None, set: SetFile = None, show: Show = False,
+                restore_defaults: Defaults = False, note: Note = "") -> None:  # fmt: skip
+    """A partnership's comparator groups: print them, or save a file's (members checked)."""
+    _definitions("comparators", partnership, set, show, restore_defaults, note)
 
 
 def register(root: typer.Typer) -> None:

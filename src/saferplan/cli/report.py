@@ -109,7 +109,6 @@ def build_strategic_assessment(
     build is kept as an edition of the partnership in scope."""
     from saferplan.cli.editions import say_kept
     from saferplan.crime.harm import load_harm_table
-    from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse
     from saferplan.editions.documents import keep_strategic_assessment
     from saferplan.reports.assessment import build_assessment
@@ -118,9 +117,13 @@ def build_strategic_assessment(
 
     with friendly_errors():
         setup_django()
-        with console.status(f"Computing the {area} assessment for {year}…"):
+        from saferplan.accounts.tenancy import current_partnership
+        from saferplan.definitions.service import in_force
+
+        status = console.status(f"Computing the {area} assessment for {year}…")
+        with status, in_force(current_partnership()) as book:
             a = build_assessment(
-                Warehouse().connect(), load_themes(), area, year,
+                Warehouse().connect(), book, area, year,
                 [c.strip() for c in comparators.split(",") if c.strip()], edition=edition,
                 themes=[t.strip() for t in themes.split(",")] if themes else None,
                 harm_table=load_harm_table(harm_table) if harm_table else None,

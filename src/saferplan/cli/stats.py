@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -77,6 +79,24 @@ def _imports(ids: list[int], owner: Any = None) -> list[dict[str, Any]]:
              "imported_at": r.finished_at.isoformat(), "imported_by": r.imported_by}
             for r in ImportRecord.objects.filter(pk__in=ids).order_by("pk")
         ]  # fmt: skip
+
+
+@contextmanager
+def _definitions(partnership: str | None) -> Iterator[Any]:
+    """The themes, with the comparator groups in force: the partnership's own when named."""
+    from saferplan.crime.themes import load_themes
+
+    if partnership is None:
+        yield load_themes()
+        return
+    from saferplan.site.bootstrap import setup_django
+
+    setup_django()
+    from saferplan.accounts.tenancy import find_partnership
+    from saferplan.definitions.service import in_force
+
+    with in_force(find_partnership(partnership)) as book:
+        yield book
 
 
 def _connect(partnership: str | None, theme: Any) -> tuple[Any, Any]:
@@ -170,10 +190,9 @@ def compare(
     from saferplan.core.periods import parse_period
     from saferplan.crime.comparisons import PopulationOverride
     from saferplan.crime.comparisons import compare as build
-    from saferplan.crime.themes import load_themes
 
-    with friendly_errors():
-        chosen = load_themes().get(theme)
+    with friendly_errors(), _definitions(partnership) as book:
+        chosen = book.get(theme)
         current = parse_period(period)
         before = parse_period(baseline) if baseline else current.shifted_years(-1)
         override = PopulationOverride(population) if population else None
@@ -213,10 +232,9 @@ def rank(
     """Rank every area of a level by count or by rate (1 = highest)."""
     from saferplan.core.periods import parse_period
     from saferplan.crime.comparisons import ranking
-    from saferplan.crime.themes import load_themes
 
-    with friendly_errors():
-        chosen = load_themes().get(theme)
+    with friendly_errors(), _definitions(partnership) as book:
+        chosen = book.get(theme)
         current = parse_period(period)
         con, _ = _connect(partnership, chosen)
         rows, source = ranking(con, level, chosen, current, by)

@@ -21,35 +21,21 @@ import duckdb
 from saferplan.core.errors import InputError, NotFoundError, SaferplanError
 from saferplan.core.periods import Period
 from saferplan.crime import queries, statistics
+from saferplan.crime.groups import (
+    COMPARATORS_FILE,
+    ComparatorGroup,
+)
+from saferplan.crime.groups import (
+    comparator_groups as comparator_groups,
+)
 from saferplan.crime.themes import Theme
 from saferplan.geography.areas import resolve_area
 from saferplan.geography.population import PopulationFigure, populations
 
-COMPARATORS_FILE = Path(__file__).with_name("comparators.toml")
 # Sources with figures for every area of the force they cover: the others (police.uk for
 # the forces imported, a partnership's series) cover some areas only, so groups of "every
 # area" and ranks among every borough are not worked from them.
 COMPLETE_SOURCES = frozenset({"mps", "lsoa-annual"})
-
-
-@dataclass(frozen=True)
-class ComparatorGroup:
-    key: str
-    title: str
-    level: str
-    members: tuple[str, ...] | None  # None = every area at the level
-
-
-@cache
-def comparator_groups() -> dict[str, ComparatorGroup]:
-    raw = tomllib.loads(COMPARATORS_FILE.read_text(encoding="utf-8"))
-    out = {}
-    for key, spec in raw.get("groups", {}).items():
-        members = None if spec["members"] == "*" else tuple(spec["members"])
-        out[key.lower()] = ComparatorGroup(
-            key, spec["title"], spec.get("level", "borough"), members
-        )
-    return out
 
 
 @dataclass

@@ -10,9 +10,10 @@ major and minor categories, police.uk crime types) or measures of a partnership'
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,8 @@ class ThemeGroup:
 class ThemeBook:
     themes: dict[str, Theme]
     groups: dict[str, ThemeGroup]
-    path: Path
+    path: Path  # the file read, or a name for text kept elsewhere (a partnership's themes)
+    sha256: str = ""  # of the TOML text, so a build can say which themes it used
 
     def get(self, key: str) -> Theme:
         wanted = key.strip().lower()
@@ -137,47 +139,97 @@ def load_themes(path: Path | None = None) -> ThemeBook:
 @cache
 def _load(path: Path) -> ThemeBook:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise SaferplanError(f"cannot read the themes file {path}: {exc}") from exc
+    return replace(parse_themes(text, path.name), path=path)
+
+
+@lru_cache(maxsize=64)
+def parse_themes(text: str, name: str = "themes.toml") -> ThemeBook:
+    """Validate themes from TOML text: the one check for a file and for a partnership's
+    saved themes. Errors name the line (bad TOML) or the theme and key (bad values)."""
+    raw = read_toml(text, name, "themes")
     themes: dict[str, Theme] = {}
-    for key, spec in raw.get("themes", {}).items():
-        where = f"{path.name}: theme '{key}'"
-        for required in ("title", "group", "direction", "definition"):
-            if required not in spec:
-                raise SaferplanError(f"{where} has no '{required}'")
-        if spec["group"] not in GROUPS:
-            raise SaferplanError(f"{where}: group must be one of {', '.join(GROUPS)}")
-        if spec["direction"] not in ("down", "up"):
-            raise SaferplanError(f"{where}: direction must be 'down' or 'up'")
-        filters = {
-            source: SourceFilter(
-                tuple(spec[source]["include"]), tuple(spec[source].get("exclude", ()))
-            )
-            for source in SOURCES
-            if source in spec
-        }
-        if not filters:
-            raise SaferplanError(f"{where} filters no source ({', '.join(SOURCES)})")
-        police = filters.get("police-uk")
-        if police and ASB in police.include and police.include != (ASB,):
-            raise SaferplanError(f"{where} mixes anti-social behaviour with crime")
-        if police and "*" in police.include and ASB not in police.exclude:
-            raise SaferplanError(f"{where} would count anti-social behaviour as crime")
-        asb = bool(spec.get("asb", False))
-        if asb and ({"mps", "lsoa-annual"} & set(filters) or (police and police.include != (ASB,))):
-            raise SaferplanError(f"{where} is anti-social behaviour but counts crime categories")
-        unit = spec.get("unit", "offences")
-        if not isinstance(unit, str) or not unit.strip() or len(unit) > 30:
-            raise SaferplanError(f"{where}: unit must be a short plural noun, e.g. 'calls'")
-        themes[key] = Theme(key, spec["title"], spec["group"], spec["direction"],
-                            spec["definition"], filters, unit.strip(), asb)  # fmt: skip
-    groups = {
-        key: ThemeGroup(key, spec["title"], tuple(spec["themes"]))
-        for key, spec in raw.get("groups", {}).items()
-    }
-    for group in groups.values():
-        unknown = [t for t in group.themes if t not in themes]
+    for key, spec in _table(raw, "themes", name).items():
+        themes[key] = _theme(key, spec, f"{name}: theme '{key}'")
+    groups: dict[str, ThemeGroup] = {}
+    for key, spec in _table(raw, "groups", name).items():
+        where = f"{name}: group '{key}'"
+        if not isinstance(spec, dict) or not isinstance(spec.get("title"), str):
+            raise SaferplanError(f"{where} needs a 'title'")
+        members = spec.get("themes")
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            raise SaferplanError(f"{where}: 'themes' must be a list of theme keys")
+        unknown = [t for t in members if t not in themes]
         if unknown:
-            raise SaferplanError(f"{path.name}: group '{group.key}' names unknown themes {unknown}")
-    return ThemeBook(themes, groups, path)
+            raise SaferplanError(f"{where} names unknown themes {unknown}")
+        groups[key] = ThemeGroup(key, spec["title"], tuple(members))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return ThemeBook(themes, groups, Path(name), digest)
+
+
+def read_toml(text: str, name: str, what: str) -> dict[str, Any]:
+    """The TOML document, or an error naming the file and the line (as tomllib reports it)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SaferplanError(f"the {what} file {name} is not valid TOML: {exc}") from exc
+
+
+def _table(raw: dict[str, Any], key: str, name: str) -> dict[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise SaferplanError(f"{name}: '{key}' must be a table ([{key}.NAME] sections)")
+    return value
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SaferplanError(f"{where} must be a list of category names in quotes")
+    return tuple(value)
+
+
+def _filters(spec: dict[str, Any], where: str) -> dict[str, SourceFilter]:
+    filters = {}
+    for source in SOURCES:
+        if source not in spec:
+            continue
+        table = spec[source]
+        if not isinstance(table, dict) or "include" not in table:
+            raise SaferplanError(f"{where}: '{source}' needs an 'include' list")
+        filters[source] = SourceFilter(
+            _strings(table["include"], f"{where}: '{source}.include'"),
+            _strings(table.get("exclude", []), f"{where}: '{source}.exclude'"),
+        )
+    if not filters:
+        raise SaferplanError(f"{where} filters no source ({', '.join(SOURCES)})")
+    return filters
+
+
+def _theme(key: str, spec: Any, where: str) -> Theme:
+    if not isinstance(spec, dict):
+        raise SaferplanError(f"{where} must be a table ([themes.{key}])")
+    for required in ("title", "group", "direction", "definition"):
+        if required not in spec:
+            raise SaferplanError(f"{where} has no '{required}'")
+        if not isinstance(spec[required], str):
+            raise SaferplanError(f"{where}: '{required}' must be text in quotes")
+    if spec["group"] not in GROUPS:
+        raise SaferplanError(f"{where}: group must be one of {', '.join(GROUPS)}")
+    if spec["direction"] not in ("down", "up"):
+        raise SaferplanError(f"{where}: direction must be 'down' or 'up'")
+    filters = _filters(spec, where)
+    police = filters.get("police-uk")
+    if police and ASB in police.include and police.include != (ASB,):
+        raise SaferplanError(f"{where} mixes anti-social behaviour with crime")
+    if police and "*" in police.include and ASB not in police.exclude:
+        raise SaferplanError(f"{where} would count anti-social behaviour as crime")
+    asb = bool(spec.get("asb", False))
+    if asb and ({"mps", "lsoa-annual"} & set(filters) or (police and police.include != (ASB,))):
+        raise SaferplanError(f"{where} is anti-social behaviour but counts crime categories")
+    unit = spec.get("unit", "offences")
+    if not isinstance(unit, str) or not unit.strip() or len(unit) > 30:
+        raise SaferplanError(f"{where}: unit must be a short plural noun, e.g. 'calls'")
+    return Theme(key, spec["title"], spec["group"], spec["direction"], spec["definition"],
+                 filters, unit.strip(), asb)  # fmt: skip

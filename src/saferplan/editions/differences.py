@@ -27,6 +27,7 @@ NOT_FIGURES = frozenset(
         "import_id",
         "boundary_import_ids",
         "provenance",
+        "definitions",
         "generated",
         "bundle_version",
         "sentences",

@@ -20,6 +20,7 @@ from saferplan.core.errors import NotFoundError, SaferplanError
 from saferplan.core.periods import Period, parse_period
 from saferplan.crime import queries, statistics
 from saferplan.crime.comparisons import resolve_comparators
+from saferplan.crime.groups import groups_sha256
 from saferplan.crime.harm import HarmTable, theme_harm
 from saferplan.crime.themes import Theme, ThemeBook
 from saferplan.geography.areas import resolve_area
@@ -68,6 +69,8 @@ class Assessment:
     boundary_import_ids: list[int] = field(default_factory=list)
     vintage: str | None = None  # the year of the period's wards
     places: Any = None  # GeoDataFrame of those wards (with boundaries): the maps' labels
+    # SHA-256 of the themes and comparator groups TOML it was built with (which version).
+    definitions: dict[str, str] = field(default_factory=dict)
 
     @property
     def public(self) -> bool:
@@ -205,6 +208,7 @@ def build_assessment(
         boundary_import_ids=boundary_ids,
         vintage=vintage,
         places=places if codes else None,
+        definitions={"themes_sha256": book.sha256, "comparators_sha256": groups_sha256()},
     )
 
 

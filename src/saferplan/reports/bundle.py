@@ -245,6 +245,7 @@ def to_dict(a: Assessment, partnership: str) -> dict[str, Any]:
         },
         "boundary_import_ids": a.boundary_import_ids,
         "provenance": a.provenance,
+        "definitions": a.definitions,
         "harm_table": None
         if a.harm_table is None
         else {

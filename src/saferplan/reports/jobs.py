@@ -41,8 +41,8 @@ def build_strategic_assessment(
     themes: list[str] | None = None,
 ) -> dict[str, Any]:
     """Build the assessment and keep it as an edition; the result names the edition."""
-    from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse
+    from saferplan.definitions.service import in_force
     from saferplan.editions.documents import keep_strategic_assessment
     from saferplan.reports import build
     from saferplan.reports.assessment import build_assessment
@@ -55,8 +55,9 @@ def build_strategic_assessment(
         context.progress(phase, percent=overall_percent(phase, share))
 
     step("computing", 0)
-    a = build_assessment(Warehouse().connect(), load_themes(), area, year, list(comparators),
-                         edition=edition, themes=list(themes) if themes else None)  # fmt: skip
+    with in_force(partnership) as book:  # the partnership's own themes and groups, if any
+        a = build_assessment(Warehouse().connect(), book, area, year, list(comparators),
+                             edition=edition, themes=list(themes) if themes else None)  # fmt: skip
     for theme, why in a.unavailable:
         context.log(f"left out {theme.title}: {why}")
     with tempfile.TemporaryDirectory(prefix="saferplan-assessment-") as folder:

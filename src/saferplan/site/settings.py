@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "saferplan.resources",
     "saferplan.governance",
     "saferplan.documents",
+    "saferplan.definitions",
 ]
 
 # Background jobs (ADR 0005): django-tasks' queue, kept in this database, so the embedded

@@ -84,7 +84,7 @@ def partnership_settings(request: HttpRequest) -> HttpResponse:
                 comparators=data["comparators"],
                 youth_justice_area=data["youth_justice_area"],
                 youth_population_set=data["youth_population_set"],
-                known=known_names(),
+                known=known_names(partnership=partnership),
                 by=request.user,
             )
         except SettingError as exc:

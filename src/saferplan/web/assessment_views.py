@@ -42,18 +42,20 @@ def _data_areas(con: Any) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def assessment_new(request: HttpRequest) -> HttpResponse:
     """Ask for a build: checked as the CLI checks, then queued as a job."""
-    from saferplan.crime.themes import load_themes
     from saferplan.datastore.warehouse import Warehouse
+    from saferplan.definitions.service import in_force
     from saferplan.jobs.queue import enqueue
 
     _require_builder(request)
     partnership = request.partnership  # type: ignore[attr-defined]
     con = Warehouse().connect()
-    themes = {key: theme.title for key, theme in load_themes().themes.items()}
-    form = AssessmentForm(request.POST or None, partnership=partnership,
-                          data_areas=_data_areas(con), themes=themes,
-                          connect=lambda: con)  # fmt: skip
-    if request.method == "POST" and form.is_valid():
+    with in_force(partnership) as book:  # its own themes and comparator groups, if any
+        themes = {key: theme.title for key, theme in book.themes.items()}
+        form = AssessmentForm(request.POST or None, partnership=partnership,
+                              data_areas=_data_areas(con), themes=themes,
+                              connect=lambda: con)  # fmt: skip
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
         enqueue(KIND, form.job_arguments(), requested_by=request.user.get_username(),
                 partnership=partnership)  # fmt: skip
         return redirect("assessment_builds")

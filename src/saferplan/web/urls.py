@@ -20,6 +20,7 @@ from saferplan.web import (
     publication_views,
     resources_views,
     route_views,
+    theme_views,
     views,
     year_views,
     yj_views,
@@ -92,6 +93,14 @@ urlpatterns = [
         admin_views.organisation_edit,
         name="organisation_edit",
     ),
+    *[
+        path(f"manage/{page}/{end}", view, {"kind": kind}, name=f"{page}{suffix}")
+        for kind, page in theme_views.PAGES.items()
+        for end, view, suffix in (
+            ("", theme_views.definitions, ""),
+            ("download/", theme_views.definitions_download, "_download"),
+        )
+    ],
     path("manage/members/", admin_views.members, name="members"),
     path("manage/members/add/", admin_views.member_add, name="member_add"),
     path("manage/members/<int:membership_id>/", admin_views.member_edit, name="member_edit"),

@@ -154,6 +154,17 @@ def _write_introduction(partnership: Partnership, text: str) -> None:
                                    saved_by_name="tester")  # fmt: skip
 
 
+def _own_themes(partnership: Partnership, marker: str) -> None:
+    """The partnership's own themes: the shipped ones and one whose title holds ``marker``."""
+    from saferplan.definitions import service
+
+    text = service.shipped_text("themes") + (
+        f'\n[themes.own]\ntitle = "{marker} own theme"\ngroup = "high harm"\n'
+        'direction = "down"\ndefinition = "Robbery."\nmps = { include = ["Robbery"] }\n'
+    )
+    service.save(partnership, "themes", text, note=f"{marker} themes")
+
+
 def _other(tmp: Path) -> Tenant:
     from saferplan.accounts.management import set_partnership
 
@@ -188,6 +199,7 @@ def _other(tmp: Path) -> Tenant:
         _other_resources(tmp)
         _job(other, users["analyst"], "[Brent plan]")
         _write_introduction(other, "[Brent plan] Our youth justice plan.")
+        _own_themes(other, "[Brent plan]")
         governance = one_of_everything(other, "[Brent plan]").ids
     return Tenant(other, users, _ids(other, governance))
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from saferplan.accounts.models import AuditEvent, Membership, Organisation
+from saferplan.definitions.models import DefinitionVersion
 from saferplan.editions import comments, steps
 from saferplan.jobs.models import Job
 from saferplan.plans.demo import load_demo_partnership
@@ -48,6 +49,10 @@ PAGES = [
     ("/manage/organisations/add/", {"admin"}),
     ("/manage/organisations/{organisation}/", {"admin"}),
     ("/manage/members/", {"admin"}),
+    ("/manage/themes/", {"admin"}),
+    ("/manage/themes/download/", {"admin"}),
+    ("/manage/comparators/", {"admin"}),
+    ("/manage/comparators/download/", {"admin"}),
     ("/manage/members/add/", {"admin"}),
     ("/manage/members/{membership}/", {"admin"}),
     ("/manage/members/{membership}/password-link/", {"admin"}),
@@ -92,6 +97,8 @@ MANAGE_POSTS = [
     ("/manage/members/{membership}/password-link/", {}),
     ("/manage/members/{membership}/deactivate/", {}),
     ("/manage/members/{membership}/remove/", {}),
+    ("/manage/themes/", {"text": '[themes.x]\ntitle = "X"'}),
+    ("/manage/comparators/", {"restore": "1"}),
 ]  # fmt: skip
 
 
@@ -216,6 +223,7 @@ def _state() -> tuple[object, ...]:
         sorted(get_user_model().objects.values_list("username", "is_active", "password")),
         sorted((p.pk, tuple(p.areas), tuple(p.comparators)) for p in Partnership.objects.all()),
         AuditEvent.objects.count(),
+        DefinitionVersion.objects.count(),
     )
 
 
