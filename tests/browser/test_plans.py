@@ -10,7 +10,8 @@ import pytest
 
 from saferplan.documents import build
 from saferplan.documents.demo import load_demo_text
-from saferplan.documents.tests.test_build import AS_AT, YEAR, demo  # noqa: F401 (a fixture)
+from saferplan.documents.tests.conftest import demo  # noqa: F401 (a fixture)
+from saferplan.documents.tests.test_build import AS_AT, YEAR
 from tests.browser.test_web_app import serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -22,6 +22,7 @@ from saferplan.documents.service import current_texts
 from saferplan.documents.template import choose
 
 EDITIONS = ("draft", "final")
+STORING = "storing the edition"  # the last phase: a cancellation before it stores nothing
 Progress = Callable[[str, float], None]
 
 
@@ -57,7 +58,7 @@ def prepare(
     year = plan_year(year)
     chosen = choose(document, year, template)
     ctx = Context(require_partnership(), chosen, year, generated or date.today(), edition)
-    _say(progress, "computing the figures", 10)
+    _say(progress, "computing the figures and charts", 10)
     data = structure.compute(ctx, current_texts(document, year))
     data["provenance"] = provenance(sorted(ctx.import_ids))
     if edition == "final" and (why := structure.refusals(data)):
@@ -93,10 +94,12 @@ def write(
         (staging / "figures.json").write_text(
             json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8"
         )
-        _say(progress, "laying out the web page and the Word file", 55)
+        _say(progress, "writing the web page", 45)
         html = render.render_html(doc, images)
         (staging / html_name).write_text(html, encoding="utf-8")
+        _say(progress, "writing the Word file", 55)
         render.render_docx(doc, images, staging / docx_name)
+        _say(progress, "checking the pages against the figures", 65)
         if problems := check_outputs(staging, data):
             raise SaferplanError(
                 "the document was not written: its pages disagree with its "
@@ -154,6 +157,6 @@ def build_document(
 ) -> Built:
     """Build, write and keep: what the command line and the app's build both do."""
     built = write(document, year, out, edition, template, generated, progress=progress)
-    _say(progress, "keeping the edition", 90)
+    _say(progress, STORING, 90)
     keep(built, user)
     return built

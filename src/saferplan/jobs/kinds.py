@@ -153,3 +153,40 @@ def sleep_in_steps(
     context.progress("done", percent=100, rows=steps)
     context.log(f"slept {steps} steps of {seconds} s")
     return {"steps": steps}
+
+
+@register("build-document", "Build a plan (Youth Justice, Community Safety or Knife Crime)")
+def build_plan_document(
+    context: JobContext, *, document: str, year: str, edition: str = "draft"
+) -> dict[str, Any]:
+    """``documents.build.build_document`` as the requesting user, in the job's partnership.
+
+    The files are written in a private temporary folder and kept as an edition in one
+    step at the end; a cancellation (or a stopping worker) before then stores nothing,
+    and a final edition that cannot be built fails the job with every reason.
+    """
+    import tempfile
+
+    from django.contrib.auth import get_user_model
+
+    from saferplan.accounts import permissions
+    from saferplan.documents.build import build_document
+
+    user = get_user_model().objects.filter(username=context.requested_by).first()
+    if user is None or not permissions.can_edit_document(user, document):
+        raise SaferplanError(
+            f"{context.requested_by or 'nobody'} may not build the {document}",
+            hint="Only the roles that write a document build it.",
+        )
+
+    def report(phase: str, percent: float) -> None:
+        context.progress(phase, percent=percent)
+
+    report("computing the figures and charts", 0)
+    with tempfile.TemporaryDirectory(prefix="saferplan-document-") as out:
+        built = build_document(document, year, Path(out), edition, None, user, progress=report)
+    context.settled()  # kept: from here on nothing may undo the job
+    kept = built.edition
+    context.log(f"kept as edition {kept.pk}: {kept.title}")
+    context.progress("done", percent=100)
+    return {"edition": kept.pk, "title": kept.title, "check_passed": kept.check_passed}

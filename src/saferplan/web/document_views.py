@@ -1,12 +1,10 @@
 """The statutory plans in the app: each document's sections for a year, with their guidance
 and the state of their text; writing a section (the roles that own the document only, every
 save kept and audited, last year's text carried forward on request); and building a
-draft or final edition (a plain POST: the build takes a few seconds)."""
+draft or final edition as a background job (``build-document``), whose page follows it."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -14,12 +12,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from saferplan.accounts import permissions
 from saferplan.core.errors import NotFoundError, SaferplanError
 from saferplan.documents import markdown
 from saferplan.documents.context import plan_year
 from saferplan.documents.template import KINDS, SectionSpec, Template, choose
+
+BUILD_KIND = "build-document"  # jobs.kinds.build_plan_document
+BUILDS_LISTED = 20
 
 
 class SectionForm(forms.Form):
@@ -121,6 +123,7 @@ def _document_page(
         "sections": _sections(template, year),
         "editable": permissions.can_edit_document(request.user, template.document),
         "error": error,
+        "builds": _builds(template.document, year, request.partnership),  # type: ignore[attr-defined]
     }
     return render(request, "web/document_year.html", context, status=status)
 
@@ -158,19 +161,45 @@ def section_edit(request: HttpRequest, document: str, year: str, section: str) -
     return render(request, "web/document_section.html", context, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 def document_build(request: HttpRequest, document: str, year: str) -> HttpResponse:
-    """Build a draft or final edition and show it; a refused final says every reason (a GET
-    shows the document's page, whose buttons post here)."""
-    from saferplan.documents.build import build_document
+    """Queue a draft or final build as a ``build-document`` job and show its page, which
+    follows its progress and, when it ends, links the edition or lists every reason it was
+    refused (a GET shows the document's page, whose buttons post here)."""
+    from saferplan.documents.build import EDITIONS
+    from saferplan.jobs.queue import enqueue
 
     _write(request, document)
     template, year = _template(document, year)
     if request.method != "POST":
         return _document_page(request, template, year)
     edition = request.POST.get("edition", "draft")
-    try:
-        with tempfile.TemporaryDirectory(prefix="saferplan-build-") as out:
-            built = build_document(document, year, Path(out), edition, template.key, request.user)
-    except SaferplanError as exc:
-        return _document_page(request, template, year, error=str(exc), status=400)
-    return redirect(reverse("edition", args=[built.edition.pk]))
+    if edition not in EDITIONS:
+        return _document_page(
+            request, template, year, error="Build a draft or a final edition.", status=400
+        )
+    job = enqueue(
+        BUILD_KIND,
+        {"document": document, "year": year, "edition": edition},
+        requested_by=request.user.get_username(),
+        partnership=request.partnership,  # type: ignore[attr-defined]
+    )
+    return redirect(reverse("job", args=[job.pk]))
+
+
+def _builds(document: str, year: str, partnership: Any) -> list[dict[str, Any]]:
+    """The partnership's build jobs of the document for the year, newest first."""
+    from saferplan.jobs.models import Job
+
+    jobs = Job.objects.filter(
+        kind=BUILD_KIND,
+        partnership=partnership,
+        arguments__document=document,
+        arguments__year=year,
+    ).order_by("-queued_at", "-pk")[:BUILDS_LISTED]
+    rows = []
+    for job in jobs:
+        result = job.result if isinstance(job.result, dict) else {}
+        rows.append({"job": job, "edition": job.arguments.get("edition", ""),
+                     "edition_id": result.get("edition")})  # fmt: skip
+    return rows

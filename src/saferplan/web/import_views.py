@@ -201,7 +201,15 @@ def _errors(found: dict[str, Any]) -> list[dict[str, Any]]:
     if found["state"] != State.FAILED:
         return []
     listed = (found["result"] or {}).get("errors") or [{"message": found["error"] or ""}]
-    return [{**e, "file": shown(e.get("file")), "message": shown(e.get("message"))} for e in listed]
+    return [_error_shown(e) for e in listed]
+
+
+def _error_shown(error: dict[str, Any]) -> dict[str, Any]:
+    """An error as the page lists it; a message of several lines (a refused final edition's
+    reasons) is its first line, with each further line a reason of its own."""
+    first, *reasons = shown(error.get("message")).split("\n")
+    listed = [line.strip() for line in reasons if line.strip()]
+    return {**error, "file": shown(error.get("file")), "message": first, "reasons": listed}
 
 
 def job_progress(request: HttpRequest, job_id: int) -> JsonResponse:

@@ -29,6 +29,7 @@ BLOCK_MODULES = (
     "saferplan.documents.blocks.plans",
     "saferplan.documents.blocks.measures",
     "saferplan.documents.blocks.crime",
+    "saferplan.documents.blocks.governance",
 )
 # Numbers a sentence's template may print itself (never a figure): 12 months, 3 in a row.
 TEMPLATE_NUMBERS = {"12", "1,000", "100,000", "10-17", "10", "17"}

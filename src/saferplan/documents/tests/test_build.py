@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -22,29 +21,6 @@ from saferplan.documents.template import choose
 pytestmark = pytest.mark.django_db
 YEAR = "2019-20"
 AS_AT = date(2026, 11, 30)
-
-
-@pytest.fixture
-def demo(demo_warehouse, demo_scope, monkeypatch, tmp_path: Path):
-    """The demo partnership with its youth justice records (and their population, imported
-    into a copy of the session's warehouse, which stays as it was)."""
-    from saferplan.datastore.models import ImportRecord
-    from saferplan.datastore.warehouse import Warehouse
-    from saferplan.reports import provenance
-    from saferplan.youthjustice.demo import load_demo_youth_justice
-
-    copy = Warehouse(shutil.copytree(demo_warehouse.root, tmp_path / "warehouse"))
-    monkeypatch.setattr("saferplan.datastore.warehouse.Warehouse", lambda *a, **k: copy)
-    monkeypatch.setattr("saferplan.datastore.importing.Warehouse", lambda *a, **k: copy)
-    monkeypatch.setattr(
-        provenance,
-        "provenance",
-        lambda ids: provenance.provenance_from(
-            demo_warehouse.import_records + list(ImportRecord.objects.all()), ids
-        ),
-    )
-    load_demo_youth_justice(demo_scope)
-    return demo_scope
 
 
 def user(name: str):
@@ -171,27 +147,6 @@ def test_report_check_fails_on_sabotage(demo, tmp_path: Path) -> None:
     assert f"Attendance was {shown}." in page
     html.write_text(page.replace(f"Attendance was {shown}.", "Attendance was 100.0%."), "utf-8")
     assert any("Attendance was" in p for p in check_directory(tmp_path / "plan"))
-
-
-def test_the_build_button_keeps_an_edition_and_a_refused_final_says_why(demo) -> None:
-    from django.test import Client
-
-    from saferplan.editions.models import Edition
-
-    client = Client()
-    client.force_login(user("yot"))
-    url = f"/plans-to-write/youth-justice-plan/{YEAR}/build/"
-    refused = client.post(url, {"edition": "final"})
-    assert refused.status_code == 400
-    assert "1. Introduction is empty" in refused.content.decode()
-    assert not Edition.objects.exists()
-    built = client.post(url, {"edition": "draft"})
-    edition = Edition.objects.get()
-    assert built.status_code == 302 and built["Location"] == f"/editions/{edition.pk}/"
-    assert (edition.document, edition.check_passed) == ("youth-justice-plan", True)
-    other = Client()
-    other.force_login(user("analyst"))
-    assert other.post(url, {"edition": "draft"}).status_code == 403
 
 
 def test_the_demo_plans_build_with_sample_text_marked_as_such(demo, tmp_path: Path) -> None:
