@@ -41,7 +41,12 @@ def read_png_labels(png: bytes) -> dict[str, object] | None:
     from PIL import Image
 
     try:
-        text = Image.open(io.BytesIO(png)).text.get(LABELS_KEY)  # type: ignore[attr-defined]
+        image = Image.open(io.BytesIO(png))
+        # A record before the pixels is read without decoding them (save_png writes it so);
+        # only an image without one there is decoded, to look for it after them.
+        text = image.info.get(LABELS_KEY)
+        if text is None:
+            text = image.text.get(LABELS_KEY)  # type: ignore[attr-defined]
         return None if text is None else dict(json.loads(text))
     except (OSError, ValueError):
         return None
