@@ -10,12 +10,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from saferplan.core.errors import SaferplanError
-from saferplan.reports import bundle, document, figures, outputs
+from saferplan.reports import bundle, document, figures, outputs, render
 from saferplan.reports.assessment import Assessment
 from saferplan.reports.check import check_bundle_data
 from saferplan.reports.html import render_html, render_pdf
@@ -53,19 +54,27 @@ def _refuse(problems: list[str], what: str) -> None:
 
 
 def prepare(
-    a: Assessment, partnership: str, records: Provenance | None = None, step: Step = _no_step
+    a: Assessment,
+    partnership: str,
+    records: Provenance | None = None,
+    step: Step = _no_step,
+    pool: Executor | None = None,
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The checked bundle and the images of every chart and map (provenance from the
-    database's import records unless ``records`` says otherwise)."""
+    database's import records unless ``records`` says otherwise), drawn in ``pool``'s
+    worker processes if given, else here."""
     a.provenance = (records or provenance)(a.import_ids)
     data = bundle.to_dict(a, partnership)
-    images: dict[str, bytes] = {}
-    for done, (section, theme) in enumerate(zip(a.sections, data["themes"], strict=True)):
-        mapped = section.lsoa_map or section.hotspots is not None
-        step("maps" if mapped else "charts", done / len(a.sections))
-        charts = figures.section_charts(a, section, theme, data)
-        theme["charts"] = [c.as_dict() for c in charts]
-        images.update({c.id: c.png for c in charts})
+    planned = []
+    for section, theme in zip(a.sections, data["themes"], strict=True):
+        planned.append(figures.section_drawings(a, section, theme, data))
+    jobs = [job for charts in planned for _, job in charts]
+    started = render.submit(pool, jobs)
+    step("charts", 0)
+    images = render.collect(jobs, started)
+    for theme, charts in zip(data["themes"], planned, strict=True):
+        drawn = [figures.with_image(chart, images[chart.id]) for chart, _ in charts]
+        theme["charts"] = [c.as_dict() for c in drawn]
     _refuse(check_bundle_data(data), "its figures failed the consistency check")
     return data, images
 
@@ -83,7 +92,8 @@ def write_report(
     Written into a temporary folder first and moved into place, so a failed build never
     leaves a half-written report where the last good one was. ``step`` hears each phase.
     """
-    data, images = prepare(a, partnership, records, step)
+    with render.workers() as pool:
+        data, images = prepare(a, partnership, records, step, pool)
     step("documents", 0)
     doc = document.build(data)
     out.mkdir(parents=True, exist_ok=True)
