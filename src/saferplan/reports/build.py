@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,25 +94,42 @@ def write_report(
     """
     with render.workers() as pool:
         data, images = prepare(a, partnership, records, step, pool)
-    step("documents", 0)
-    doc = document.build(data)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
-    try:
-        bundle.write_bundle(data, staging)
-        html = render_html(doc, images)
-        (staging / "strategic-assessment.html").write_text(html, encoding="utf-8")
-        step("documents", 1 / 3)
-        render_docx(doc, images, staging / "strategic-assessment.docx")
-        _refuse(outputs.check_outputs(staging, data), "its documents disagree with its figures")
-        if pdf:
-            step("documents", 2 / 3)
-            render_pdf(html, staging / "strategic-assessment.pdf")
-        files = []
-        for name in OUTPUTS:
-            if (staging / name).exists():
-                (staging / name).replace(out / name)
-                files.append(out / name)
-        return BuiltReport(out, files)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        step("documents", 0)
+        doc = document.build(data)
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
+        pdf_started: Future[None] | None = None
+        try:
+            bundle.write_bundle(data, staging)
+            html = render_html(doc, images)
+            (staging / "strategic-assessment.html").write_text(html, encoding="utf-8")
+            if pdf and pool is not None:  # laid out in a worker while Word is written here
+                pdf_started = pool.submit(render_pdf, html, staging / "strategic-assessment.pdf")
+            step("documents", 1 / 3)
+            render_docx(doc, images, staging / "strategic-assessment.docx")
+            _refuse(outputs.check_outputs(staging, data), "its documents disagree with its figures")
+            if pdf:
+                step("documents", 2 / 3)
+                _finish_pdf(pdf_started, html, staging / "strategic-assessment.pdf")
+            return BuiltReport(out, _move_into_place(staging, out))
+        finally:
+            if pdf_started is not None and not pdf_started.cancel():
+                wait([pdf_started])  # nothing may still be writing into the staging folder
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _finish_pdf(started: Future[None] | None, html: str, path: Path) -> None:
+    """The PDF, rendered here unless a worker has it in hand (then waited for)."""
+    if started is None:
+        render_pdf(html, path)
+    else:
+        started.result()
+
+
+def _move_into_place(staging: Path, out: Path) -> list[Path]:
+    files = []
+    for name in OUTPUTS:
+        if (staging / name).exists():
+            (staging / name).replace(out / name)
+            files.append(out / name)
+    return files
