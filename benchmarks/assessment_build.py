@@ -8,8 +8,10 @@ e.g. a ``git worktree`` of main) loads the demo data into a throw-away data dire
 its own (``saferplan demo --no-report``), then builds ``report strategic-assessment`` for
 each year (public edition, every theme, HTML, Word and PDF, the check and the edition
 kept) ``--repeat`` times, the trees taking turns so that a busy machine slows both alike.
-Printed: the median wall time and CPU time (user + system, of the build's process) per
-tree and year, with the themes, sections and images the document has.
+Printed: the median wall time and CPU time (user + system, of the build's process and its
+drawing workers) per tree and year, with the themes, sections and images the document has;
+with ``--baseline``, the ratio baseline / this checkout for each; and the machine's load
+average before and after (the figures mean little on a busy machine).
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ def main() -> None:
     trees = {"this checkout": HERE}
     if args.baseline:
         trees = {"baseline": args.baseline.resolve(), **trees}
+    print(
+        "load average (1, 5, 15 min) at the start: "
+        + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
     scratch = Path(tempfile.mkdtemp(prefix="saferplan-bench-build-"))
     data = {name: scratch / f"data-{i}" for i, name in enumerate(trees)}
     for name, src in trees.items():
@@ -80,11 +86,22 @@ def main() -> None:
                 times.setdefault((name, year), []).append(_run(src, data[name], *build))
                 contents[(name, year)] = _contents(out)
     print(f"median of {args.repeat} builds, Harrow, public edition with PDF:")
+    medians = {}
     for (name, year), runs in times.items():
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
+        medians[(name, year)] = wall, cpu
         print(f"  {year} {name:<14} wall {wall:6.1f} s   CPU {cpu:6.1f} s   "
               f"{contents[(name, year)]}")  # fmt: skip
+    if args.baseline:
+        for year in years:
+            (bw, bc), (w, c) = medians[("baseline", year)], medians[("this checkout", year)]
+            print(
+                f"  {year} ratio, baseline / this checkout: wall {bw / w:.2f}x   CPU {bc / c:.2f}x"
+            )
+    print(
+        "load average (1, 5, 15 min) at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
     _remove(scratch)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from saferplan.core.errors import SaferplanError
-from saferplan.reports import bundle, document, figures, outputs
+from saferplan.reports import bundle, document, figures, outputs, render
 from saferplan.reports.assessment import Assessment
 from saferplan.reports.check import check_bundle_data
 from saferplan.reports.html import render_html, render_pdf
@@ -53,19 +54,27 @@ def _refuse(problems: list[str], what: str) -> None:
 
 
 def prepare(
-    a: Assessment, partnership: str, records: Provenance | None = None, step: Step = _no_step
+    a: Assessment,
+    partnership: str,
+    records: Provenance | None = None,
+    step: Step = _no_step,
+    pool: Executor | None = None,
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The checked bundle and the images of every chart and map (provenance from the
-    database's import records unless ``records`` says otherwise)."""
+    database's import records unless ``records`` says otherwise), drawn in ``pool``'s
+    worker processes if given, else here."""
     a.provenance = (records or provenance)(a.import_ids)
     data = bundle.to_dict(a, partnership)
-    images: dict[str, bytes] = {}
-    for done, (section, theme) in enumerate(zip(a.sections, data["themes"], strict=True)):
-        mapped = section.lsoa_map or section.hotspots is not None
-        step("maps" if mapped else "charts", done / len(a.sections))
-        charts = figures.section_charts(a, section, theme, data)
-        theme["charts"] = [c.as_dict() for c in charts]
-        images.update({c.id: c.png for c in charts})
+    planned = []
+    for section, theme in zip(a.sections, data["themes"], strict=True):
+        planned.append(figures.section_drawings(a, section, theme, data))
+    jobs = [job for charts in planned for _, job in charts]
+    started = render.submit(pool, jobs)
+    step("charts", 0)
+    images = render.collect(jobs, started)
+    for theme, charts in zip(data["themes"], planned, strict=True):
+        drawn = [figures.with_image(chart, images[chart.id]) for chart, _ in charts]
+        theme["charts"] = [c.as_dict() for c in drawn]
     _refuse(check_bundle_data(data), "its figures failed the consistency check")
     return data, images
 
@@ -83,26 +92,44 @@ def write_report(
     Written into a temporary folder first and moved into place, so a failed build never
     leaves a half-written report where the last good one was. ``step`` hears each phase.
     """
-    data, images = prepare(a, partnership, records, step)
-    step("documents", 0)
-    doc = document.build(data)
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
-    try:
-        bundle.write_bundle(data, staging)
-        html = render_html(doc, images)
-        (staging / "strategic-assessment.html").write_text(html, encoding="utf-8")
-        step("documents", 1 / 3)
-        render_docx(doc, images, staging / "strategic-assessment.docx")
-        _refuse(outputs.check_outputs(staging, data), "its documents disagree with its figures")
-        if pdf:
-            step("documents", 2 / 3)
-            render_pdf(html, staging / "strategic-assessment.pdf")
-        files = []
-        for name in OUTPUTS:
-            if (staging / name).exists():
-                (staging / name).replace(out / name)
-                files.append(out / name)
-        return BuiltReport(out, files)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with render.workers() as pool:
+        data, images = prepare(a, partnership, records, step, pool)
+        step("documents", 0)
+        doc = document.build(data)
+        out.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=out))
+        pdf_started: Future[None] | None = None
+        try:
+            bundle.write_bundle(data, staging)
+            html = render_html(doc, images)
+            (staging / "strategic-assessment.html").write_text(html, encoding="utf-8")
+            if pdf and pool is not None:  # laid out in a worker while Word is written here
+                pdf_started = pool.submit(render_pdf, html, staging / "strategic-assessment.pdf")
+            step("documents", 1 / 3)
+            render_docx(doc, images, staging / "strategic-assessment.docx")
+            _refuse(outputs.check_outputs(staging, data), "its documents disagree with its figures")
+            if pdf:
+                step("documents", 2 / 3)
+                _finish_pdf(pdf_started, html, staging / "strategic-assessment.pdf")
+            return BuiltReport(out, _move_into_place(staging, out))
+        finally:
+            if pdf_started is not None and not pdf_started.cancel():
+                wait([pdf_started])  # nothing may still be writing into the staging folder
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _finish_pdf(started: Future[None] | None, html: str, path: Path) -> None:
+    """The PDF, rendered here unless a worker has it in hand (then waited for)."""
+    if started is None:
+        render_pdf(html, path)
+    else:
+        started.result()
+
+
+def _move_into_place(staging: Path, out: Path) -> list[Path]:
+    files = []
+    for name in OUTPUTS:
+        if (staging / name).exists():
+            (staging / name).replace(out / name)
+            files.append(out / name)
+    return files

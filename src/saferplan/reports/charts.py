@@ -28,11 +28,26 @@ LABELS_KEY = "Description"  # the PNG text chunk holding what the image says
 
 
 def save_png(fig: plt.Figure, title: str, labels: Sequence[str], dpi: int = 150) -> bytes:
-    """The figure as PNG, with its title and the labels it draws recorded in its metadata."""
-    buffer = io.BytesIO()
+    """The figure as PNG, with its title and the labels it draws recorded in its metadata.
+
+    Saved as RGB on the figure's opaque background: no alpha channel, which a PDF renderer
+    would otherwise split out and compress again as a mask of its own."""
+    import numpy as np
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
     record = json.dumps({"title": title, "labels": list(labels)}, ensure_ascii=True)
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={LABELS_KEY: record})
+    info = PngInfo()
+    info.add_text(
+        "Software", f"Matplotlib version{matplotlib.__version__}, https://matplotlib.org/"
+    )
+    info.add_text(LABELS_KEY, record)
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())[..., :3]  # type: ignore[attr-defined]
     plt.close(fig)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="png", pnginfo=info, dpi=(dpi, dpi))
     return buffer.getvalue()
 
 
@@ -41,7 +56,12 @@ def read_png_labels(png: bytes) -> dict[str, object] | None:
     from PIL import Image
 
     try:
-        text = Image.open(io.BytesIO(png)).text.get(LABELS_KEY)  # type: ignore[attr-defined]
+        image = Image.open(io.BytesIO(png))
+        # A record before the pixels is read without decoding them (save_png writes it so);
+        # only an image without one there is decoded, to look for it after them.
+        text = image.info.get(LABELS_KEY)
+        if text is None:
+            text = image.text.get(LABELS_KEY)  # type: ignore[attr-defined]
         return None if text is None else dict(json.loads(text))
     except (OSError, ValueError):
         return None

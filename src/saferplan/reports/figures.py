@@ -17,6 +17,7 @@ from typing import Any
 from saferplan.crime import statistics
 from saferplan.reports import charts
 from saferplan.reports.assessment import Assessment
+from saferplan.reports.render import Drawing, draw
 from saferplan.reports.sections import ThemeSection
 from saferplan.reports.sentences import F, Field, S, Sentence, resolve
 
@@ -263,39 +264,41 @@ def _texts(kind: str, f: _Fields, public: bool) -> tuple[Sentence, Sentence, Sen
     return _hotspots(f, kind)
 
 
-def _draw(
+def _drawing(
     kind: str,
     a: Assessment,
     s: ThemeSection,
     theme: Mapping[str, Any],
     title: str,
     labels: list[str],
-) -> bytes:
+) -> tuple[str, dict[str, Any]]:
+    """The drawing function and its plain arguments for an image of ``kind``."""
     from saferplan.reports import maps
 
     source = chart_source(s.table.source)
     if kind == "monthly":
-        average = labels[-2]
-        names = (a.baseline.label, a.period.label, average)
-        return charts.monthly_chart(title, s.monthly, s.monthly_before, names, source,
-                                    labels[0])  # fmt: skip
+        names = (a.baseline.label, a.period.label, labels[-2])  # the average's, with its figure
+        return "monthly", {"title": title, "this_year": s.monthly, "last_year": s.monthly_before,
+                           "labels": names, "source": source, "ylabel": labels[0]}  # fmt: skip
     if kind == "rolling":
-        return charts.rolling_chart(title, s.rolling, source, labels[0])
+        return "rolling", {"title": title, "rolling": s.rolling, "source": source,
+                           "ylabel": labels[0]}  # fmt: skip
     if kind in MAP_KINDS:
-        return _draw_map(kind, a, theme, title, labels)
+        return "choropleth", _map_arguments(kind, a, theme, title, labels)
     h = s.hotspots
     assert h is not None
-    places = a.places
     if kind == "hotspots":
-        return maps.hotspot_map(h.result, a.outline, title, POLICE_UK, places)
+        return "classes", maps.hotspot_arguments(h.result, a.outline, title, POLICE_UK, a.places)
     if kind == "density":
-        return maps.density_map(h.result, a.outline, title, POLICE_UK, places)
-    return maps.change_map(h.change, h.result, a.outline, title, POLICE_UK, places)
+        return "density", maps.density_arguments(h.result, a.outline, title, POLICE_UK, a.places)
+    assert h.change is not None
+    return "classes", maps.change_arguments(h.change, h.result, a.outline, title, POLICE_UK,
+                                            a.places)  # fmt: skip
 
 
-def _draw_map(
+def _map_arguments(
     kind: str, a: Assessment, theme: Mapping[str, Any], title: str, labels: list[str]
-) -> bytes:
+) -> dict[str, Any]:
     from saferplan.reports import maps
 
     m = theme[MAP_KINDS[kind]]
@@ -303,11 +306,11 @@ def _draw_map(
     source = labels[-1].removesuffix(f" {maps.BOUNDARY_SOURCE}")
     if kind == "ward-map":
         wards = a.places[a.places["area_code"].isin([x["code"] for x in m["areas"]])]
-        return maps.choropleth(wards, shades, title, labels[0], source, places=wards)
+        return maps.choropleth_arguments(wards, shades, title, labels[0], source, places=wards)
     if a.lsoa_outline is None:
         a.lsoa_outline = maps.outline_of(a.lsoa_boundaries)
-    return maps.choropleth(a.lsoa_boundaries, shades, title, labels[0], source, a.lsoa_outline,
-                           places=a.places)  # fmt: skip
+    return maps.choropleth_arguments(a.lsoa_boundaries, shades, title, labels[0], source,
+                                     a.lsoa_outline, places=a.places)  # fmt: skip
 
 
 def _kinds(s: ThemeSection, a: Assessment) -> list[str]:
@@ -323,20 +326,38 @@ def _kinds(s: ThemeSection, a: Assessment) -> list[str]:
     return kinds
 
 
-def section_charts(
+def section_drawings(
     a: Assessment, s: ThemeSection, theme: Mapping[str, Any], root: Mapping[str, Any]
-) -> list[Chart]:
-    """Every chart and map of one theme, drawn from its section and worded from its bundle."""
+) -> list[tuple[Chart, Drawing]]:
+    """Every chart and map of one theme, worded from its bundle, and what draws each."""
     out = []
     f = _Fields(theme, root)
     for kind in _kinds(s, a):
         title, alt, caption = _texts(kind, f, a.public)
         labels = expected_labels(kind, theme, root)
         chart = Chart(f"{s.theme.key}-{kind}", kind, title, alt, caption, labels or [])
-        chart.png = _draw(kind, a, s, theme, title.text, labels or [])
-        if labels is None:
-            recorded = charts.read_png_labels(chart.png) or {}
-            drawn = recorded.get("labels")
-            chart.labels = [str(x) for x in drawn] if isinstance(drawn, list) else []
-        out.append(chart)
+        function, arguments = _drawing(kind, a, s, theme, title.text, labels or [])
+        out.append((chart, Drawing(chart.id, function, arguments)))
     return out
+
+
+def with_image(chart: Chart, png: bytes) -> Chart:
+    """The chart with its image; labels not derivable from the bundle are the image's own."""
+    chart.png = png
+    if kind_labels_drawn(chart.kind):
+        recorded = charts.read_png_labels(png) or {}
+        drawn = recorded.get("labels")
+        chart.labels = [str(x) for x in drawn] if isinstance(drawn, list) else []
+    return chart
+
+
+def kind_labels_drawn(kind: str) -> bool:
+    """Whether a chart of ``kind`` takes its labels from its image (hot spot maps)."""
+    return kind not in ("monthly", "rolling", *MAP_KINDS)
+
+
+def section_charts(
+    a: Assessment, s: ThemeSection, theme: Mapping[str, Any], root: Mapping[str, Any]
+) -> list[Chart]:
+    """Every chart and map of one theme, drawn from its section and worded from its bundle."""
+    return [with_image(chart, draw(job)) for chart, job in section_drawings(a, s, theme, root)]

@@ -3,30 +3,27 @@
 Every map has a title, a legend with units, a scale bar, a north arrow and a source line,
 and, where the period's ward boundaries were imported, the wards' outlines and names, so a
 councillor can tell where a hot spot or a dark area is. Inputs are GeoDataFrames in British
-National Grid (metres), so distances are true.
+National Grid (metres), so distances are true; they are turned into plain shapes here
+(``drawing``), which is what a worker process draws from.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import BoundaryNorm, ListedColormap
-from matplotlib.patches import Patch, Rectangle
+import shapely
+from matplotlib.path import Path
 
-from saferplan.crime.hotspots import CLASS_CODES, HotspotResult
-from saferplan.reports.charts import save_png
+from saferplan.crime.hotspots import CHANGE_CODES, CLASS_CODES, HotspotResult
+from saferplan.reports import drawing
+from saferplan.reports.drawing import BOUNDARY_SOURCE as BOUNDARY_SOURCE
+from saferplan.reports.drawing import GridImage, Places, Shapes
+from saferplan.reports.drawing import Shade as Shade
+from saferplan.reports.drawing import shade_colours as shade_colours
 
-BOUNDARY_SOURCE = "Contains OS data © Crown copyright and database right 2022 (ONS, OGL v3.0)."
-NO_DATA = "#dddddd"
-# Colour-blind-safe sequential blues, and a diverging red-blue for hot and cold spots.
-BLUES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+# A diverging red-blue for hot and cold spots.
 HOT_COLD = {
     3: "#b2182b",
     2: "#ef8a62",
@@ -36,106 +33,66 @@ HOT_COLD = {
     -2: "#67a9cf",
     -3: "#2166ac",
 }
+CHANGE_COLOURS = {0: "#f7f7f7", 1: "#d73027", 2: "#fc8d59", 3: "#7f0000", 4: "#4575b4"}
+Arguments = dict[str, Any]  # a drawing function's keyword arguments
 
 
-def _scale_bar(ax: Any) -> None:
-    xmin, xmax = ax.get_xlim()
-    ymin, ymax = ax.get_ylim()
-    span = xmax - xmin
-    length = next(v for v in (5000, 2000, 1000, 500, 200, 100) if v <= span / 4)
-    x0, y0 = xmin + span * 0.04, ymin + (ymax - ymin) * 0.05
-    height = (ymax - ymin) * 0.012
-    ax.add_patch(Rectangle((x0, y0), length / 2, height, color="#0b0c0c"))
-    ax.add_patch(
-        Rectangle(
-            (x0 + length / 2, y0),
-            length / 2,
-            height,
-            facecolor="white",
-            edgecolor="#0b0c0c",
-            linewidth=0.8,
-        )
-    )
-    label = f"{length / 1000:g} km" if length >= 1000 else f"{length} m"
-    box = {"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8}
-    ax.text(x0, y0 + height * 1.8, "0", fontsize=7, ha="center", bbox=box)
-    ax.text(x0 + length, y0 + height * 1.8, label, fontsize=7, ha="center", bbox=box)
+def _rings(geometry: Any) -> list[np.ndarray]:
+    """Every ring (exterior and holes) of each polygon of ``geometry``, as coordinates."""
+    rings = []
+    for polygon in shapely.get_parts(geometry):
+        for ring in [polygon.exterior, *polygon.interiors]:
+            rings.append(shapely.get_coordinates(ring))
+    return rings
 
 
-def _north_arrow(ax: Any) -> None:
-    ax.annotate(
-        "N",
-        xy=(0.95, 0.95),
-        xytext=(0.95, 0.84),
-        xycoords="axes fraction",
-        ha="center",
-        va="center",
-        fontsize=10,
-        fontweight="bold",
-        arrowprops={"facecolor": "#0b0c0c", "width": 3, "headwidth": 9},
-    )
+def _path_data(geometry: Any) -> drawing.PathData:
+    """One compound path of every ring of ``geometry`` (holes cut out by winding)."""
+    paths = [Path(ring, closed=True) for ring in _rings(geometry)]
+    compound = Path.make_compound_path(*paths)
+    return np.asarray(compound.vertices), np.asarray(compound.codes)
 
 
-def _finish(fig: Any, ax: Any, source: str, title: str, labels: Sequence[str]) -> bytes:
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-    _scale_bar(ax)
-    _north_arrow(ax)
-    fig.text(0.01, 0.01, source, fontsize=6.5, color="#505a5f", ha="left", va="bottom", wrap=True)
-    return save_png(fig, title, [*labels, source])
+def shapes_of(areas: Any) -> Shapes:
+    """The areas (``area_code``, ``geometry``) as path data, in the frame's order."""
+    codes = tuple(str(c) for c in areas["area_code"])
+    return Shapes(codes, tuple(_path_data(g) for g in areas.geometry))
 
 
-def label_places(ax: Any, places: Any, lines: bool = True) -> list[str]:
-    """Each place's name at a point inside it, over a white halo so it reads on any colour;
-    with ``lines``, its outline too. Returns the names written, in alphabetical order."""
-    import textwrap
+def lines_of(geometries: Sequence[Any]) -> tuple[np.ndarray, ...]:
+    """The boundaries of (multi)polygons, as lines."""
+    return tuple(ring for g in geometries for ring in _rings(g))
 
-    from matplotlib import patheffects
 
+def places_of(places: Any) -> Places | None:
+    """Places' names in alphabetical order, a point inside each, and their outlines."""
     if places is None or not len(places):
-        return []
-    if lines:
-        places.boundary.plot(ax=ax, color="#6f777b", linewidth=0.5, linestyle=(0, (3, 2)))
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+        return None
     ordered = places.sort_values("area_name")
-    for name, point in zip(
-        ordered["area_name"], ordered.geometry.representative_point(), strict=True
-    ):
-        ax.text(point.x, point.y, textwrap.fill(str(name), 14), fontsize=5.8, ha="center",
-                va="center", color="#0b0c0c", path_effects=halo, zorder=5)  # fmt: skip
-    return [str(n) for n in ordered["area_name"]]
-
-
-@dataclass(frozen=True)
-class Shade:
-    """One legend entry of a choropleth: the areas it colours, and how."""
-
-    codes: tuple[str, ...]
-    label: str
-    kind: str = "rate"  # 'rate', or hatched: 'small' (too few offences to show), 'no-data'
-
-    @property
-    def hatched(self) -> bool:
-        return self.kind != "rate"
-
-
-def shade_colours(shades: Sequence[Shade]) -> list[str]:
-    """Sequential blues for the value classes (lightest first); hatched white or grey."""
-    valued = [s for s in shades if not s.hatched]
-    blues = BLUES[-len(valued) :] if 0 < len(valued) <= len(BLUES) else BLUES
-    out, i = [], 0
-    for s in shades:
-        if s.hatched:
-            out.append("#ffffff" if s.kind == "small" else NO_DATA)
-        else:
-            out.append(blues[min(i, len(blues) - 1)])
-            i += 1
-    return out
+    points = tuple((float(p.x), float(p.y)) for p in ordered.geometry.representative_point())
+    names = tuple(str(n) for n in ordered["area_name"])
+    return Places(names, points, lines_of(list(places.geometry)))
 
 
 def outline_of(areas: Any) -> Any:
     """The outer boundary of a set of areas (slivers between them closed)."""
     return areas.geometry.buffer(5).union_all().buffer(-5)
+
+
+def choropleth_arguments(
+    areas: Any,
+    shades: Sequence[Shade],
+    title: str,
+    unit: str,
+    source: str,
+    outline: Any = None,
+    places: Any = None,
+) -> Arguments:
+    """What ``drawing.choropleth_drawing`` draws the areas of a GeoDataFrame from."""
+    boundary = outline if outline is not None else outline_of(areas)
+    return {"areas": shapes_of(areas), "shades": list(shades), "title": title, "unit": unit,
+            "source": source, "outline": lines_of([boundary]), "places": places_of(places),
+            "place_lines": places is not areas}  # fmt: skip
 
 
 def choropleth(
@@ -150,86 +107,74 @@ def choropleth(
     """Areas (``area_code``) coloured by the class they are in, one legend entry per class;
     drawn in one pass (a colour per area), hatching on top, ``places`` named on top of all
     (outlined too, unless they are the areas themselves)."""
-    fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
-    colours = shade_colours(shades)
-    colour_of = {code: c for shade, c in zip(shades, colours, strict=True) for code in shade.codes}
-    hatched = {code for shade in shades if shade.hatched for code in shade.codes}
-    shown = areas[areas["area_code"].isin(colour_of)]
-    if len(shown):
-        shown.plot(ax=ax, color=[colour_of[c] for c in shown["area_code"]], edgecolor="white",
-                   linewidth=0.3)  # fmt: skip
-        marked = shown[shown["area_code"].isin(hatched)]
-        if len(marked):
-            marked.plot(ax=ax, facecolor="none", edgecolor="#b1b4b6", hatch="///", linewidth=0.3)
-    handles = [
-        Patch(facecolor=c, edgecolor="#b1b4b6", hatch="///" if s.hatched else None, label=s.label)
-        for s, c in zip(shades, colours, strict=True)
-    ]
-    boundary = outline if outline is not None else outline_of(areas)
-    type(areas)(geometry=[boundary], crs=areas.crs).boundary.plot(
-        ax=ax, color="#0b0c0c", linewidth=0.8
-    )
-    named = label_places(ax, places, lines=places is not areas)
-    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    ax.legend(
-        handles=handles,
-        title=unit,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        ncols=3,
-        fontsize=8,
-        title_fontsize=8,
-        frameon=False,
-    )
-    labels = [unit, *(s.label for s in shades), *named]
-    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, labels)
+    arguments = choropleth_arguments(areas, shades, title, unit, source, outline, places)
+    return drawing.choropleth_drawing(**arguments)
+
+
+def _grid_image(result: HotspotResult, values: np.ndarray, outline: Any) -> GridImage:
+    g = result.grid
+    extent = (g.x0, g.x0 + g.cols * g.cell, g.y0, g.y0 + g.rows * g.cell)
+    minx, miny, maxx, maxy = (float(v) for v in outline.total_bounds)
+    return GridImage(np.where(result.mask, values, np.nan), extent, (minx, miny, maxx, maxy))
+
+
+def _outline_lines(outline: Any) -> tuple[np.ndarray, ...]:
+    return lines_of(list(outline.geometry))
+
+
+def hotspot_arguments(
+    result: HotspotResult, outline: Any, title: str, source: str, places: Any = None
+) -> Arguments:
+    """Gi* classes on the grid, over the area's outline (and its wards, named)."""
+    present = set(np.unique(result.gi.classes[result.mask]).tolist())
+    legend = [(HOT_COLD[c], CLASS_CODES[c]) for c in sorted(HOT_COLD, reverse=True)
+              if c in present or c == 0]  # fmt: skip
+    p = result.parameters
+    heading = f"Getis-Ord Gi* ({p['cell']:.0f} m cells, neighbours within {p['distance']:.0f} m)"
+    return {"grid": _grid_image(result, result.gi.classes, outline), "colours": HOT_COLD,
+            "legend": legend, "legend_title": heading, "title": title, "source": source,
+            "outline": _outline_lines(outline), "places": places_of(places)}  # fmt: skip
 
 
 def hotspot_map(
     result: HotspotResult, outline: Any, title: str, source: str, places: Any = None
 ) -> bytes:
     """Gi* classes on the grid, over the area's outline (and its wards, named)."""
-    fig, ax, _ = _grid_map(result, result.gi.classes, outline, **_class_colours(HOT_COLD))
-    named = label_places(ax, places)
-    present = set(np.unique(result.gi.classes[result.mask]).tolist())
-    handles = [
-        Patch(facecolor=HOT_COLD[c], edgecolor="#b1b4b6", label=CLASS_CODES[c])
-        for c in sorted(HOT_COLD, reverse=True)
-        if c in present or c == 0
-    ]
+    return drawing.class_map_drawing(**hotspot_arguments(result, outline, title, source, places))
+
+
+def density_arguments(
+    result: HotspotResult, outline: Any, title: str, source: str, places: Any = None
+) -> Arguments:
+    """Quartic kernel density (incidents per km²) over the area's outline (wards named)."""
     p = result.parameters
-    legend = f"Getis-Ord Gi* ({p['cell']:.0f} m cells, neighbours within {p['distance']:.0f} m)"
-    ax.legend(
-        handles=handles,
-        title=legend,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        ncols=2,
-        fontsize=8,
-        title_fontsize=8,
-        frameon=False,
-    )
-    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    labels = [legend, *(str(h.get_label()) for h in handles), *named]
-    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, labels)
+    label = f"Incidents per km² (quartic kernel, bandwidth {p['bandwidth']:.0f} m)"
+    return {"grid": _grid_image(result, result.density, outline), "label": label,
+            "title": title, "source": source, "outline": _outline_lines(outline),
+            "places": places_of(places)}  # fmt: skip
 
 
 def density_map(
     result: HotspotResult, outline: Any, title: str, source: str, places: Any = None
 ) -> bytes:
     """Quartic kernel density (incidents per km²) over the area's outline (wards named)."""
-    fig, ax, image = _grid_map(result, result.density, outline, cmap="YlOrRd")
-    named = label_places(ax, places)
-    bar = fig.colorbar(image, ax=ax, orientation="horizontal", fraction=0.04, pad=0.02)
-    p = result.parameters
-    label = f"Incidents per km² (quartic kernel, bandwidth {p['bandwidth']:.0f} m)"
-    bar.set_label(label, fontsize=8)
-    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, [label, *named])
+    return drawing.density_drawing(**density_arguments(result, outline, title, source, places))
 
 
-CHANGE_COLOURS = {0: "#f7f7f7", 1: "#d73027", 2: "#fc8d59", 3: "#7f0000", 4: "#4575b4"}
+def change_arguments(
+    change: np.ndarray,
+    result: HotspotResult,
+    outline: Any,
+    title: str,
+    source: str,
+    places: Any = None,
+) -> Arguments:
+    """Hot spot change between two periods on the same grid (codes of CHANGE_CODES)."""
+    legend = [(CHANGE_COLOURS[c], CHANGE_CODES[c]) for c in sorted(CHANGE_COLOURS)]
+    return {"grid": _grid_image(result, change, outline), "colours": CHANGE_COLOURS,
+            "legend": legend, "legend_title": "Change in Getis-Ord Gi* hot spots",
+            "title": title, "source": source, "outline": _outline_lines(outline),
+            "places": places_of(places)}  # fmt: skip
 
 
 def change_map(
@@ -241,62 +186,5 @@ def change_map(
     places: Any = None,
 ) -> bytes:
     """Hot spot change between two periods on the same grid (codes of CHANGE_CODES)."""
-    from saferplan.crime.hotspots import CHANGE_CODES
-
-    fig, ax, _ = _grid_map(result, change, outline, **_class_colours(CHANGE_COLOURS))
-    named = label_places(ax, places)
-    codes = sorted(CHANGE_COLOURS)
-    handles = [
-        Patch(facecolor=CHANGE_COLOURS[c], edgecolor="#b1b4b6", label=CHANGE_CODES[c])
-        for c in codes
-    ]
-    legend = "Change in Getis-Ord Gi* hot spots"
-    ax.legend(
-        handles=handles,
-        title=legend,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        ncols=2,
-        fontsize=8,
-        title_fontsize=8,
-        frameon=False,
-    )
-    ax.set_title(title, loc="left", fontsize=11, fontweight="bold")
-    labels = [legend, *(str(h.get_label()) for h in handles), *named]
-    return _finish(fig, ax, f"{source} {BOUNDARY_SOURCE}", title, labels)
-
-
-def _frame(ax: Any, outline: Any) -> None:
-    minx, miny, maxx, maxy = outline.total_bounds
-    pad = (maxx - minx) * 0.03
-    ax.set_xlim(minx - pad, maxx + pad)
-    ax.set_ylim(miny - pad, maxy + pad)
-
-
-def _grid_map(
-    result: HotspotResult, values: np.ndarray, outline: Any, **imshow: Any
-) -> tuple[Any, Any, Any]:
-    """A figure with ``values`` on the result's grid (cells outside the mask blank),
-    the area's outline on top, framed to the outline."""
-    fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
-    g = result.grid
-    image = ax.imshow(
-        np.where(result.mask, values, np.nan),
-        origin="lower",
-        interpolation="nearest",
-        extent=(g.x0, g.x0 + g.cols * g.cell, g.y0, g.y0 + g.rows * g.cell),
-        **imshow,
-    )
-    outline.boundary.plot(ax=ax, color="#0b0c0c", linewidth=0.5)
-    _frame(ax, outline)
-    return fig, ax, image
-
-
-def _class_colours(colours: dict[int, str]) -> dict[str, Any]:
-    codes = sorted(colours)
-    cmap = ListedColormap([colours[c] for c in codes])
-    return {
-        "cmap": cmap,
-        "norm": BoundaryNorm([c - 0.5 for c in codes] + [codes[-1] + 0.5], cmap.N),
-    }
+    arguments = change_arguments(change, result, outline, title, source, places)
+    return drawing.class_map_drawing(**arguments)
