@@ -16,6 +16,7 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Web server processes.")] = 2,
+    threads: Annotated[int, typer.Option(help="Threads in each web server process.")] = 4,
     jobs: Annotated[
         bool,
         typer.Option(
@@ -43,14 +44,14 @@ def serve(
     from saferplan.jobs.supervisor import Child, supervise
 
     # Each a child of this process, stopped with it: Ctrl-C (or SIGTERM) stops both.
-    children = [Child("web server", _gunicorn(host, port, workers))]
+    children = [Child("web server", _gunicorn(host, port, workers, threads))]
     if jobs:
         worker = [sys.executable, "-m", "saferplan", "worker", "--parent", str(os.getpid())]
         children.append(Child("jobs worker", worker, restart=True))
     raise typer.Exit(supervise(children))
 
 
-def _gunicorn(host: str, port: int, workers: int) -> list[str]:
+def _gunicorn(host: str, port: int, workers: int, threads: int) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -61,7 +62,7 @@ def _gunicorn(host: str, port: int, workers: int) -> list[str]:
         "--workers",
         str(workers),
         "--threads",
-        "4",
+        str(threads),
         "--worker-class",
         "gthread",
         "--access-logfile",
