@@ -1,91 +1,254 @@
-"""Web app latency under load: 50 signed-in users on loopback against PostgreSQL.
+"""Web app latency under load: 50 signed-in users on loopback, on PostgreSQL and SQLite,
+optionally while a police.uk import job runs (issue #12: every page p95 < 150 ms).
 
-    .venv/bin/python benchmarks/load.py [--users 50] [--seconds 20]
+    .venv/bin/python benchmarks/load.py [--users 50] [--seconds 30]
+        [--database sqlite|postgres|both] [--during-import] [--import-rows 1000000]
 
-Starts PostgreSQL (scripts/postgres.sh) and gunicorn on 127.0.0.1 with the demo partnership,
-then each simulated user signs in and requests the main pages in turn, without think time,
-for a bounded time. Prints p50/p95/p99 per page and overall, errors and throughput, against
-a named baseline measured in the same run: a static file through the same server.
+For each database: a fresh database with the demo partnership, then ``saferplan serve``
+(gunicorn and its jobs worker, as people run it) on 127.0.0.1. Each simulated user signs in
+as one of the demo roles and requests the pages that role may see in turn, with think time,
+for a bounded time. With ``--during-import`` the analyst uploads a generated police.uk CSV
+through /imports/new/ (a real multipart POST) before the window opens, and again as soon as
+its job runs, so that one job always waits behind the running one in the worker; the script
+says for what share of the window an import job ran. Prints p50/p95/p99 and
+PASS/FAIL against 150 ms p95 per page, against a named baseline measured in the same run: a
+static file through the same server.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
+import datetime as dt
 import os
 import random
-import re
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from live_server import Server, User, database_env, load_demo
+from policeuk_data import write_police_uk_csv
+
+TARGET_MS = 150.0
+BASELINE = "baseline: static file"
+PLAN_READERS = ("admin", "analyst", "police-lead", "council-lead", "board")
+EVERYONE = (*PLAN_READERS, "yot")
+IMPORTERS = ("admin", "analyst", "yot")
+# (page, URL, the demo roles that may see it)
+PAGES = [
+    ("home", "/", EVERYONE),
+    ("plan", "/plans/{year}/", PLAN_READERS),
+    ("overdue", "/plans/{year}/overdue/", PLAN_READERS),
+    ("by organisation", "/plans/{year}/by-organisation/", PLAN_READERS),
+    ("action", "/actions/{action}/", PLAN_READERS),
+    ("youth justice", "/youth-justice/", ("admin", "yot")),
+    ("documents", "/editions/", EVERYONE),
+    ("imports", "/imports/", IMPORTERS),
+    ("jobs", "/jobs/", IMPORTERS),
+    (BASELINE, "/static/saferplan.css", EVERYONE),
+]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@dataclass
+class ImportWindow:
+    """The import jobs run during the measurement: when each ran (seconds since the epoch)."""
+
+    jobs: list[int] = field(default_factory=list)
+    running: list[tuple[float, float]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def covered(self, start: float, end: float) -> float:
+        """Share of [start, end] during which an import job ran."""
+        total = 0.0
+        for a, b in self.running:
+            total += max(0.0, min(b, end) - max(a, start))
+        return total / (end - start)
 
 
-class User:
-    def __init__(self, port: int) -> None:
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.cookies: dict[str, str] = {}
+def keep_importing(
+    port: int, csv_path: Path, until: threading.Event, seen: ImportWindow, started: threading.Event
+) -> None:
+    """Upload ``csv_path`` as the analyst, and again as soon as its job runs, so that one job
+    is always queued behind the running one; note when each job ran, as the server says
+    (its started and finished times, on this machine's clock)."""
+    analyst = User(port)
+    analyst.sign_in("analyst")
+    pending: list[int] = []  # uploaded, not yet seen finished
+    while not until.is_set() and not seen.errors:
+        if len(pending) < 2:
+            pending.append(analyst.upload("police-uk", csv_path))
+            seen.jobs.append(pending[-1])
+        for job_id in list(pending):
+            job = analyst.job(job_id)
+            if job["started_at"]:
+                started.set()
+            if job["finished"]:
+                pending.remove(job_id)
+                seen.running.append((_epoch(job["started_at"]), _epoch(job["finished_at"])))
+                if job["state"] != "succeeded":
+                    seen.errors.append(f"job {job_id} {job['state']}: {job['error']}")
+        time.sleep(0.2)
+    for job_id in pending:  # the one running as the window closed
+        job = analyst.job(job_id)
+        if job["started_at"]:
+            seen.running.append((_epoch(job["started_at"]), time.time()))
+    started.set()
 
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str, float]:
-        """One request; a keep-alive connection the server closed is reopened and the request
-        sent again once, as browsers do."""
-        try:
-            return self._request(method, path, body)
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            self.conn.close()
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.conn.port, timeout=30)
-            return self._request(method, path, body)
 
-    def _request(self, method: str, path: str, body: str | None) -> tuple[int, str, float]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = "http://127.0.0.1/"
-        start = time.perf_counter()
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        elapsed = time.perf_counter() - start
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, text, elapsed
+def _epoch(iso: str) -> float:
+    return dt.datetime.fromisoformat(iso).timestamp()
 
-    def sign_in(self, username: str, password: str) -> None:
-        _, page, _ = self.request("GET", "/sign-in/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        assert token, "no CSRF token on the sign-in page"
-        body = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": token.group(1),
-                "username": username,
-                "password": password,
-                "next": "/",
-            }
+
+def warm_up(sessions: list[tuple[User, list[str]]], pages: dict, workers: int) -> None:
+    """Every page a few times per web server process before the window: a process's first
+    request of a page imports its modules and opens the warehouse, once in its life."""
+    for user, names in sessions[: len(EVERYONE)]:
+        for name in names:
+            for _ in range(2 * workers):
+                user.request("GET", pages[name][0])
+
+
+def measure(
+    port: int, ids: dict[str, str], args: argparse.Namespace
+) -> tuple[dict, list, float, tuple[float, float]]:
+    pages = {name: (url.format(**ids), roles) for name, url, roles in PAGES}
+    timings: dict[str, list[float]] = {name: [] for name in pages}
+    errors: list[str] = []
+    lock = threading.Lock()
+    # Sign everyone in first: password hashing is deliberately slow (PBKDF2), and 50
+    # sign-ins at once would otherwise be what the page timings measure.
+    sessions: list[tuple[User, list[str]]] = []
+    for n in range(args.users):
+        role = EVERYONE[n % len(EVERYONE)]
+        user = User(port)
+        user.sign_in(role)
+        sessions.append((user, [name for name, (_, roles) in pages.items() if role in roles]))
+    warm_up(sessions, pages, args.workers)
+    deadline = time.perf_counter() + args.seconds
+
+    def run(n: int) -> None:
+        user, names = sessions[n]
+        pause = random.Random(n)
+        time.sleep(pause.uniform(0, args.think[1]))  # users arrive spread out
+        i = n
+        while time.perf_counter() < deadline:
+            name = names[i % len(names)]
+            i += 1
+            try:
+                status, _, elapsed, _ = user.request("GET", pages[name][0])
+            except Exception as exc:
+                with lock:
+                    errors.append(f"{name}: {exc}")
+                continue
+            with lock:
+                if status != 200:
+                    errors.append(f"{name}: HTTP {status}")
+                timings[name].append(elapsed)
+            if args.think[1] > 0:
+                time.sleep(pause.uniform(*args.think))
+
+    start, opened = time.perf_counter(), time.time()
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(args.users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return timings, errors, time.perf_counter() - start, (opened, time.time())
+
+
+def pct(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return float("nan")
+    return statistics.quantiles(values, n=100)[q - 1] * 1000
+
+
+def report(database: str, timings: dict, errors: list, wall: float, args) -> bool:
+    think = f"think time {args.think[0]:g}-{args.think[1]:g} s" if args.think[1] else "no pauses"
+    print(
+        f"\n{database}: {args.users} signed-in users ({think}), {args.seconds:.0f} s, "
+        f"saferplan serve ({args.workers} workers x {args.threads or 'default'} threads), "
+        f"loopback ({os.cpu_count()} cores), load average {os.getloadavg()[0]:.1f}:"
+    )
+    print(f"  {'page':<24}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  p95 < 150 ms")
+    every: list[float] = []
+    passed = True
+    for name, values in timings.items():
+        verdict = ""
+        if name != BASELINE:
+            every += values
+            ok = pct(values, 95) < TARGET_MS
+            passed &= ok
+            verdict = "PASS" if ok else "FAIL"
+        print(
+            f"  {name:<24}{len(values):>9}{pct(values, 50):>9.1f}{pct(values, 95):>9.1f}"
+            f"{pct(values, 99):>9.1f}  {verdict}"
         )
-        status, _, _ = self.request("POST", "/sign-in/", body)
-        assert status == 302, f"sign-in failed with {status}"
+    print(
+        f"  {'all pages':<24}{len(every):>9}{pct(every, 50):>9.1f}{pct(every, 95):>9.1f}"
+        f"{pct(every, 99):>9.1f}"
+    )
+    print(
+        f"  throughput {sum(len(v) for v in timings.values()) / wall:.0f} requests/s; "
+        f"errors {len(errors)}{': ' + '; '.join(errors[:5]) if errors else ''}"
+    )
+    print(
+        f"  ratio, page p95 / static-file p95: {pct(every, 95) / pct(timings[BASELINE], 95):.1f}x;"
+        f" every page p95 < 150 ms: {'PASS' if passed and not errors else 'FAIL'}"
+    )
+    return passed and not errors
+
+
+def run_database(database: str, args: argparse.Namespace, csv_path: Path | None) -> bool:
+    env = database_env(database)
+    ids = load_demo(env)
+    with Server(env, args.workers, args.threads) as server:
+        until, started, seen = threading.Event(), threading.Event(), ImportWindow()
+        importer = None
+        if csv_path is not None:
+            importer = threading.Thread(
+                target=keep_importing, args=(server.port, csv_path, until, seen, started)
+            )
+            importer.start()
+            if not started.wait(300):
+                raise SystemExit("the import job did not start within 5 minutes")
+        timings, errors, wall, window = measure(server.port, ids, args)
+        if importer is not None:
+            until.set()
+            importer.join()
+    passed = report(database, timings, errors + seen.errors, wall, args)
+    if csv_path is not None:
+        share = seen.covered(*window)
+        print(
+            f"  during import: {len(seen.jobs)} police.uk upload(s) of {args.import_rows:,} "
+            f"rows (jobs {seen.jobs[0]}-{seen.jobs[-1]}); an import job ran during "
+            f"{share:.0%} of the window: "
+            f"{'the whole window' if share >= 0.95 else 'NOT the whole window'}"
+        )
+    return passed
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="gunicorn threads per worker (default: saferplan serve's)",
+    )
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument(
+        "--during-import",
+        action="store_true",
+        help="keep a police.uk import job running during the measurement",
+    )
+    parser.add_argument("--import-rows", type=int, default=1_000_000)
     parser.add_argument(
         "--think",
         type=float,
@@ -96,156 +259,17 @@ def main() -> None:
         "0 0 for a stress test with no pauses",
     )
     args = parser.parse_args()
-
-    url = (
-        subprocess.run(
-            [str(ROOT / "scripts" / "postgres.sh")], check=True, capture_output=True, text=True
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    bench_db = "saferplan_bench"
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    subprocess.run(
-        ["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {bench_db}"],
-        check=True,
-        env={**os.environ, "PGPASSWORD": "saferplan"},
-    )
-    subprocess.run(
-        ["psql", admin, "-qc", f"CREATE DATABASE {bench_db}"],
-        check=True,
-        env={**os.environ, "PGPASSWORD": "saferplan"},
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": url.rsplit("/", 1)[0] + "/" + bench_db,
-        "SAFERPLAN_DATA": tempfile.mkdtemp(prefix="saferplan-load-"),
-    }
-    setup = (
-        "from saferplan.site.bootstrap import setup_django; setup_django();"
-        "from saferplan.plans.demo import load_demo_partnership; load_demo_partnership();"
-        "from django.core.management import call_command;"
-        "call_command('collectstatic', interactive=False, verbosity=0);"
-        "from saferplan.plans.models import StrategyYear, Action;"
-        "print(StrategyYear.objects.get().pk, Action.objects.first().pk)"
-    )
-    year, action = subprocess.run(
-        [sys.executable, "-c", setup], check=True, env=env, capture_output=True, text=True
-    ).stdout.split()
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "saferplan.site.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            "8",
-            "--worker-class",
-            "gthread",
-            "--log-level",
-            "warning",
-        ],
-        env={**env, "DJANGO_SETTINGS_MODULE": "saferplan.site.settings"},
-    )
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        pages = {
-            "home": "/",
-            "plan": f"/plans/{year}/",
-            "overdue": f"/plans/{year}/overdue/",
-            "by organisation": f"/plans/{year}/by-organisation/",
-            "action": f"/actions/{action}/",
-            "baseline: static file": "/static/saferplan.css",
-        }
-        timings: dict[str, list[float]] = {name: [] for name in pages}
-        errors: list[str] = []
-        lock = threading.Lock()
-        users = ["admin", "analyst", "police-lead", "council-lead", "board"]
-        # Sign everyone in first: password hashing is deliberately slow (PBKDF2), and 50
-        # sign-ins at once would otherwise be what the page timings measure.
-        sessions: list[User] = []
-        for n in range(args.users):
-            user = User(port)
-            user.sign_in(users[n % len(users)], "saferplan-demo")
-            sessions.append(user)
-        deadline = time.perf_counter() + args.seconds
-
-        def run(n: int) -> None:
-            user = sessions[n]
-            names = list(pages)
-            pause = random.Random(n)
-            time.sleep(pause.uniform(0, args.think[1]))  # users arrive spread out
-            i = n
-            while time.perf_counter() < deadline:
-                name = names[i % len(names)]
-                i += 1
-                try:
-                    status, _, elapsed = user.request("GET", pages[name])
-                except Exception as exc:
-                    with lock:
-                        errors.append(f"{name}: {exc}")
-                    continue
-                with lock:
-                    if status != 200:
-                        errors.append(f"{name}: HTTP {status}")
-                    timings[name].append(elapsed)
-                if args.think[1] > 0:
-                    time.sleep(pause.uniform(*args.think))
-
-        start = time.perf_counter()
-        threads = [threading.Thread(target=run, args=(n,)) for n in range(args.users)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - start
-    finally:
-        server.terminate()
-        server.wait(10)
-
-    def pct(values: list[float], q: float) -> float:
-        return (
-            statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else float("nan")
-        )
-
-    think = f"think time {args.think[0]:g}-{args.think[1]:g} s" if args.think[1] else "no pauses"
+    csv_path = None
+    if args.during_import:
+        csv_path = Path(tempfile.mkdtemp(prefix="saferplan-load-")) / "2018-metropolitan-street.csv"
+        write_police_uk_csv(csv_path, args.import_rows)
     print(
-        f"\n{args.users} signed-in users ({think}), {args.seconds:.0f} s, "
-        f"gunicorn {args.workers} workers "
-        f"x 8 threads, PostgreSQL, loopback ({os.cpu_count()} cores):"
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, load average at start "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
-    print(f"  {'page':<24}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
-    every: list[float] = []
-    for name, values in timings.items():
-        if not name.startswith("baseline"):
-            every += values
-        print(
-            f"  {name:<24}{len(values):>9}{pct(values, 50):>9.1f}{pct(values, 95):>9.1f}"
-            f"{pct(values, 99):>9.1f}"
-        )
-    print(
-        f"  {'all pages':<24}{len(every):>9}{pct(every, 50):>9.1f}{pct(every, 95):>9.1f}"
-        f"{pct(every, 99):>9.1f}"
-    )
-    base = timings["baseline: static file"]
-    print(
-        f"  throughput {sum(len(v) for v in timings.values()) / wall:.0f} requests/s; "
-        f"errors {len(errors)}{': ' + '; '.join(errors[:5]) if errors else ''}"
-    )
-    print(
-        f"  ratio, page p95 / static-file p95: {pct(every, 95) / pct(base, 95):.1f}x; "
-        f"target p95 < 150 ms: {'met' if pct(every, 95) < 150 else 'NOT met'}"
-    )
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    results = [run_database(database, args, csv_path) for database in databases]
+    sys.exit(0 if all(results) else 1)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ background-jobs worker beside it; both stop together."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from typing import Annotated
 
@@ -16,6 +17,16 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Web server processes.")] = 2,
+    threads: Annotated[int, typer.Option(help="Threads in each web server process.")] = 4,
+    worker_nice: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=19,
+            help="How much lower the jobs worker's CPU priority is than the web server's "
+            "(nice), so pages stay quick while an import or a build runs.",
+        ),
+    ] = 10,
     jobs: Annotated[
         bool,
         typer.Option(
@@ -43,14 +54,14 @@ def serve(
     from saferplan.jobs.supervisor import Child, supervise
 
     # Each a child of this process, stopped with it: Ctrl-C (or SIGTERM) stops both.
-    children = [Child("web server", _gunicorn(host, port, workers))]
+    children = [Child("web server", _gunicorn(host, port, workers, threads))]
     if jobs:
         worker = [sys.executable, "-m", "saferplan", "worker", "--parent", str(os.getpid())]
-        children.append(Child("jobs worker", worker, restart=True))
+        children.append(Child("jobs worker", _niced(worker, worker_nice), restart=True))
     raise typer.Exit(supervise(children))
 
 
-def _gunicorn(host: str, port: int, workers: int) -> list[str]:
+def _gunicorn(host: str, port: int, workers: int, threads: int) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -61,12 +72,19 @@ def _gunicorn(host: str, port: int, workers: int) -> list[str]:
         "--workers",
         str(workers),
         "--threads",
-        "4",
+        str(threads),
         "--worker-class",
         "gthread",
         "--access-logfile",
         "-",
     ]
+
+
+def _niced(command: list[str], nice: int) -> list[str]:
+    """``command`` at a lower CPU priority, through nice(1) where the system has it; nice
+    replaces itself with the command (exec), so the supervisor's signals reach the worker."""
+    found = shutil.which("nice")
+    return [found, "-n", str(nice), *command] if found and nice else command
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")

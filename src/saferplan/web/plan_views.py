@@ -6,9 +6,11 @@ check the permission, and hand cleaned values to ``plans.service``.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +22,7 @@ from saferplan.core.errors import SaferplanError
 from saferplan.plans import exports, service
 from saferplan.plans.leads import LeadMatcher
 from saferplan.plans.measures import called_out, judged
-from saferplan.plans.models import Objective, StrategyYear
+from saferplan.plans.models import Action, Measure, MeasureActual, Objective, StrategyYear
 from saferplan.plans.movement import MOVEMENT_HEADINGS, measure_rows
 from saferplan.plans.quality import quality_flags
 from saferplan.web.forms import LeadForm, YearEndForm
@@ -42,6 +44,17 @@ def _other_years(year: StrategyYear) -> list[StrategyYear]:
     return list(StrategyYear.objects.exclude(pk=year.pk).order_by("-label"))
 
 
+def _objectives(year: StrategyYear) -> list[Objective]:
+    """Every objective of a plan with its measures and their actuals, in three queries."""
+    actuals = Prefetch("actuals", queryset=MeasureActual.objects.all())
+    measures = Prefetch("measures", queryset=Measure.objects.prefetch_related(actuals))
+    return list(
+        Objective.objects.filter(priority__year=year)
+        .select_related("parent")
+        .prefetch_related(measures)
+    )
+
+
 def _objective_block(objective: Objective, rows: list[dict[str, Any]]) -> dict[str, Any]:
     measures = []
     for m in objective.measures.all():
@@ -54,18 +67,25 @@ def _objective_block(objective: Objective, rows: list[dict[str, Any]]) -> dict[s
 
 
 def plan(request: HttpRequest, year_id: int) -> HttpResponse:
+    """The whole plan: a fixed number of queries however many actions and objectives."""
     year = _year(request, year_id)
     actions = plan_actions(year)
-    priorities = []
-    for priority in year.priorities.all():
-        objectives = [
-            _objective_block(o, [action_row(a) for a in actions if a.objective_id == o.pk])
-            for o in priority.objectives.select_related("parent")
-        ]
-        in_priority = [a for a in actions if a.objective.priority_id == priority.pk]
-        priorities.append(
-            {"priority": priority, "objectives": objectives, "counts": rag_counts(in_priority)}
-        )
+    rows_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    actions_of: dict[int, list[Action]] = defaultdict(list)
+    for a in actions:
+        rows_of[a.objective_id].append(action_row(a))
+        actions_of[a.objective.priority_id].append(a)
+    objectives_of: dict[int, list[Objective]] = defaultdict(list)
+    for o in _objectives(year):
+        objectives_of[o.priority_id].append(o)
+    priorities = [
+        {
+            "priority": priority,
+            "objectives": [_objective_block(o, rows_of[o.pk]) for o in objectives_of[priority.pk]],
+            "counts": rag_counts(actions_of[priority.pk]),
+        }
+        for priority in year.priorities.all()
+    ]
     can_edit = permissions.can_edit_plan(request.user)
     unmatched = sum(1 for a in actions if a.lead_organisation_id is None and a.lead_text)
     return render(

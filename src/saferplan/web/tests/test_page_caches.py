@@ -1,0 +1,39 @@
+"""Figures a page keeps between requests are kept only while what they come from is
+unchanged (issue #12, item 5): the youth justice dashboard's populations aged 10-17 are
+looked up once per warehouse catalog, and an import is seen at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from saferplan.datastore.importing import run_import
+from saferplan.datastore.warehouse import Warehouse
+from saferplan.web import yj_views
+
+
+def _population_file(path: Path, value: int) -> Path:
+    path.write_text(f"area_code,area_name,year,age_band,population\n"
+                    f"E09000015,Harrow,2019,10-17,{value}\n")  # fmt: skip
+    return path
+
+
+def test_the_dashboard_population_is_looked_up_once_until_an_import(
+    demo_scope, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SAFERPLAN_DATA", str(tmp_path / "data"))
+    monkeypatch.setattr(yj_views, "_POPULATIONS", {}, raising=False)
+    demo_scope.youth_justice_area = "Harrow"
+    demo_scope.save()
+    connects = []
+    connect = Warehouse.connect
+    monkeypatch.setattr(Warehouse, "connect", lambda self: connects.append(1) or connect(self))
+    run_import("population", [_population_file(tmp_path / "first.csv", 1000)],
+               options={"name": "First set"}, user="tester")  # fmt: skip
+    assert [yj_views._population(None, 2019).value for _ in range(3)] == [1000] * 3
+    assert len(connects) == 1  # once, then from what the process kept
+    run_import("population", [_population_file(tmp_path / "second.csv", 2000)],
+               options={"name": "Second set"}, user="tester")  # fmt: skip
+    assert yj_views._population(None, 2019).value == 2000  # the newer import, at once
+    assert yj_views._population(12345, 2019).value == 12345  # a given figure, as given
