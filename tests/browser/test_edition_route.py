@@ -117,3 +117,19 @@ def test_route_pages_have_no_serious_accessibility_violations(
     response = a11y_page.goto(live_server.url + url)
     assert response is not None and response.status == 200
     assert serious_violations(a11y_page) == []
+
+
+def test_the_public_route_as_adopted_with_a_return_passes_axe(
+    a11y_page, live_server, demo_scope, edition, tmp_path: Path
+) -> None:
+    published = keep_sample(tmp_path / "returned", "Harrow")
+    steps.advance(
+        published, "overview-and-scrutiny", steps.Decision("Scrutiny", dt.date(2019, 6, 1))
+    )
+    steps.return_for_changes(published, "draft", steps.Decision("Board", dt.date(2019, 6, 5)))
+    for day, state in ((12, "overview-and-scrutiny"), (20, "board-approved"), (28, "published")):
+        steps.advance(published, state, steps.Decision("Board", dt.date(2019, 6, day)))
+    response = a11y_page.goto(f"{live_server.url}/published/{demo_scope.pk}/{published.pk}/")
+    assert response is not None and response.status == 200
+    assert "returned for changes on 5 June 2019 (Board)" in a11y_page.content()
+    assert serious_violations(a11y_page) == []

@@ -65,3 +65,18 @@ def test_youth_justice_pages_have_no_serious_accessibility_violations(
     assert serious_violations(a11y_page) == []
     name = path.strip("/").split("?")[0].replace("/", "-") + ("-400" if "abc" in path else "")
     a11y_page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+
+
+def test_the_dashboards_call_outs_pass_axe(
+    a11y_page, live_server, artifacts, service, tmp_path: Path, monkeypatch
+) -> None:
+    from saferplan.youthjustice import service as figures
+    from saferplan.youthjustice.tests.test_callouts import TRENDS, comparators
+
+    comparators(tmp_path)
+    monkeypatch.setattr(figures, "trends_for", lambda *args, **kwargs: TRENDS)
+    sign_in(a11y_page, live_server.url, "yot")
+    a11y_page.goto(f"{live_server.url}/youth-justice/?period=2019-20&population=20000")
+    assert a11y_page.locator(".govuk-warning-text").count() == 2
+    assert serious_violations(a11y_page) == []
+    a11y_page.screenshot(path=str(artifacts / "youth-justice-callouts.png"), full_page=True)

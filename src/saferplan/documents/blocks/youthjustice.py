@@ -54,6 +54,9 @@ def indicator_figures(book: Book, row: Any, prefix: str, data_date: str) -> str:
     """The numerator, denominator and value of an indicator row; returns the value's id."""
     found = registry.get(row.indicator)
     whole = float(row.numerator).is_integer()
+    # A figure whose records vary by period (board attendance) says which it used.
+    said = getattr(row, "source", "")
+    source = said.removeprefix("from ") if said else "case records"
     num = book.base(
         f"{prefix}.count",
         int(row.numerator) if whole else row.numerator,
@@ -61,7 +64,7 @@ def indicator_figures(book: Book, row: Any, prefix: str, data_date: str) -> str:
         f"{found.label}: numerator",
         row.period,
         data_date,
-        source="case records",
+        source=source,
     )
     den = book.base(
         f"{prefix}.of",
@@ -70,6 +73,7 @@ def indicator_figures(book: Book, row: Any, prefix: str, data_date: str) -> str:
         f"{found.label}: denominator",
         row.period,
         data_date,
+        source=source if source != "case records" else "",
     )
     fmt = "percent" if found.unit == "%" else "decimal"
     places = 0 if found.scale == 1 and row.denominator == 1 else found.decimals  # a count

@@ -155,3 +155,25 @@ def test_the_dashboard_and_its_downloads_say_each_figures_source(partnership, tm
     assert places and said == (f"{recorded}; the imported extract's {places} places in the "
                                "period are not used, as meeting records win")  # fmt: skip
     assert f"Figure {recorded}" in page
+
+
+def test_a_documents_figures_say_where_the_attendance_came_from() -> None:
+    from saferplan.documents.blocks.youthjustice import indicator_figures
+    from saferplan.documents.figures import Book
+
+    book = Book("2020-03-31")
+    recorded = kpis.Indicator("kpi_board_attendance", "2019/20", 12, 14, 85.71, "%", 100,
+                              "from meeting records (2 meetings)")  # fmt: skip
+    imported = kpis.Indicator("kpi_board_attendance", "2018/19", 3, 4, 75.0, "%", 100,
+                              "from the imported extract (board.csv, 2 May 2019)")  # fmt: skip
+    indicator_figures(book, recorded, "kpi.board-attendance", "2020-03-31")
+    indicator_figures(book, imported, "kpi.board-attendance.previous", "2020-03-31")
+    sources = {fid: f["source"] for fid, f in book.figures.items() if f["derive"] is None}
+    assert sources == {
+        "kpi.board-attendance.count": "meeting records (2 meetings)",
+        "kpi.board-attendance.of": "meeting records (2 meetings)",
+        "kpi.board-attendance.previous.count":
+            "the imported extract (board.csv, 2 May 2019)",
+        "kpi.board-attendance.previous.of":
+            "the imported extract (board.csv, 2 May 2019)",
+    }  # fmt: skip
