@@ -162,6 +162,9 @@ def test_responding_to_feedback_lists_comments_on_earlier_editions(demo, tmp_pat
     ]  # fmt: skip
     html = (tmp_path / "second" / "youth-justice-plan.html").read_text(encoding="utf-8")
     assert "Say what FTE means." in html and "Added a glossary entry" in html
+    copy = shutil.copytree(tmp_path / "second", tmp_path / "copy")
+    problems = sabotaged(copy, "feedback.comments", 2, "2")
+    assert any("comments were raised" in p for p in problems), problems
 
 
 def test_consultation_results_and_events_are_tabulated_with_checked_shares(demo) -> None:
