@@ -19,6 +19,7 @@ from saferplan.documents.context import Context
 from saferplan.documents.figures import Book, cell, text
 from saferplan.documents.template import BlockUse
 from saferplan.governance import tables
+from saferplan.governance.results import ItemResult
 
 RECORDS = "the board's meeting records in saferplan"
 EXTRACT = "the imported youth justice extract's board attendance"
@@ -304,3 +305,54 @@ def consultation_events(ctx: Context, use: BlockUse, book: Book) -> list[Part]:
             empty="No consultation events are recorded for the year.",
         )
     ]
+
+
+@block(
+    "consultation_results",
+    "Consultation results: each question's answers, and what people wrote",
+    "the consultation questionnaires' responses",
+)
+def consultation_results(ctx: Context, use: BlockUse, book: Book) -> list[Part]:
+    """Every questionnaire closing in the year reviewed or the plan's own year: per
+    question, how many gave each answer and their share of those who answered it, and the
+    free text (never the contact question's, which may hold an email address)."""
+    from saferplan.governance.models import Questionnaire
+    from saferplan.governance.reading import questionnaire
+    from saferplan.youthjustice.local import month_end
+
+    start, _, _ = review_dates(ctx)
+    end = month_end(parse_period(ctx.year).last)
+    chosen = Questionnaire.objects.filter(closes_on__gte=start, closes_on__lte=end)
+    parts: list[Part] = []
+    for n, q in enumerate(chosen.order_by("closes_on", "pk"), start=1):
+        found = tables.consultation_results(*questionnaire(q))
+        for result in found.items:
+            parts += _item_parts(ctx, book, f"consultation.q{n}.i{result.number}", found, result)
+    return parts or [note("No consultation closed in the year.")]
+
+
+def _item_parts(
+    ctx: Context, book: Book, prefix: str, found: tables.ConsultationResults, result: ItemResult
+) -> list[Part]:
+    period = f"{found.title} (closed)"
+    source = f"responses to “{found.title}”"
+
+    def count(fid: str, value: int, what: str) -> str:
+        return book.base(fid, value, "count", what, period, ctx.as_at, source=source)
+
+    answered = count(f"{prefix}.answered", result.answered, f"Q{result.number}: answered")
+    rows = []
+    for c in result.counts:
+        n = count(f"{prefix}.{slug(c.value)}", c.count, f"Q{result.number}: {c.label}")
+        share = book.derived(f"{prefix}.{slug(c.value)}.share", "ratio", [n, answered],
+                             "percent", f"Q{result.number}: {c.label}, share", "%", scale=100,
+                             decimals=1)  # fmt: skip
+        rows.append([text(c.label), cell(n), cell(share)])
+    title = f"{found.title}, question {result.number}: {result.text}"
+    parts: list[Part] = []
+    if rows:
+        parts.append(table(title, ["Answer", "Number", "% of those who answered"], rows))
+    if result.texts and result.kind != "contact":
+        wrote = [[text(t)] for t in result.texts]
+        parts.append(table(f"{title}: what people wrote", ["In their words"], wrote))
+    return parts

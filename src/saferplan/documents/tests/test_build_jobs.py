@@ -104,11 +104,12 @@ def test_cancelled_before_the_edition_is_stored_keeps_nothing(demo) -> None:
         report(phase, **how)  # type: ignore[arg-type]
 
     context.progress = cancelled_at_storing  # type: ignore[method-assign]
+    folder = editions_root() / str(demo.pk)
+    before = set(folder.iterdir()) if folder.exists() else set()  # earlier tests' files
     with pytest.raises(Cancelled):
         call(context)
     assert not Edition.objects.exists()
-    folder = editions_root() / str(demo.pk)
-    assert not folder.exists() or not any(folder.iterdir())
+    assert (set(folder.iterdir()) if folder.exists() else set()) == before
 
 
 def test_only_the_documents_owners_queue_a_build_and_nonsense_is_refused(demo) -> None:

@@ -132,6 +132,10 @@ def test_the_community_safety_plan_lists_the_questions_outstanding(demo, tmp_pat
     )
     # The partnership board has no records: said, with no extract to fall back on.
     assert any(p["kind"] == "note" and "partnership board" in p["text"] for p in parts)
+    # A count changed in figures.json no longer matches the pages printed from it.
+    copy = shutil.copytree(tmp_path / "csp", tmp_path / "copy")
+    problems = sabotaged(copy, "questions.outstanding", 2, "2")
+    assert any("1 questions await" in p or "questions await" in p for p in problems), problems
 
 
 def test_responding_to_feedback_lists_comments_on_earlier_editions(demo, tmp_path: Path) -> None:
@@ -158,3 +162,50 @@ def test_responding_to_feedback_lists_comments_on_earlier_editions(demo, tmp_pat
     ]  # fmt: skip
     html = (tmp_path / "second" / "youth-justice-plan.html").read_text(encoding="utf-8")
     assert "Say what FTE means." in html and "Added a glossary entry" in html
+    copy = shutil.copytree(tmp_path / "second", tmp_path / "copy")
+    problems = sabotaged(copy, "feedback.comments", 2, "2")
+    assert any("comments were raised" in p for p in problems), problems
+
+
+def test_consultation_results_and_events_are_tabulated_with_checked_shares(demo) -> None:
+    from saferplan.documents.blocks import registry
+    from saferplan.documents.context import Context
+    from saferplan.documents.figures import Book, check_figures
+    from saferplan.documents.template import BlockUse, choose
+    from saferplan.governance.models import (
+        Answer,
+        ConsultationEvent,
+        Questionnaire,
+        QuestionnaireItem,
+        Response,
+    )
+
+    q = Questionnaire.objects.create(partnership=demo, title="Our plan", closes_on=date(2019, 5, 1))
+    item = QuestionnaireItem.objects.create(questionnaire=q, number=1, kind="ynp",
+                                            text="Are the objectives the right ones?")  # fmt: skip
+    for i, (choice, comment) in enumerate([("yes", ""), ("yes", ""), ("partially", "More on "
+                                           "schools."), ("no", ""), ("", "")]):  # fmt: skip
+        response = Response.objects.create(questionnaire=q, via="open", nonce=f"n{i}")
+        if choice:
+            Answer.objects.create(response=response, item=item, choice=choice, text=comment)
+    ConsultationEvent.objects.create(partnership=demo, held_on=date(2019, 4, 20), kind="workshop",
+                                     title="Partners' workshop", audience="Partners",
+                                     heard="Priorities agreed")  # fmt: skip
+    ConsultationEvent.objects.create(partnership=demo, held_on=date(2016, 4, 20), kind="workshop",
+                                     title="Long ago", audience="Partners")  # fmt: skip
+    ctx = Context(demo, choose("youth-justice-plan", YEAR), YEAR, AS_AT)
+    book = Book(ctx.as_at)
+    blocks = registry()
+    results = blocks["consultation_results"].function(ctx, BlockUse("consultation_results"), book)
+    answers, wrote = results
+    figures = book.figures
+    shown = [[c.get("text") or figures[c["fig"]]["shown"] for c in row] for row in answers["rows"]]
+    # 4 of the 5 respondents answered: 2 yes (50.0%), 1 no (25.0%), 1 partially (25.0%).
+    assert shown == [["Yes", "2", "50.0%"], ["No", "1", "25.0%"], ["Partially", "1", "25.0%"]]
+    assert wrote["rows"] == [[{"text": "More on schools."}]]
+    assert check_figures(figures, ctx.as_at) == []
+    share = next(f for f in figures if f.endswith(".yes.share"))
+    figures[share].update(value="60.0", shown="60.0%")
+    assert any(share in p for p in check_figures(figures, ctx.as_at))
+    [events] = blocks["consultation_events"].function(ctx, BlockUse("consultation_events"), book)
+    assert [row[1]["text"] for row in events["rows"]] == ["Partners' workshop"]
