@@ -208,3 +208,19 @@ def test_the_apps_build_job_uses_and_records_the_partnerships_own(app_data) -> N
     rows = {r["area"]: r["count_period"] for r in data["themes"][0]["table"]}
     assert rows["Harrow"] == raw_count("Harrow", "Robbery", months)
     assert rows["Near Harrow"] == sum(raw_count(a, "Robbery", months) for a in ("Barnet", "Brent"))
+
+
+def test_the_command_lines_build_uses_and_records_the_partnerships_own(app_data, tmp_path) -> None:
+    from saferplan.plans.demo import demo_partnership
+
+    owner = demo_partnership()
+    themes = service.shipped_text("themes") + OWN_THEME
+    service.save(owner, "themes", themes)
+    out = CliRunner().invoke(app, ["report", "strategic-assessment", "--partnership", owner.name,
+                                   "--year", "2018", "--area", "Harrow", "--comparators", "Barnet",
+                                   "--themes", "robbery-own", "--out", str(tmp_path / "out")])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    data = json.loads((tmp_path / "out" / "figures.json").read_text(encoding="utf-8"))
+    assert data["definitions"]["themes_sha256"] == service.sha256(themes)
+    months = [f"2018{m:02d}" for m in range(1, 13)]
+    assert data["themes"][0]["table"][0]["count_period"] == raw_count("Harrow", "Robbery", months)
