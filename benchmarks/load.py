@@ -90,7 +90,7 @@ def keep_importing(
                 pending.remove(job_id)
                 seen.running.append((_epoch(job["started_at"]), _epoch(job["finished_at"])))
                 if job["state"] != "succeeded":
-                    seen.errors.append(f"job {job_id} {job['state']}: {job['error']}")
+                    seen.errors.append(f"job {job_id} {job['state']} (see /jobs/{job_id}/)")
         time.sleep(0.2)
     for job_id in pending:  # the one running as the window closed
         job = analyst.job(job_id)

@@ -73,7 +73,7 @@ def watch(user: User, job_id: int) -> float:
         job = user.job(job_id)
         now = time.perf_counter()
         if job["finished"]:
-            assert job["state"] == "succeeded", job["error"]
+            assert job["state"] == "succeeded", f"job {job_id} {job['state']}"
             return longest
         if job["state"] == "running":
             seen = (job["phase"], job["percent"], job["rows"])

@@ -216,7 +216,8 @@ def job_progress(request: HttpRequest, job_id: int) -> JsonResponse:
     """What the progress bar shows, polled every second by the job's page."""
     found = queue.status(_job(request, job_id))
     labels = dict(State.choices)
-    answer = {key: found[key] for key in ("state", "finished", "phase", "percent", "rows")}
+    shown = ("state", "finished", "phase", "percent", "rows", "started_at", "finished_at")
+    answer = {key: found[key] for key in shown}
     answer["state_label"] = labels.get(found["state"], found["state"])
     answer["cancel_requested"] = found["cancel_requested"]
     response = JsonResponse(answer)

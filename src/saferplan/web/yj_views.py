@@ -136,10 +136,15 @@ def _population(given: int | None, year: int) -> Any:
     chosen = partnership.youth_population_set if partnership is not None else ""
     key = (_catalog_version(), getattr(partnership, "pk", None), chosen, area, year)
     if (found := _POPULATIONS.get(key)) is None:
-        found = service.population_10_17(area, year)
+        try:
+            found = service.population_10_17(area, year)
+        except SaferplanError as exc:  # none imported yet, say: as costly to find out
+            found = (exc.message, exc.hint)
         if len(_POPULATIONS) >= _POPULATIONS_KEPT:
             _POPULATIONS.clear()
         _POPULATIONS[key] = found
+    if isinstance(found, tuple):
+        raise SaferplanError(*found)
     return found
 
 

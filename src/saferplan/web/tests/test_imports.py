@@ -100,11 +100,15 @@ def test_the_progress_endpoint_gives_the_state_from_the_server(data) -> None:
     before = analyst.get(f"/jobs/{job.pk}/progress.json")
     assert before["Content-Type"] == "application/json" and before["Cache-Control"] == "no-store"
     assert json.loads(before.content)["state"] == "queued"
+    assert json.loads(before.content)["started_at"] is None
     run_queued_jobs()
     after = json.loads(analyst.get(f"/jobs/{job.pk}/progress.json").content)
     assert (after["state"], after["finished"], after["percent"], after["phase"]) == (
         "succeeded", True, 100.0, "done")  # fmt: skip
     assert after["rows"] == ImportRecord.objects.get().rows_kept
+    job.refresh_from_db()  # when it ran, for a watcher to tell how long (benchmarks/load.py)
+    assert (after["started_at"], after["finished_at"]) == (
+        job.started_at.isoformat(), job.finished_at.isoformat())  # fmt: skip
 
 
 def test_a_bad_file_shows_its_file_row_and_column_and_stores_nothing(data) -> None:

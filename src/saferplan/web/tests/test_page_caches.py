@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from saferplan.core.errors import SaferplanError
 from saferplan.datastore.importing import run_import
 from saferplan.datastore.warehouse import Warehouse
 from saferplan.web import yj_views
@@ -29,6 +30,11 @@ def test_the_dashboard_population_is_looked_up_once_until_an_import(
     connects = []
     connect = Warehouse.connect
     monkeypatch.setattr(Warehouse, "connect", lambda self: connects.append(1) or connect(self))
+    for _ in range(2):  # none imported yet: said each time, found out once
+        with pytest.raises(SaferplanError, match="no population estimates"):
+            yj_views._population(None, 2019)
+    assert len(connects) == 1
+    connects.clear()
     run_import("population", [_population_file(tmp_path / "first.csv", 1000)],
                options={"name": "First set"}, user="tester")  # fmt: skip
     assert [yj_views._population(None, 2019).value for _ in range(3)] == [1000] * 3
