@@ -50,7 +50,9 @@ def draw(job: Drawing) -> bytes:
 
 def worker_count() -> int:
     """``SAFERPLAN_WORKERS`` if set (at least 1), else one worker per core."""
-    given = os.environ.get("SAFERPLAN_WORKERS", "").strip()
+    from saferplan import config
+
+    given = config.get("SAFERPLAN_WORKERS").strip()
     if given:
         try:
             return max(1, int(given))
