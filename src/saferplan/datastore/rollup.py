@@ -9,10 +9,11 @@ catalog) it builds the same tables from the records in its own connection, and t
 writer stores them. So the rollup makes answers fast and never makes them different.
 
 The tables, in order (a later one may read an earlier one):
+  ``_saferplan_population``: the live population rows, sorted (read as ``population``);
   ``_saferplan_lad_lookup`` and the other lookups the crime queries join through;
   ``_saferplan_borough_counts``, and ``_saferplan_counts`` (a view: those and the other
   count rows, which are counts already); ``_saferplan_count_months``: which months each
-  count source has, for each borough;
+  count source has, for each borough; ``_saferplan_count_areas``: the areas they name;
   ``_saferplan_police_lsoa`` / ``_saferplan_police_borough``: police.uk records counted by
   LSOA (or local authority), month and crime type;
   ``_saferplan_police_coverage``: each local authority's months in which records fall in at
@@ -73,6 +74,11 @@ _COUNT_MONTHS = """
     SELECT DISTINCT source, level, vintage, lower(borough) AS borough, period_start,
            period_grain FROM crime_counts ORDER BY ALL
 """
+# Every area the count files name at each level (what resolving an area's name searches).
+_COUNT_AREAS = """
+    SELECT level, area_name, any_value(area_code) AS area_code, any_value(borough) AS borough
+    FROM crime_counts GROUP BY level, area_name ORDER BY ALL
+"""
 # The ward codes of each vintage, from every table that names wards with their vintage.
 _WARD_CODES = """
     SELECT DISTINCT area_code AS code, coalesce(vintage, '') AS vintage FROM _saferplan_counts
@@ -126,12 +132,20 @@ _POLICE_COVERAGE = """
     WHERE 2 * seen.lsoas >= sizes.lsoas ORDER BY 1, 2
 """
 VIEWS = frozenset({"_saferplan_counts"})  # read in place, never stored
+# The live population rows, sorted by set, level and band so a query reads its row groups
+# only; a current rollup's copy stands in for the ``population`` view.
+_POPULATION = """
+    SELECT * FROM population ORDER BY population_set, level, sex, age_band, year, area_code
+"""
+STANDS_IN = {"_saferplan_population": "population"}
 DEFINITIONS: tuple[tuple[str, str], ...] = (
+    ("_saferplan_population", _POPULATION),
     ("_saferplan_lad_lookup", _LAD_LOOKUP),
     ("_saferplan_ward_lookup", _WARD_LOOKUP),
     ("_saferplan_borough_counts", _BOROUGH_COUNTS),
     ("_saferplan_counts", _COUNTS),
     ("_saferplan_count_months", _COUNT_MONTHS),
+    ("_saferplan_count_areas", _COUNT_AREAS),
     ("_saferplan_ward_codes", _WARD_CODES),
     ("_saferplan_ward_boroughs", _WARD_BOROUGHS),
     ("_saferplan_borough_names", _BOROUGH_NAMES),
@@ -176,6 +190,8 @@ def attach(con: duckdb.DuckDBPyConnection, record: RollupRecord, root: Path) -> 
             continue
         path = str(root / record.files[name]).replace("'", "''")
         con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+        if name in STANDS_IN:  # the same rows as the view it replaces (same inputs)
+            con.execute(f"CREATE OR REPLACE VIEW {STANDS_IN[name]} AS SELECT * FROM {name}")
     _READY.add(con)
 
 
