@@ -241,13 +241,15 @@ def recover(warehouse: Warehouse, committed: CommittedLookup) -> Recovery:
 def _entry_from_file(root: Path, relative: str, found: CommittedImport) -> CatalogEntry:
     path = root / relative
     keys = pq.read_table(path, columns=["partition_key"])["partition_key"]
+    metadata = pq.ParquetFile(path).metadata
     return CatalogEntry(
         found.import_id,
         path.parent.name,
         relative,
-        pq.ParquetFile(path).metadata.num_rows,
+        metadata.num_rows,
         sorted(pc.unique(keys).to_pylist()),
         found.uid,
+        complete=metadata.schema.names == TABLES[path.parent.name].schema.names,
     )
 
 
@@ -278,8 +280,9 @@ def _write_staged(
             relative = f"tables/{spec.name}/import-{uid}-{len(jobs)}.parquet"
             partitions = sorted(pc.unique(chunk["partition_key"]).to_pylist())
             entry = CatalogEntry(
-                import_id, spec.name, relative, chunk.num_rows, partitions, import_uid=uid
-            )
+                import_id, spec.name, relative, chunk.num_rows, partitions, import_uid=uid,
+                complete=True,
+            )  # fmt: skip
             jobs.append((staging / relative, entry, chunk, dictionary))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(_write_file, jobs))

@@ -44,6 +44,8 @@ class CatalogEntry:
     rows: int
     partitions: list[str] = field(default_factory=list)
     import_uid: str = ""  # the ImportRecord's uid, also in the file's name ("" before v2)
+    # The file has every column of the table as declared now (older files may lack some).
+    complete: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,13 @@ class Warehouse:
             mine = "" if name not in RESTRICTED else f" WHERE partnership_id = {owner or -1}"
             if files:
                 listing = ", ".join(_sql_string(f) for f in files)
+                # By name where a file was written before a column was added (it reads as
+                # null); that reads every file's footer now, so only where needed.
+                complete = all(e.complete for e in entries if e.table == name)
+                by_name = "false" if complete else "true"
                 con.execute(
-                    # By name: files written before a column was added read it as null.
                     f"CREATE VIEW {name}_all AS SELECT * FROM read_parquet([{listing}], "
-                    f"union_by_name = true){mine}"
+                    f"union_by_name = {by_name}){mine}"
                 )
             else:
                 nulls = ", ".join(f"NULL::{kind} AS {column}" for column, kind in columns)
