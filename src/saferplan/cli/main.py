@@ -51,6 +51,8 @@ def build_app(modules: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
         no_args_is_help=True,
         pretty_exceptions_enable=False,
     )
+    # A group even with one command registered (Typer would make a lone command the root).
+    built.callback()(_group)
     for module in modules:
         try:
             importlib.import_module(module).register(built)
@@ -58,6 +60,10 @@ def build_app(modules: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
             if exc.name != module:
                 raise
     return built
+
+
+def _group() -> None:
+    """Community safety and youth justice analysis, plans and reports, from data."""
 
 
 def modules_for(argv: list[str]) -> tuple[str, ...]:

@@ -42,6 +42,13 @@ def test_stats_compare_loads_no_database_dataframe_chart_or_arrow(tmp_path: Path
     assert not loaded & {*HEAVY, "saferplan.cli.report", "saferplan.cli.plans"}
 
 
+def test_a_command_alone_in_its_app_is_still_a_subcommand() -> None:
+    """`saferplan demo` registers one command only: it must not become the root command."""
+    app = main.build_app(main.modules_for(["definitions"]))
+    command = typer.main.get_command(app)
+    assert list(getattr(command, "commands", {})) == ["definitions"]
+
+
 def test_the_command_map_names_what_each_module_registers() -> None:
     registered = {}
     for module in main.COMMAND_MODULES:
