@@ -139,6 +139,7 @@ class Publication:
                 rollup.remove(self.warehouse.root, record)
             raise
         stop_point("after-catalog")
+        rollup.remove_unlisted(self.warehouse.root, record)  # superseded rollups, bar the newest
 
     def discard(self) -> None:
         """Delete the placed files; only for a publication the catalog does not list."""

@@ -143,3 +143,11 @@ def test_a_failed_rollup_build_keeps_the_import(import_into, warehouse, monkeypa
                     parse_period("2018"), parse_period("2017"), [])  # fmt: skip
     assert table.rows[0].rate_period == _rate(_pandas_counts(2018)["Harrow"],
                                               _pandas_population(2018)["Harrow"])  # fmt: skip
+
+
+def test_superseded_rollups_are_deleted_bar_the_newest(boroughs, import_into) -> None:
+    import_into("police-uk", HARROW)
+    folders = sorted((boroughs.root / rollup.ROLLUP_DIR).iterdir())
+    record = boroughs.catalog()[1]
+    assert record is not None and len(folders) == 2  # three imports: the first's is gone
+    assert (boroughs.root / next(iter(record.files.values()))).parent in folders
