@@ -9,65 +9,21 @@ they lie in, LSOA counts by ward through a lookup of the period's wards, a serie
 and LSOAs in their borough. Ward figures are of one vintage (the year of the ward
 boundaries): a series' ward rows are of a vintage when their codes are that vintage's.
 
-The lookups these joins need are made once per connection, as temporary tables.
+The lookups these joins need, and the counts themselves, come from the warehouse's rollup
+(``datastore.rollup``): its files when current, else built once per connection.
 """
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
+from saferplan.datastore import rollup
+
 CRIME_COUNTS = ("mps", "lsoa-annual")
 COLUMNS = "area_code, area_name, borough, period_start, period_grain, n, import_id, via_import_id"
-
-# One lookup row per LSOA for its local authority: an explicit lookup before the pairs a
-# population file implies, the newest import first.
-_LAD_LOOKUP = """
-    SELECT lsoa_code, lad_code, lad_name, import_id FROM area_lookup
-    QUALIFY row_number() OVER (
-        PARTITION BY lsoa_code ORDER BY partition_key LIKE 'derived|%', import_id DESC) = 1
-"""
-# One lookup row per LSOA and ward vintage.
-_WARD_LOOKUP = """
-    SELECT lsoa_code, ward_code, ward_name, lad_name, coalesce(vintage, '') AS vintage,
-           import_id FROM area_lookup WHERE ward_code IS NOT NULL
-    QUALIFY row_number() OVER (
-        PARTITION BY lsoa_code, coalesce(vintage, '') ORDER BY import_id DESC) = 1
-"""
-# The ward codes of each vintage, from every table that names wards with their vintage.
-_WARD_CODES = """
-    SELECT DISTINCT area_code AS code, coalesce(vintage, '') AS vintage FROM crime_counts
-    WHERE level = 'ward' AND area_code IS NOT NULL
-    UNION SELECT ward_code, vintage FROM _saferplan_ward_lookup
-    UNION SELECT area_code, coalesce(vintage, '') FROM boundaries WHERE level = 'ward'
-"""
-# The borough each ward code lies in: by a lookup, else as the MPS ward figures place it.
-_WARD_BOROUGHS = """
-    SELECT code, coalesce(any_value(by_lookup), any_value(by_counts)) AS borough FROM (
-        SELECT ward_code AS code, lad_name AS by_lookup, NULL AS by_counts
-        FROM _saferplan_ward_lookup
-        UNION ALL SELECT area_code, NULL, borough FROM crime_counts
-        WHERE level = 'ward' AND area_code IS NOT NULL AND borough IS NOT NULL
-    ) GROUP BY code
-"""
-# The name the open data gives each borough code (an extract may say "London Borough of").
-_BOROUGH_NAMES = """
-    SELECT area_code AS code, any_value(area_name) AS name FROM (
-        SELECT area_code, area_name FROM population WHERE level = 'borough'
-        UNION ALL SELECT area_code, area_name FROM boundaries WHERE level = 'borough'
-    ) WHERE area_name IS NOT NULL GROUP BY area_code
-"""
-_TEMPORARY = (
-    ("_saferplan_lad_lookup", _LAD_LOOKUP),
-    ("_saferplan_ward_lookup", _WARD_LOOKUP),
-    ("_saferplan_ward_codes", _WARD_CODES),
-    ("_saferplan_ward_boroughs", _WARD_BOROUGHS),
-    ("_saferplan_borough_names", _BOROUGH_NAMES),
-)
-_PREPARED: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 @dataclass(frozen=True)
@@ -77,12 +33,9 @@ class Relation:
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Make the connection's lookup tables, once (a connection sees one catalog)."""
-    if con in _PREPARED:
-        return
-    for name, sql in _TEMPORARY:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
-    _PREPARED.add(con)
+    """Make sure the connection has the rollup's lookups and counts (a connection sees one
+    catalog, so once is enough)."""
+    rollup.ensure(con)
 
 
 def relation(
@@ -110,8 +63,8 @@ def _vintage_clause(column: str, vintage: str | None) -> tuple[str, tuple[Any, .
 def _counts(source: str, level: str, vintage: str | None) -> Relation:
     clause, params = _vintage_clause("vintage", vintage if level == "ward" else None)
     return Relation(
-        "SELECT area_code, area_name, borough, period_start, period_grain, count AS n, "
-        "import_id, NULL::BIGINT AS via_import_id, major, minor FROM crime_counts "
+        "SELECT area_code, area_name, borough, period_start, period_grain, n, "
+        "import_id, NULL::BIGINT AS via_import_id, major, minor FROM _saferplan_counts "
         f"WHERE source = ? AND level = ?{clause}",
         (source, level, *params),
     )
@@ -128,8 +81,8 @@ def _lsoas_to_wards(vintage: str | None) -> Relation:
         chosen, params = "SELECT * FROM _saferplan_ward_lookup WHERE vintage = ?", (vintage,)
     return Relation(
         "SELECT l.ward_code AS area_code, l.ward_name AS area_name, c.borough, c.period_start, "
-        "c.period_grain, c.count AS n, c.import_id, l.import_id AS via_import_id, c.major, "
-        f"c.minor FROM crime_counts c JOIN ({chosen}) l ON c.area_code = l.lsoa_code "
+        "c.period_grain, c.n, c.import_id, l.import_id AS via_import_id, c.major, "
+        f"c.minor FROM _saferplan_counts c JOIN ({chosen}) l ON c.area_code = l.lsoa_code "
         "WHERE c.source = 'lsoa-annual' AND c.level = 'lsoa'",
         params,
     )
@@ -139,18 +92,14 @@ def _police(level: str) -> Relation:
     """police.uk records by LSOA (placed in their borough by the lookup) or by borough."""
     if level == "lsoa":
         return Relation(
-            "SELECT p.lsoa_code AS area_code, p.lsoa_name AS area_name, k.lad_name AS borough, "
-            "p.month AS period_start, 'month' AS period_grain, 1::BIGINT AS n, p.import_id, "
-            "k.import_id AS via_import_id, p.crime_type FROM police_uk_records p "
-            "LEFT JOIN _saferplan_lad_lookup k ON p.lsoa_code = k.lsoa_code "
-            "WHERE p.lsoa_code IS NOT NULL"
+            "SELECT area_code, area_name, borough, period_start, 'month' AS period_grain, n, "
+            "import_id, via_import_id, crime_type FROM _saferplan_police_lsoa"
         )
     if level == "borough":
         return Relation(
-            "SELECT k.lad_code AS area_code, k.lad_name AS area_name, k.lad_name AS borough, "
-            "p.month AS period_start, 'month' AS period_grain, 1::BIGINT AS n, p.import_id, "
-            "k.import_id AS via_import_id, p.crime_type FROM police_uk_records p "
-            "JOIN _saferplan_lad_lookup k ON p.lsoa_code = k.lsoa_code"
+            "SELECT area_code, area_name, area_name AS borough, period_start, "
+            "'month' AS period_grain, n, import_id, via_import_id, crime_type "
+            "FROM _saferplan_police_borough"
         )
     return Relation(
         "SELECT NULL::VARCHAR AS area_code, NULL::VARCHAR AS area_name, NULL::VARCHAR AS "

@@ -21,7 +21,7 @@ import duckdb
 
 from saferplan.core.errors import NotFoundError
 from saferplan.core.periods import Period
-from saferplan.crime.facts import category_column, prepare, relation
+from saferplan.crime.facts import CRIME_COUNTS, Relation, category_column, prepare, relation
 from saferplan.crime.themes import SourceFilter, Theme
 
 PREFERENCES = {
@@ -61,7 +61,7 @@ def months_available(
     cache = _MONTHS.setdefault(con, {})
     key = ("all", source, level, vintage)
     if key not in cache:
-        rel = relation(con, source, level, vintage)
+        rel = _count_months(con, source, level, vintage) or relation(con, source, level, vintage)
         rows = con.execute(
             f"SELECT DISTINCT period_start, period_grain FROM ({rel.sql}) "
             "WHERE period_start IS NOT NULL",
@@ -91,7 +91,8 @@ def months_covered(
             prepare(con)
             rows = con.execute(POLICE_COVERAGE).fetchall()
         else:
-            rel = relation(con, source, level, vintage)
+            counted = _count_months(con, source, level, vintage)
+            rel = counted or relation(con, source, level, vintage)
             rows = con.execute(
                 f"SELECT lower(borough), list(DISTINCT [period_start::VARCHAR, period_grain]) "
                 f"FROM ({rel.sql}) WHERE borough IS NOT NULL AND {where} GROUP BY 1",
@@ -104,21 +105,26 @@ def months_covered(
     return set(cache[key].get(area.lower(), frozenset()))
 
 
-# police.uk covers a borough in a month when records fall in at least half its LSOAs: a
-# force's records stray over its border (the City of London Police's into Camden), and a
-# neighbour's stray records are not that borough's figures.
+def _count_months(
+    con: duckdb.DuckDBPyConnection, source: str, level: str, vintage: str | None
+) -> Relation | None:
+    """The months a count file source has for each borough, from the rollup (which lists
+    them once), where its rows at ``level`` are its own rather than summed through a lookup."""
+    if source not in CRIME_COUNTS or (source == "lsoa-annual" and level == "ward"):
+        return None
+    prepare(con)
+    sql = "SELECT * FROM _saferplan_count_months WHERE source = ? AND level = ?"
+    params: tuple[Any, ...] = (source, level)
+    if level == "ward" and vintage is not None:
+        sql += " AND coalesce(vintage, '') = ?"
+        params += (vintage,)
+    return Relation(sql, params)
+
+
+# police.uk covers a borough in a month when records fall in at least half its LSOAs (the
+# rollup works that out once: ``datastore.rollup``).
 POLICE_COVERAGE = """
-    WITH seen AS (
-        SELECT lower(k.lad_name) AS borough, p.month, count(DISTINCT p.lsoa_code) AS lsoas
-        FROM police_uk_records p JOIN _saferplan_lad_lookup k ON p.lsoa_code = k.lsoa_code
-        GROUP BY 1, 2
-    ), sizes AS (
-        SELECT lower(lad_name) AS borough, count(*) AS lsoas FROM _saferplan_lad_lookup
-        WHERE lad_name IS NOT NULL GROUP BY 1
-    )
-    SELECT seen.borough, list([seen.month::VARCHAR, 'month'])
-    FROM seen JOIN sizes ON seen.borough = sizes.borough
-    WHERE 2 * seen.lsoas >= sizes.lsoas GROUP BY 1
+    SELECT borough, list([month::VARCHAR, 'month']) FROM _saferplan_police_coverage GROUP BY 1
 """
 
 

@@ -13,6 +13,7 @@ because SQLite hands an uncommitted id out again.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -30,7 +31,8 @@ import pyarrow.parquet as pq
 
 from saferplan import config
 from saferplan.core.errors import SaferplanError
-from saferplan.datastore import arrays
+from saferplan.datastore import arrays, rollup
+from saferplan.datastore.rollup import RollupRecord
 from saferplan.datastore.tables import TABLES
 from saferplan.datastore.warehouse import (
     CATALOG_TEMP_PREFIX,
@@ -43,6 +45,7 @@ from saferplan.datastore.warehouse import (
 ROWS_PER_FILE = 500_000
 STAGING_PREFIX = "staging-"
 FILE_NAME = re.compile(r"^import-(?P<uid>[0-9a-f]{32})-\d+\.parquet$")
+log = logging.getLogger(__name__)
 # Test-only: the step at which an import stops and waits to be killed (see stop_point).
 STOP_ENV = "SAFERPLAN_TEST_STOP_AT"
 
@@ -118,19 +121,25 @@ class Publication:
             fsync_directory(folder)
 
     def publish(self) -> None:
-        """List the placed files in the catalog: readers now see every one of them."""
-        previous = self.warehouse.entries()
+        """List the placed files, and the rollup built from them, in the catalog: readers
+        now see every one of them."""
+        previous, previous_rollup = self.warehouse.catalog()
         new = [entry for _, entry in self.pending]
+        record = build_rollup(self.warehouse, previous + new, self.staging)
+        stop_point("rollup-written")
         try:
-            self.warehouse._write_catalog(previous + new)
+            self.warehouse._write_catalog(previous + new, record)
         except BaseException:
             # Failing once the new catalog was in place (its folder's fsync) would leave it
             # listing files that discard() is about to delete.
             files = {e.file for e in new}
             if any(e.file in files for e in self.warehouse.entries()):
-                self.warehouse._write_catalog(previous)
+                self.warehouse._write_catalog(previous, previous_rollup)
+            if record is not None:
+                rollup.remove(self.warehouse.root, record)
             raise
         stop_point("after-catalog")
+        rollup.remove_unlisted(self.warehouse.root, record)  # superseded rollups, bar the newest
 
     def discard(self) -> None:
         """Delete the placed files; only for a publication the catalog does not list."""
@@ -140,6 +149,45 @@ class Publication:
 
     def cleanup(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def build_rollup(
+    warehouse: Warehouse, entries: list[CatalogEntry], staging: Path
+) -> RollupRecord | None:
+    """Write the rollup of ``entries`` under ``rollups/`` (unlisted until a catalog names it).
+
+    The rollup only makes queries fast, so a failure to build it never fails the import: the
+    catalog then names none that is current, and readers build it from the records.
+    """
+    digest = rollup.inputs_digest(entries)
+    try:
+        written = rollup.write(warehouse.connect_entries(entries), staging / "rollup")
+        final = warehouse.root / rollup.ROLLUP_DIR / f"{digest[:16]}-{staging.name}"
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging / "rollup", final)
+        fsync_directory(final.parent)
+    except Exception:
+        log.exception("the rollup could not be built; queries will read the records")
+        return None
+    relative = final.relative_to(warehouse.root).as_posix()
+    return RollupRecord(digest, {name: f"{relative}/{file}" for name, file in written.items()})
+
+
+def refresh_rollup(warehouse: Warehouse) -> bool:
+    """Rebuild the rollup if the catalog's is missing or stale (hold the lock); True if it
+    was rebuilt."""
+    entries, record = warehouse.catalog()
+    if rollup.is_current(record, entries, warehouse.root):
+        return False
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=warehouse.root))
+    try:
+        fresh = build_rollup(warehouse, entries, staging)
+        if fresh is not None:
+            warehouse._write_catalog(entries, fresh)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    rollup.remove_unlisted(warehouse.root, fresh or record)
+    return fresh is not None
 
 
 def recover(warehouse: Warehouse, committed: CommittedLookup) -> Recovery:
@@ -182,6 +230,7 @@ def recover(warehouse: Warehouse, committed: CommittedLookup) -> Recovery:
         done.listed.append(found.uid)
     if additions:
         warehouse._write_catalog(entries + additions)
+        refresh_rollup(warehouse)  # the catalog's rollup does not count the imports listed
     keep = {e.file for e in additions}
     for relative, path in unlisted.items():
         if relative not in keep:
@@ -193,13 +242,15 @@ def recover(warehouse: Warehouse, committed: CommittedLookup) -> Recovery:
 def _entry_from_file(root: Path, relative: str, found: CommittedImport) -> CatalogEntry:
     path = root / relative
     keys = pq.read_table(path, columns=["partition_key"])["partition_key"]
+    metadata = pq.ParquetFile(path).metadata
     return CatalogEntry(
         found.import_id,
         path.parent.name,
         relative,
-        pq.ParquetFile(path).metadata.num_rows,
+        metadata.num_rows,
         sorted(pc.unique(keys).to_pylist()),
         found.uid,
+        complete=metadata.schema.names == TABLES[path.parent.name].schema.names,
     )
 
 
@@ -230,8 +281,9 @@ def _write_staged(
             relative = f"tables/{spec.name}/import-{uid}-{len(jobs)}.parquet"
             partitions = sorted(pc.unique(chunk["partition_key"]).to_pylist())
             entry = CatalogEntry(
-                import_id, spec.name, relative, chunk.num_rows, partitions, import_uid=uid
-            )
+                import_id, spec.name, relative, chunk.num_rows, partitions, import_uid=uid,
+                complete=True,
+            )  # fmt: skip
             jobs.append((staging / relative, entry, chunk, dictionary))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         list(pool.map(_write_file, jobs))

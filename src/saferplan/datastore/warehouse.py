@@ -21,20 +21,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-
 from saferplan import config
-from saferplan.datastore.tables import TABLES
+from saferplan.datastore import rollup
+from saferplan.datastore.layout import COLUMNS, RESTRICTED
+from saferplan.datastore.rollup import RollupRecord
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa  # not at run time: readers never need it, and it costs ~100 ms
 
 CATALOG_VERSION = 2  # 2: entries carry the import's uid (version 1 catalogs still read)
 CATALOG_TEMP_PREFIX = "catalog-"
-_DUCKDB_TYPES = {
-    "string": "VARCHAR", "int64": "BIGINT", "int32": "INTEGER", "double": "DOUBLE",
-    "date32[day]": "DATE", "binary": "BLOB",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,6 +44,8 @@ class CatalogEntry:
     rows: int
     partitions: list[str] = field(default_factory=list)
     import_uid: str = ""  # the ImportRecord's uid, also in the file's name ("" before v2)
+    # The file has every column of the table as declared now (older files may lack some).
+    complete: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,10 +73,22 @@ class Warehouse:
             return []
         return [CatalogEntry(**e) for e in raw["entries"]]
 
-    def live_partitions(self, table: str) -> dict[str, int]:
+    def catalog(self) -> tuple[list[CatalogEntry], RollupRecord | None]:
+        """The entries and the rollup the catalog names, read together (one file)."""
+        try:
+            raw = json.loads(self.catalog_path.read_text())
+        except FileNotFoundError:
+            return [], None
+        found = raw.get("rollup")
+        record = RollupRecord(found["inputs"], found["files"]) if found else None
+        return [CatalogEntry(**e) for e in raw["entries"]], record
+
+    def live_partitions(
+        self, table: str, entries: list[CatalogEntry] | None = None
+    ) -> dict[str, int]:
         """For each partition key of ``table``, the newest import that covers it."""
         live: dict[str, int] = {}
-        for entry in self.entries():
+        for entry in self.entries() if entries is None else entries:
             if entry.table != table:
                 continue
             for key in entry.partitions:
@@ -92,28 +103,47 @@ class Warehouse:
         only the rows of the newest import covering it. A restricted table's views hold only
         the rows of the partnership whose scope is active when the connection is made, and
         none outside any scope (ADR 0007): make the connection inside the scope it serves.
+        The rollup's tables are views over its files when the catalog's rollup is current;
+        otherwise the crime queries build them from the records (``rollup.ensure``).
         """
+        entries, record = self.catalog()
+        con = self.connect_entries(entries)
+        if rollup.is_current(record, entries, self.root):
+            assert record is not None
+            rollup.attach(con, record, self.root)
+        return con
+
+    def connect_entries(self, entries: list[CatalogEntry]) -> duckdb.DuckDBPyConnection:
+        """Like :meth:`connect`, over the files of ``entries`` (no rollup attached)."""
         import duckdb  # not at module level: an import never queries, and it costs ~25 ms
 
+        # Files are never modified once written, so their footers can be read once per
+        # connection rather than once per query.
         con = duckdb.connect(":memory:")
-        entries = self.entries()
+        con.execute("SET parquet_metadata_cache = true")
         owner = _partnership_in_scope()
-        for name, spec in TABLES.items():
+        for name, columns in COLUMNS.items():
             files = [str(self.root / e.file) for e in entries if e.table == name]
-            mine = "" if not spec.restricted else f" WHERE partnership_id = {owner or -1}"
+            mine = "" if name not in RESTRICTED else f" WHERE partnership_id = {owner or -1}"
             if files:
                 listing = ", ".join(_sql_string(f) for f in files)
+                # By name where a file was written before a column was added (it reads as
+                # null); that reads every file's footer now, so only where needed.
+                complete = all(e.complete for e in entries if e.table == name)
+                by_name = "false" if complete else "true"
                 con.execute(
-                    # By name: files written before a column was added read it as null.
                     f"CREATE VIEW {name}_all AS SELECT * FROM read_parquet([{listing}], "
-                    f"union_by_name = true){mine}"
+                    f"union_by_name = {by_name}){mine}"
                 )
             else:
-                columns = ", ".join(
-                    f"NULL::{_DUCKDB_TYPES[str(f.type)]} AS {f.name}" for f in spec.schema
-                )
-                con.execute(f"CREATE VIEW {name}_all AS SELECT {columns} WHERE false")
-            live = self.live_partitions(name)
+                nulls = ", ".join(f"NULL::{kind} AS {column}" for column, kind in columns)
+                con.execute(f"CREATE VIEW {name}_all AS SELECT {nulls} WHERE false")
+            live = self.live_partitions(name, entries)
+            mine_entries = [e for e in entries if e.table == name]
+            if all(live[k] == e.import_id for e in mine_entries for k in e.partitions):
+                # Nothing superseded (the usual case): every row is live, no join needed.
+                con.execute(f"CREATE VIEW {name} AS SELECT * FROM {name}_all")
+                continue
             # Lists as parameters, not registered Arrow tables: registering makes DuckDB
             # import pandas, which costs a CLI command more time than its query.
             con.execute(
@@ -154,10 +184,20 @@ class Warehouse:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _write_catalog(self, entries: list[CatalogEntry]) -> None:
+    def _write_catalog(
+        self, entries: list[CatalogEntry], rollup_record: RollupRecord | None = None
+    ) -> None:
         """Replace the catalog in one step, durably: the new one is on disk before it is
-        renamed into place, and the rename is on disk before this returns."""
-        payload = {"version": CATALOG_VERSION, "entries": [asdict(e) for e in entries]}
+        renamed into place, and the rename is on disk before this returns. Without a new
+        rollup the catalog keeps naming the one it had (stale now, so readers rebuild it)."""
+        if rollup_record is None:
+            rollup_record = self.catalog()[1]
+        payload: dict[str, Any] = {
+            "version": CATALOG_VERSION,
+            "entries": [asdict(e) for e in entries],
+        }
+        if rollup_record is not None:
+            payload["rollup"] = asdict(rollup_record)
         handle, tmp = tempfile.mkstemp(prefix=CATALOG_TEMP_PREFIX, suffix=".json", dir=self.root)
         try:
             with os.fdopen(handle, "w") as out:
@@ -200,7 +240,7 @@ def describe(warehouse: Warehouse | None = None) -> dict[str, Any]:
     wh = warehouse or Warehouse()
     con = wh.connect()
     out: dict[str, Any] = {}
-    for name in TABLES:
+    for name in COLUMNS:
         row_all = con.execute(f"SELECT count(*) FROM {name}_all").fetchone()
         row_live = con.execute(f"SELECT count(*) FROM {name}").fetchone()
         out[name] = {"all": row_all[0] if row_all else 0, "live": row_live[0] if row_live else 0}

@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 
 from saferplan.core.errors import NotFoundError
+from saferplan.datastore import rollup
 
 LEVELS = ("borough", "ward", "lsoa")
 
@@ -35,11 +36,12 @@ def list_areas(con: duckdb.DuckDBPyConnection, level: str) -> list[Area]:
     cache = _AREA_CACHE.setdefault(con, {})
     if level in cache:
         return cache[level]
+    rollup.ensure(con)  # the areas the count files name, listed once
     rows = con.execute(
         """
         WITH named AS (
-            SELECT area_name AS name, any_value(area_code) AS code, any_value(borough) AS borough
-            FROM crime_counts WHERE level = ? GROUP BY area_name
+            SELECT area_name AS name, area_code AS code, borough
+            FROM _saferplan_count_areas WHERE level = ?
             UNION ALL
             SELECT any_value(area_name), area_code, NULL FROM population
             WHERE level = ? AND area_name IS NOT NULL GROUP BY area_code

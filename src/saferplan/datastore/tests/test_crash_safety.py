@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
+from saferplan.datastore import rollup
 from saferplan.datastore.importing import run_import
 from saferplan.datastore.models import ImportRecord
 from saferplan.datastore.publishing import STAGING_PREFIX, STOP_ENV
@@ -26,7 +27,10 @@ from saferplan.demo import DATA
 
 HARROW = DATA / "police_uk" / "harrow-2018-06-street.csv"
 # Two files in one command: two imports, two Parquet files, one transaction.
-STEPS = ["staged", "placed-1", "placed-2", "before-commit", "after-commit", "after-catalog"]
+STEPS = [
+    "staged", "placed-1", "placed-2", "before-commit", "after-commit", "rollup-written",
+    "after-catalog",
+]  # fmt: skip
 
 
 def _database_url() -> str:
@@ -92,6 +96,19 @@ def _reader_rows(wh: Warehouse) -> int:
     return con.execute("SELECT count(*) FROM police_uk_records_all").fetchone()[0]
 
 
+def _rollup_agrees(wh: Warehouse) -> bool:
+    """A reader's rolled-up police counts equal its records; True if it read the rollup's files
+    (the catalog's rollup was current), False if it built them from the records."""
+    con = Warehouse(wh.root).connect()
+    attached = con in rollup._READY
+    rolled = con.execute("SELECT coalesce(sum(n), 0) FROM _saferplan_police_lsoa").fetchone()[0]
+    records = con.execute(
+        "SELECT count(*) FROM police_uk_records WHERE lsoa_code IS NOT NULL"
+    ).fetchone()[0]
+    assert rolled == records
+    return attached
+
+
 def _catalog_uids(wh: Warehouse) -> set[str]:
     return {e.import_uid for e in wh.entries()}
 
@@ -121,14 +138,22 @@ def test_kill_at_each_step_of_publication(step, transactional_db, tmp_path) -> N
     folder = tmp_path / "batch"
     batch_rows = _split_harrow(folder)
     assert len(earlier) == 1 and _reader_rows(wh) == 7
+    rollup_before = wh.catalog()[1]
+    assert _rollup_agrees(wh)
 
     _kill_at(step, data, folder)
+
+    # The killed command's rollup is named by no catalog but its own: before it, the
+    # previous rollup stays, still current for the records readers see.
+    if step != "after-catalog":
+        assert wh.catalog()[1] == rollup_before
+        assert _rollup_agrees(wh)
 
     # Straight after the crash: the catalog lists no import the database lacks, and a
     # reader sees all of the killed command's rows or none of them.
     assert _catalog_uids(wh) <= _database_uids()
     committed = len(_database_uids()) == 3
-    assert committed == (step in ("after-commit", "after-catalog"))
+    assert committed == (step in ("after-commit", "rollup-written", "after-catalog"))
     assert _reader_rows(wh) in (7, 7 + batch_rows)
 
     # The next import (recovery runs under its lock) succeeds, and everything agrees.
@@ -136,6 +161,7 @@ def test_kill_at_each_step_of_publication(step, transactional_db, tmp_path) -> N
                        warehouse=wh).imported  # fmt: skip
     assert len(after) == 1
     _assert_agree(wh)
+    assert _rollup_agrees(wh)  # current again, and counting every import listed
     assert _reader_rows(wh) == 7 + 5 + (batch_rows if committed else 0)
 
     # Re-importing the killed command's files gives their rows exactly once.
