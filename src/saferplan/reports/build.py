@@ -71,7 +71,7 @@ def prepare(
     jobs = [job for charts in planned for _, job in charts]
     started = render.submit(pool, jobs)
     step("charts", 0)
-    images = render.collect(jobs, started)
+    images = render.collect(jobs, started, lambda share: step("charts", share))
     for theme, charts in zip(data["themes"], planned, strict=True):
         drawn = [figures.with_image(chart, images[chart.id]) for chart, _ in charts]
         theme["charts"] = [c.as_dict() for c in drawn]

@@ -92,8 +92,15 @@ def submit(pool: Executor | None, jobs: list[Drawing]) -> list[Future[bytes]] | 
     return [pool.submit(draw, job) for job in jobs]
 
 
-def collect(jobs: list[Drawing], started: list[Future[bytes]] | None) -> dict[str, bytes]:
-    """Every job's PNG by chart id, in the jobs' order; the first failure stops them all."""
+def collect(
+    jobs: list[Drawing],
+    started: list[Future[bytes]] | None,
+    drawn: Callable[[float], None] | None = None,
+) -> dict[str, bytes]:
+    """Every job's PNG by chart id, in the jobs' order; the first failure stops them all.
+
+    ``drawn`` hears the share of the images done after each one, so that a job's progress
+    bar moves while the charts and maps (most of a build) are drawn."""
     images: dict[str, bytes] = {}
     for i, job in enumerate(jobs):
         try:
@@ -104,6 +111,8 @@ def collect(jobs: list[Drawing], started: list[Future[bytes]] | None) -> dict[st
             for future in started or []:
                 future.cancel()
             raise _failed(job.chart_id, exc) from exc
+        if drawn is not None:
+            drawn((i + 1) / len(jobs))
     return images
 
 
