@@ -22,7 +22,7 @@ def test_an_admin_adds_a_user_who_sets_a_password_and_signs_in(
     base = live_server.url
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     sign_in(page, base, "admin")
-    page.get_by_role("link", name="Manage").click()
+    page.get_by_role("link", name="Manage", exact=True).click()
     page.get_by_role("link", name="Members").click()
     page.get_by_role("link", name="Add a member").click()
     page.get_by_role("button", name="Add member").click()  # empty: errors shown

@@ -19,7 +19,7 @@ def test_an_admin_sees_the_error_of_a_bad_theme_then_saves_a_good_one(
 ) -> None:
     load_demo_partnership()
     sign_in(page, live_server.url, "admin")
-    page.get_by_role("link", name="Manage").click()
+    page.get_by_role("link", name="Manage", exact=True).click()
     page.get_by_role("link", name="Themes").click()
     assert "Residential burglary" in page.locator("table").first.inner_text()
     box = page.get_by_label("TOML")
