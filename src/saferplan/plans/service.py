@@ -49,6 +49,9 @@ ACTION_FIELDS = [
     "review_date",
     "lead_text",
     "lead_organisation",
+    "partners",
+    "funding_source",
+    "funding_amount",
 ]
 
 

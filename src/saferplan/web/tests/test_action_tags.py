@@ -138,3 +138,17 @@ def test_the_edit_page_saves_as_it_is_shown(action: Action) -> None:
     assert shown and shown.group(1) == action.review_date.isoformat()
     posted = _form(action, review_date=shown.group(1))
     assert analyst.post(f"/actions/{action.pk}/edit/", posted).status_code == 302
+
+
+def test_partners_and_funding_typed_on_the_edit_page_are_kept(action: Action) -> None:
+    """The page offers Partners, Funding source and Funding amount; what is typed there is
+    saved and shown again (it was silently dropped: the service did not save those fields)."""
+    analyst = client_for("analyst")
+    posted = _form(action, partners="Probation; Fire", funding_source="LCPF",
+                   funding_amount="12500.50")  # fmt: skip
+    assert analyst.post(f"/actions/{action.pk}/edit/", posted).status_code == 302
+    action.refresh_from_db()
+    assert (action.partners, action.funding_source, str(action.funding_amount)) == (
+        "Probation; Fire", "LCPF", "12500.50")  # fmt: skip
+    page = analyst.get(f"/actions/{action.pk}/edit/").content.decode()
+    assert 'value="Probation; Fire"' in page and 'value="LCPF"' in page
