@@ -28,6 +28,7 @@ ACTION_COPIED = [
     "partners",
     "funding_source",
     "funding_amount",
+    "tags",
 ]
 MEASURE_COPIED = [
     "name",
@@ -61,6 +62,8 @@ def carry_over(year: StrategyYear, label: str) -> StrategyYear:
     if StrategyYear.objects.filter(partnership=year.partnership, label=label).exists():
         raise SaferplanError(f"the {label} plan already exists")
     new = StrategyYear.objects.create(partnership=year.partnership, label=label, title=year.title)
+    measure_copies: dict[int, Measure] = {}
+    continued: list[tuple[Action, Action]] = []
     for priority in year.priorities.all():
         new_priority = Priority.objects.create(
             year=new, name=priority.name, group=priority.group, order=priority.order
@@ -76,14 +79,18 @@ def carry_over(year: StrategyYear, label: str) -> StrategyYear:
                 order=objective.order,
             )
             for old in objective.actions.filter(disposition=Disposition.CONTINUE):
-                Action.objects.create(
+                carried = Action.objects.create(
                     objective=copy,
                     is_new=False,
                     carried_from=old,
                     **{name: getattr(old, name) for name in ACTION_COPIED},
                 )
+                continued.append((old, carried))
             for measure in objective.measures.all():
-                _carry_measure(measure, copy)
+                measure_copies[measure.pk] = _carry_measure(measure, copy)
+    # A continued action still names the outcome measures it should move: their copies.
+    for old, carried in continued:
+        carried.measures.set(measure_copies[m.pk] for m in old.measures.all())
     return new
 
 
@@ -99,7 +106,7 @@ def _carried_objectives(priority: Priority) -> list[Objective]:
     return sorted((o for o in objectives if o.pk in kept), key=lambda o: o.parent_id is not None)
 
 
-def _carry_measure(measure: Measure, objective: Objective) -> None:
+def _carry_measure(measure: Measure, objective: Objective) -> Measure:
     copy = Measure.objects.create(
         objective=objective, **{name: getattr(measure, name) for name in MEASURE_COPIED}
     )
@@ -113,3 +120,4 @@ def _carry_measure(measure: Measure, objective: Objective) -> None:
         )
         for a in measure.actuals.all()
     )
+    return copy

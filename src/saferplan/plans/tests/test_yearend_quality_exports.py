@@ -46,6 +46,26 @@ def test_carry_over_needs_every_disposition_and_keeps_history() -> None:
     assert not first.is_new
 
 
+def test_a_continued_action_keeps_its_tags_and_the_measures_it_should_move() -> None:
+    """Carried into next year with its tags (the Knife Crime Action Plan reads them) and
+    linked to the copies of its outcome measures (they were dropped at carry-over)."""
+    load_demo_partnership()
+    year = StrategyYear.objects.get()
+    Action.objects.update(disposition=Disposition.CONTINUE)
+    action = Action.objects.order_by("id").first()
+    assert action is not None
+    measure = Measure.objects.create(objective=action.objective, name="Knife injuries under 25")
+    action.tags = ["knife-crime-action-plan"]
+    action.save()
+    action.measures.set([measure])
+    carry_over(year, "2020/21")
+    carried = Action.objects.get(carried_from=action)
+    assert carried.tags == ["knife-crime-action-plan"]
+    linked = list(carried.measures.all())
+    assert [m.name for m in linked] == ["Knife injuries under 25"]
+    assert linked[0].pk != measure.pk and linked[0].objective.priority.year.label == "2020/21"
+
+
 def test_year_end_page_saves_dispositions_and_carries_over() -> None:
     load_demo_partnership()
     year = StrategyYear.objects.get()
