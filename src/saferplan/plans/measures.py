@@ -9,7 +9,6 @@ from typing import Any
 from saferplan.core.errors import NotFoundError
 from saferplan.core.periods import parse_period
 from saferplan.crime import queries
-from saferplan.crime.themes import load_themes
 from saferplan.geography.areas import resolve_area
 from saferplan.indicators.callouts import Point, runs
 from saferplan.plans.models import Measure, MeasureActual
@@ -19,7 +18,10 @@ def compute_actual(con: Any, measure: Measure, period_text: str) -> MeasureActua
     """Count the measure's theme in its area for ``period_text`` and store it as an actual."""
     if not measure.computed:
         raise NotFoundError(f"the measure '{measure}' is not bound to a crime theme and area")
-    theme = load_themes().get(measure.theme)
+    from saferplan.definitions.service import themes_for
+
+    # The partnership's own themes when it keeps them (Manage > Themes), else the shipped.
+    theme = themes_for(measure.objective.priority.year.partnership).get(measure.theme)
     area = resolve_area(con, measure.area)
     period = parse_period(period_text)
     source = queries.choose_source(con, theme, area.level, [period])

@@ -224,3 +224,22 @@ def test_the_command_lines_build_uses_and_records_the_partnerships_own(app_data,
     assert data["definitions"]["themes_sha256"] == service.sha256(themes)
     months = [f"2018{m:02d}" for m in range(1, 13)]
     assert data["themes"][0]["table"][0]["count_period"] == raw_count("Harrow", "Robbery", months)
+
+
+def test_a_plan_measure_counts_its_partnerships_own_theme(demo_warehouse) -> None:
+    """A delivery plan's outcome measure bound to a theme the partnership keeps for itself
+    is computed from it (the measure read the shipped themes only: 'no theme called')."""
+    from saferplan.plans.measures import compute_actual
+    from saferplan.plans.models import Measure, Objective, Priority, StrategyYear
+
+    mine = _partnership("Safer Harrow")
+    service.save(mine, "themes", service.shipped_text("themes") + OWN_THEME)
+    year = StrategyYear.objects.create(partnership=mine, label="2019/20")
+    objective = Objective.objects.create(
+        priority=Priority.objects.create(year=year, name="Robbery"), code="R1", heading="R"
+    )
+    measure = Measure.objects.create(objective=objective, name="Robberies in Harrow",
+                                     theme="robbery-own", area="Harrow")  # fmt: skip
+    actual = compute_actual(demo_warehouse.connect(), measure, "2019")
+    months = [f"2019{m:02d}" for m in range(1, 13)]
+    assert int(actual.value) == raw_count("Harrow", "Robbery", months)

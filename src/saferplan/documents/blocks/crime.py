@@ -70,9 +70,9 @@ def assessment_findings(ctx: Context, use: BlockUse, book: Book) -> list[Part]:
 
 
 def _theme(ctx: Context) -> Any:
-    from saferplan.crime.themes import load_themes
+    from saferplan.definitions.service import themes_for
 
-    themes = load_themes()
+    themes = themes_for(ctx.partnership)  # its own themes when it keeps them, else the shipped
     for key in KNIFE_THEMES:
         if key in themes.themes:
             return themes.themes[key]
