@@ -7,6 +7,7 @@ page saying which one and why."""
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -225,17 +226,25 @@ def _extract_imports() -> list[Any]:
     return list(ImportRecord.objects.filter(kind=IMPORT_KIND).order_by("-finished_at", "-pk"))
 
 
-def _charts(trends: dict[str, list[Any]], units: dict[str, str]) -> list[dict[str, str]]:
-    """The registry's trend charts, as images with their figures in the alt text."""
+@functools.lru_cache(maxsize=256)
+def _trend_png(title: str, points: tuple[tuple[str, float | None], ...], unit: str) -> bytes:
+    """A trend chart's PNG, drawn once per process for the same figures: drawing is pure
+    (the same points give the same bytes) and was half the dashboard's time (~120 ms each)."""
     from saferplan.reports.charts import trend_chart
 
+    whole = unit in ("episodes", "nights")
+    return trend_chart(title, list(points), unit, SOURCE, whole_numbers=whole)
+
+
+def _charts(trends: dict[str, list[Any]], units: dict[str, str]) -> list[dict[str, str]]:
+    """The registry's trend charts, as images with their figures in the alt text."""
     charts = []
     for key, title in registry.charts().items():
         points = [(p.label, p.value) for p in trends.get(key, [])]
         if not points:
             continue
         unit = units[key]
-        png = trend_chart(title, points, unit, SOURCE, whole_numbers=unit in ("episodes", "nights"))
+        png = _trend_png(title, tuple(points), unit)
         figures = "; ".join(f"{label} {'no figure' if v is None else v}" for label, v in points)
         charts.append(
             {

@@ -43,3 +43,31 @@ def test_the_dashboard_population_is_looked_up_once_until_an_import(
                options={"name": "Second set"}, user="tester")  # fmt: skip
     assert yj_views._population(None, 2019).value == 2000  # the newer import, at once
     assert yj_views._population(12345, 2019).value == 12345  # a given figure, as given
+
+
+def test_a_trend_chart_is_drawn_once_for_the_same_figures_and_again_for_new_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The dashboard's trend charts are kept per figures drawn: the same points are not
+    drawn again, and a changed figure (a new extract) is drawn afresh, never the old PNG."""
+    from types import SimpleNamespace
+
+    from saferplan.reports import charts
+
+    yj_views._trend_png.cache_clear()
+    drawn: list[object] = []
+    draw = charts.trend_chart
+
+    def counted(title: str, points: list, *args: object, **kwargs: object) -> bytes:
+        drawn.append(points)
+        return draw(title, points, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(charts, "trend_chart", counted)
+    key = next(iter(yj_views.registry.charts()))
+    units = {key: "per 1,000"}
+    before = {key: [SimpleNamespace(label="2019", value=3.1)]}
+    first = yj_views._charts(before, units)
+    assert yj_views._charts(before, units) == first and len(drawn) == 1
+    changed = yj_views._charts({key: [SimpleNamespace(label="2019", value=4.2)]}, units)
+    assert len(drawn) == 2 and changed[0]["src"] != first[0]["src"]
+    assert "2019 4.2" in changed[0]["alt"]
