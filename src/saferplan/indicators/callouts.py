@@ -81,17 +81,29 @@ class Run:
     first: str
     last: str
     against: str = ""  # the comparator's area, for a red run
+    against_value: Decimal | None = None  # the comparator's figure in the latest period
 
-    def sentence(self, label: str, periods: str = "periods") -> str:
+    def sentence(self, label: str, periods: str = "periods", unit: str = "") -> str:
         """What the dashboards and reports say, e.g. "Reoffending rate has worsened for 4
-        quarters in a row (Q1 2022 to Q4 2022)"."""
+        quarters in a row (Q1 2022 to Q4 2022)"; a red run names its comparator and the
+        comparator's latest figure ("worse than the YOT family average for 3 years in a row
+        (2017/18 to 2019/20); the average in 2019/20 was 30%")."""
         span = f"({self.first} to {self.last})"
-        if self.kind == "red":
-            return (
-                f"{label} has been worse than {self.against} for {self.length} {periods} "
-                f"in a row {span}"
-            )
-        return f"{label} has worsened for {self.length} {periods} in a row {span}"
+        if self.kind != "red":
+            return f"{label} has worsened for {self.length} {periods} in a row {span}"
+        said = f"{label} has been worse than the {self.against} average for {self.length} "
+        said += f"{periods} in a row {span}"
+        if self.against_value is not None:
+            said += f"; the average in {self.last} was {shown(self.against_value, unit)}"
+        return said
+
+
+def shown(value: Decimal, unit: str = "") -> str:
+    """A published figure as written in a sentence: 30%, 221 per 100,000, 1.5."""
+    number = f"{value.normalize():f}"
+    if unit == "%":
+        return f"{number}%"
+    return f"{number} {unit}".strip() if unit.startswith("per ") else number
 
 
 def runs(points: Sequence[Point], better: str, against: str = "") -> list[Run]:
@@ -103,5 +115,6 @@ def runs(points: Sequence[Point], better: str, against: str = "") -> list[Run]:
     found = []
     for call in callouts(values, better, red if against else ()):
         first = points[-call.length].label
-        found.append(Run(call.kind, call.length, first, points[-1].label, against))
+        latest = points[-1].comparator if call.kind == "red" else None
+        found.append(Run(call.kind, call.length, first, points[-1].label, against, latest))
     return found

@@ -1,6 +1,8 @@
-"""The youth justice dashboard's call-outs: each national indicator's trend, beside the
-comparator group's published figure for each year, through the shared pure rule in
-:mod:`saferplan.indicators.callouts` ("red" is worse than the comparator group)."""
+"""The youth justice call-outs: each national indicator's trend, beside the comparator's
+published figure for each year, through the shared pure rule in
+:mod:`saferplan.indicators.callouts`. :func:`comparator_area` is the one rule for which
+comparator a figure is judged "red" against, used by the dashboard and by the plans' blocks
+(``documents/blocks/youthjustice.py``), so a figure red on one is called out in the other."""
 
 from __future__ import annotations
 
@@ -17,8 +19,8 @@ NATIONAL = ("England and Wales", "England & Wales", "England", "National")
 
 
 def comparator_area(areas: Iterable[str]) -> str:
-    """Which published area a local figure is judged red against: the family group when
-    there is one, else the national figure; '' when neither was published."""
+    """Which published area a local figure is judged red against: the YOT family where the
+    comparators have it (for the latest period), else England and Wales; '' when neither."""
     given = list(areas)
     family = sorted(a for a in given if "family" in a.lower())
     if family:
@@ -26,7 +28,8 @@ def comparator_area(areas: Iterable[str]) -> str:
     return next((a for a in NATIONAL if a in given), "")
 
 
-def _key(label: str) -> str:
+def period_key(label: str) -> str:
+    """The period a published figure is stored under for a local label (cohort 2018/19)."""
     return normalise_period(label.replace("cohort ", ""))
 
 
@@ -41,9 +44,9 @@ def indicator_runs(
     published figures by period then area (pure)."""
     if not points:
         return []
-    against = comparator_area(published.get(_key(points[-1].label), {}))
+    against = comparator_area(published.get(period_key(points[-1].label), {}))
     series = [
-        Point(p.label, _decimal(p.value), published.get(_key(p.label), {}).get(against))
+        Point(p.label, _decimal(p.value), published.get(period_key(p.label), {}).get(against))
         for p in points
     ]
     return runs(series, better, against)
@@ -62,6 +65,6 @@ def dashboard_callouts(trends: Mapping[str, Sequence[Any]]) -> list[dict[str, An
         found = registry.get(key)
         called = indicator_runs(points, found.better, published.get(key, {}))
         if called:
-            said = [r.sentence(found.label, "years") for r in called]
+            said = [r.sentence(found.label, "years", found.unit) for r in called]
             out.append({"key": key, "label": found.label, "runs": called, "said": said})
     return out

@@ -30,8 +30,6 @@ SHORT = {
     "remand_nights_yda": "remand-nights",
 }
 TREND_YEARS = 5
-# The comparator a local figure is red against: worse than England and Wales.
-RED_AGAINST = ("England and Wales", "England & Wales", "England", "National")
 
 
 def short(key: str) -> str:
@@ -298,18 +296,31 @@ def trends(ctx: Context, use: BlockUse, book: Book) -> list[Part]:
     return parts or [note("No case records have been imported.")]
 
 
-def _red_flags(ctx: Context, book: Book, key: str, points: list[tuple[str, str]]) -> list[str]:
-    """For each year, whether the local figure was worse than England and Wales's (a
-    judgement figure each), where that comparator was published for the year."""
+def _published_by_period(key: str) -> dict[str, dict[str, Any]]:
+    """Every published figure of an indicator, by period then area."""
     from saferplan.youthjustice.models import PublishedFigure
 
-    found, flags = registry.get(key), []
-    for label, fid in points:
-        figure = PublishedFigure.objects.filter(
-            indicator=key, period=label, area__in=RED_AGAINST
-        ).first()
+    out: dict[str, dict[str, Any]] = {}
+    for f in PublishedFigure.objects.filter(indicator=key).select_related("source_import"):
+        out.setdefault(f.period, {})[f.area] = f
+    return out
+
+
+def _red_flags(
+    ctx: Context, book: Book, key: str, points: list[tuple[str, str]]
+) -> tuple[str, list[str]]:
+    """The comparator (the dashboard's rule: the YOT family where published, else England
+    and Wales) and, for each year up to the latest that has its figure, whether the local
+    figure was worse (a judgement figure each, oldest first); a year without one ends it."""
+    from saferplan.youthjustice.callouts import comparator_area, period_key
+
+    found, published = registry.get(key), _published_by_period(key)
+    against = comparator_area(published.get(period_key(points[-1][0]), {}))
+    flags: list[str] = []
+    for label, fid in reversed(points if against else []):
+        figure = published.get(period_key(label), {}).get(against)
         if figure is None:
-            return []
+            break
         cid = f"{fid}.{slug(figure.area)}"
         book.base(
             cid,
@@ -321,17 +332,16 @@ def _red_flags(ctx: Context, book: Book, key: str, points: list[tuple[str, str]]
             found.unit,
             "published",
         )
-        flags.append(
-            book.derived(
-                f"{fid}.against",
-                "judgement",
-                [cid, fid],
-                "word",
-                f"{found.label} {label}: local against {figure.area}",
-                better=found.better,
-            )
+        judged = book.derived(
+            f"{fid}.against",
+            "judgement",
+            [cid, fid],
+            "word",
+            f"{found.label} {label}: local against {figure.area}",
+            better=found.better,
         )
-    return flags
+        flags.insert(0, judged)
+    return against, flags
 
 
 @block("yj_callouts", "Indicators worsening, or red, for three or more periods in a row", SOURCE)
@@ -350,32 +360,37 @@ def callouts_block(ctx: Context, use: BlockUse, book: Book) -> list[Part]:
             f"{found.label}: periods in a row worsening",
             better=found.better,
         )
-        flags = _red_flags(ctx, book, key, points)
+        against, flags = _red_flags(ctx, book, key, points)
         red = (
             book.derived(
                 f"{prefix}.red-run",
                 "run",
                 flags,
                 "count",
-                f"{found.label}: periods in a row worse than England and Wales",
+                f"{found.label}: periods in a row worse than {against}",
                 red=True,
             )
             if flags
             else None
         )
-        said += _callout_sentences(book, found.label, run, red, points)
+        said += _callout_sentences(book, found.label, run, (red, against), points)
     return [
         items(
             "Called out: worsening or red for three or more periods in a row",
             said,
-            empty="No indicator has worsened, or been worse than England and Wales, for "
-            "three or more periods in a row.",
+            empty="No indicator has worsened, or been worse than its comparator (the YOT "
+            "family where published, else England and Wales), for three or more periods "
+            "in a row.",
         )
     ]
 
 
 def _callout_sentences(
-    book: Book, label: str, run: str, red: str | None, points: list[tuple[str, str]]
+    book: Book,
+    label: str,
+    run: str,
+    red_against: tuple[str | None, str],
+    points: list[tuple[str, str]],
 ) -> list[dict[str, Any]]:
     from saferplan.documents.callouts import AT_LEAST
 
@@ -391,14 +406,17 @@ def _callout_sentences(
                 value=points[-1][1],
             )
         )
+    red, against = red_against
     if red and book.value(red) >= AT_LEAST:
+        latest = f"{points[-1][1]}.{slug(against)}"
         out.append(
             sentence(
                 book,
-                "{label} has been worse than England and Wales for {run} "
-                "periods in a row, to {period}.",
-                words,
+                "{label} has been worse than the {against} average for {run} periods in a "
+                "row, to {period}, when the average was {comparator}.",
+                {**words, "against": against},
                 run=red,
+                comparator=latest,
             )
         )
     return out

@@ -62,9 +62,9 @@ def test_red_means_worse_than_the_comparator_for_three_periods() -> None:
     points = series([20, 20, 20, 20, 20], [18, 25, 19, 19, 19])
     [run] = runs(points, "lower", "YOT family")
     assert (run.kind, run.length, run.first, run.last) == ("red", 3, "Q3 2020", "Q1 2021")
-    assert run.sentence("First time entrants", "years") == (
-        "First time entrants has been worse than YOT family for 3 years in a row "
-        "(Q3 2020 to Q1 2021)"
+    assert run.sentence("First time entrants", "years", "per 100,000 aged 10-17") == (
+        "First time entrants has been worse than the YOT family average for 3 years in a row "
+        "(Q3 2020 to Q1 2021); the average in Q1 2021 was 19 per 100,000 aged 10-17"
     )
     # two red periods only, or a period with no comparator published, is not called out
     assert runs(series([20, 20, 20, 20], [25, 25, 19, 19]), "lower", "YOT family") == []

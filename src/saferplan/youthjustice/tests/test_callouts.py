@@ -52,7 +52,8 @@ def test_runs_are_called_out_against_the_comparator_group(demo_scope, tmp_path: 
         # 29 > 25, 31 > 28, 35 > 30: red against the family (not England and Wales) x3
         "reoffending_binary_rate": [
             f"{registry.get('reoffending_binary_rate').label} has been worse than "
-            "YOT family for 3 years in a row (2017/18 to 2019/20)"
+            "the YOT family average for 3 years in a row (2017/18 to 2019/20); the average "
+            "in 2019/20 was 30%"
         ],
     }
     trends = dict(TRENDS, first_time_entrants=[*TRENDS["first_time_entrants"][:2],
@@ -77,4 +78,7 @@ def test_the_dashboard_shows_a_warning_per_indicator_called_out(
     page = client.get("/youth-justice/?period=2019-20&population=20000").content.decode()
     assert page.count('<div class="govuk-warning-text">') == 2
     assert "First time entrants has worsened for 4 years in a row (2016/17 to 2019/20)." in page
-    assert "has been worse than YOT family for 3 years in a row (2017/18 to 2019/20)." in page
+    assert (
+        "has been worse than the YOT family average for 3 years in a row (2017/18 to "
+        "2019/20); the average in 2019/20 was 30%." in page
+    )
