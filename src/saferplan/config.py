@@ -52,6 +52,9 @@ SETTINGS = (
             "The largest file (in MiB) the web app takes in an upload; a larger one is refused."),
     Setting("SAFERPLAN_UPLOAD_MAX_REQUEST_MB", "2048",
             "The most (in MiB) one upload may hold, all its files together."),
+    Setting("SAFERPLAN_UPLOAD_KEEP_HOURS", "24",
+            "Hours an upload that is not confirmed, cancelled or being imported is kept before "
+            "the worker (or `saferplan uploads clean`) deletes it."),
     Setting("SAFERPLAN_WORKERS", "one per core",
             "Processes that draw a document's charts and maps and lay out its PDF; `1` draws "
             "them in the building process itself."),

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "saferplan.cli.jobs",
     "saferplan.cli.resources",
     "saferplan.cli.documents",
+    "saferplan.cli.uploads",
 )
 # The top-level commands each module registers (a test keeps this true).
 COMMANDS = {
@@ -39,7 +40,7 @@ COMMANDS = {
     "serve": "saferplan.cli.serve", "accounts": "saferplan.cli.accounts",
     "editions": "saferplan.cli.editions", "worker": "saferplan.cli.jobs",
     "jobs": "saferplan.cli.jobs", "resources": "saferplan.cli.resources",
-    "documents": "saferplan.cli.documents",
+    "documents": "saferplan.cli.documents", "uploads": "saferplan.cli.uploads",
 }  # fmt: skip
 
 

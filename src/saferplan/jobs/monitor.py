@@ -32,6 +32,7 @@ from saferplan.jobs.context import JobContext, Progress
 logger = logging.getLogger("saferplan.jobs")
 
 PROGRESS_INTERVAL = 0.25  # seconds: the most often a job's progress is written
+CLEAN_UPLOADS_EVERY = 600.0  # seconds between looks for abandoned uploads (web.upload_expiry)
 LOST_MESSAGE = (
     "The worker running this job ({worker}) stopped without finishing it (it was killed, or "
     "its machine went down). Work that is all or nothing, such as an import, is stored whole "
@@ -129,6 +130,20 @@ def requeue_orphans(after: float | None = None) -> list[int]:
     return [job.pk for job in orphans]
 
 
+def clean_old_uploads() -> None:
+    """Delete the uploads nobody confirmed, cancelled or is importing, once old enough."""
+    from saferplan.web.upload_expiry import clean
+
+    try:
+        removed = clean()
+    except OSError as exc:  # a folder that cannot be deleted: said, and tried next time
+        logger.warning("could not delete old uploads: %s", exc)
+        return
+    for upload in removed:
+        logger.info("deleted the upload %s (%s), kept since %s", upload.name,
+                    ", ".join(upload.files), upload.kept_at.isoformat())  # fmt: skip
+
+
 def _live_progress(latest: Progress) -> dict[str, Any]:
     return {
         "phase": latest.phase,
@@ -164,6 +179,7 @@ class Monitor(threading.Thread):
         self._written = -1
         self._last_beat = 0.0
         self._last_reap = 0.0
+        self._last_clean: float | None = None
         self._done = threading.Event()
 
     def attach(self, context: JobContext) -> None:
@@ -192,6 +208,9 @@ class Monitor(threading.Thread):
         self._last_reap = time.monotonic()
         reap_lost_jobs(self.lost_after)
         requeue_orphans(self.lost_after)
+        if self._last_clean is None or self._last_reap - self._last_clean >= CLEAN_UPLOADS_EVERY:
+            self._last_clean = self._last_reap
+            clean_old_uploads()
 
     def tick(self) -> None:
         from saferplan.accounts.tenancy import across_partnerships

@@ -157,6 +157,8 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# An upload neither confirmed nor cancelled (nor being imported) is deleted after this long.
+UPLOAD_KEEP_HOURS = config.positive_number("SAFERPLAN_UPLOAD_KEEP_HOURS", 24)
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads" / "incoming")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_NUMBER_FILES = 100

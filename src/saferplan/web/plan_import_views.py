@@ -4,7 +4,9 @@ The upload is bounded like every other (``web.uploads``) and read at once, so a 
 is refused with its file, row and column and nothing kept. The preview says what the
 import would create and how each action's lead was matched; Confirm imports exactly that
 file (``plans.uploads``). An upload is looked up in the partnership before any role is
-checked, so another partnership's is a 404.
+checked, so another partnership's is a 404. An upload is kept for
+``settings.UPLOAD_KEEP_HOURS`` (``web.upload_expiry``): the preview says until when, and
+once expired it is neither previewed nor imported.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods
 
 from saferplan.accounts import permissions
@@ -24,6 +27,7 @@ from saferplan.core.errors import NotFoundError, SaferplanError
 from saferplan.plans import uploads as plan_uploads
 from saferplan.plans.importing import check_label
 from saferplan.plans.models import StrategyYear
+from saferplan.web import upload_expiry
 from saferplan.web.import_views import shown
 from saferplan.web.refusals import EDIT_PLAN, require
 from saferplan.web.uploads import KeptUpload, clean_name, keep, mebibytes, refusal, uploads_dir
@@ -103,14 +107,35 @@ def plan_import(request: HttpRequest) -> HttpResponse:
     return render(request, "web/plan_import.html", context, status=400 if form.errors else 200)
 
 
+class Expired(Exception):
+    """The upload is past the time it is kept for (its folder may be gone already)."""
+
+
 def _upload(request: HttpRequest, upload: str) -> plan_uploads.PlanUpload:
-    """The partnership's upload, found before roles are checked (another's is a 404)."""
+    """The partnership's upload, found before roles are checked (another's is a 404); an
+    expired one (judged from its id alone, so it tells nothing of whose it was) is deleted
+    and raises :class:`Expired`."""
     try:
         found = plan_uploads.find(uploads_dir(), upload, request.partnership)  # type: ignore[attr-defined]
     except NotFoundError as exc:
+        if upload_expiry.expired(upload):
+            raise Expired from exc
         raise Http404 from exc
     require(permissions.can_edit_plan(request.user), EDIT_PLAN)
+    if upload_expiry.expired(upload):
+        plan_uploads.cancel(found)
+        raise Expired
     return found
+
+
+def _expired(request: HttpRequest, upload: str) -> HttpResponse:
+    until = localtime(upload_expiry.kept_until(upload))
+    messages.error(
+        request,
+        f"That upload expired at {until:%H:%M on %-d %B %Y} (uploads are kept for "
+        f"{upload_expiry.keep_hours():g} hours). Nothing was imported: upload the file again.",
+    )
+    return redirect("plan_import")
 
 
 def _start_again(request: HttpRequest, upload: plan_uploads.PlanUpload, why: str) -> HttpResponse:
@@ -121,7 +146,10 @@ def _start_again(request: HttpRequest, upload: plan_uploads.PlanUpload, why: str
 
 def plan_import_preview(request: HttpRequest, upload: str) -> HttpResponse:
     """What confirming would import, and how each action's lead was matched."""
-    found = _upload(request, upload)
+    try:
+        found = _upload(request, upload)
+    except Expired:
+        return _expired(request, upload)
     try:
         shown_preview = plan_uploads.preview(found, request.partnership)  # type: ignore[attr-defined]
     except SaferplanError as exc:
@@ -135,7 +163,10 @@ def plan_import_confirm(request: HttpRequest, upload: str) -> HttpResponse:
     say from a bookmark, shows the preview again)."""
     if request.method == "GET":
         return plan_import_preview(request, upload)
-    found = _upload(request, upload)
+    try:
+        found = _upload(request, upload)
+    except Expired:
+        return _expired(request, upload)
     try:
         plan_uploads.check_unchanged(found)
     except SaferplanError as exc:
@@ -167,7 +198,8 @@ def _render_preview(
     request: HttpRequest, preview: plan_uploads.UploadPreview, errors: list[str]
 ) -> HttpResponse:
     context = {"preview": preview, "plan": preview.preview, "errors": errors,
-               "can_manage": permissions.can_manage_partnership(request.user)}  # fmt: skip
+               "can_manage": permissions.can_manage_partnership(request.user),
+               "kept_until": upload_expiry.kept_until(preview.upload.id)}  # fmt: skip
     return render(request, "web/plan_import_preview.html", context, status=400 if errors else 200)
 
 
@@ -176,7 +208,10 @@ def plan_import_cancel(request: HttpRequest, upload: str) -> HttpResponse:
     """Delete the upload; back to the plans (a GET shows the preview again)."""
     if request.method == "GET":
         return plan_import_preview(request, upload)
-    found = _upload(request, upload)
+    try:
+        found = _upload(request, upload)
+    except Expired:
+        return _expired(request, upload)
     plan_uploads.cancel(found)
     messages.success(request, f"The upload of {found.name} was cancelled; nothing was imported.")
     return redirect(reverse("plan_years"))
