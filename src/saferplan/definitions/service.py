@@ -134,14 +134,34 @@ def save(
         raise SaferplanError(
             f"the {FILENAMES[kind]} text is empty", hint="Restore the defaults instead."
         )
-    check(kind, text, FILENAMES[kind], con)
+    checked = check(kind, text, FILENAMES[kind], con)
+    if kind == Kind.COMPARATORS:
+        _keeps_groups_in_settings(partnership, checked)
     return _keep(partnership, kind, text, note, by)
 
 
 @transaction.atomic
 def restore_defaults(partnership: Partnership, kind: str, *, by: Any = None) -> DefinitionVersion:
     """A version that puts the shipped file back in force (the history keeps the others)."""
+    if kind == Kind.COMPARATORS:
+        _keeps_groups_in_settings(partnership, shipped_comparator_groups())
     return _keep(partnership, kind, "", "restored the shipped defaults", by)
+
+
+def _keeps_groups_in_settings(partnership: Partnership, groups: dict[str, ComparatorGroup]) -> None:
+    """Refuse groups that drop one the partnership's comparators setting names (its next
+    build would fail, taking the name for an area); nothing is saved."""
+    current = comparator_groups_for(partnership)
+    for name in partnership.comparators:
+        key = name.strip().lower()
+        if key in current and key not in groups:
+            raise SaferplanError(
+                f"the partnership's comparators setting names the comparator group "
+                f"'{current[key].key}', which these comparator groups no longer have: "
+                "nothing was saved",
+                hint="Choose other comparators in Manage > Partnership settings (or "
+                "saferplan accounts partnership --comparators) first, or keep the group.",
+            )
 
 
 def _keep(partnership: Partnership, kind: str, text: str, note: str, by: Any) -> DefinitionVersion:

@@ -85,11 +85,18 @@ def definitions(request: HttpRequest, kind: str) -> HttpResponse:
     """The themes or comparator groups in force; save new ones, or restore the defaults."""
     _require_admin(request)
     partnership = request.partnership  # type: ignore[attr-defined]
+    initial = {"text": service.text_in_force(partnership, kind)}
     if request.method == "POST" and "restore" in request.POST:
-        service.restore_defaults(partnership, kind, by=request.user)
+        try:
+            service.restore_defaults(partnership, kind, by=request.user)
+        except SaferplanError as exc:
+            form = DefinitionsForm(initial)  # bound to the text in force, to say why
+            form.is_valid()
+            form.add_error(None, _problem(exc))
+            return render(request, f"web/{PAGES[kind]}.html", _context(request, kind, form),
+                          status=400)  # fmt: skip
         messages.success(request, f"The shipped {service.Kind(kind).label.lower()} are in force.")
         return redirect(PAGES[kind])
-    initial = {"text": service.text_in_force(partnership, kind)}
     form = DefinitionsForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
