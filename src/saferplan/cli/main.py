@@ -13,6 +13,8 @@ from typing import Any
 
 import typer
 
+from saferplan.cli.helptext import reflow
+
 # (module, attribute) of each command group or command-registering function, so a missing
 # optional part never stops the rest of the CLI from loading.
 COMMAND_MODULES = (
@@ -60,7 +62,7 @@ def build_app(modules: tuple[str, ...] = COMMAND_MODULES) -> typer.Typer:
         except ModuleNotFoundError as exc:
             if exc.name != module:
                 raise
-    return built
+    return reflow(built)  # help as paragraphs, not the docstrings' line breaks
 
 
 def _group() -> None:

@@ -77,8 +77,8 @@ def _skipped(name: str, earlier: Any, year: str | None) -> Any:
 
 @app.command()
 def budget(file: File, year: Year, partnership: options.Partnership = None) -> None:
-    """Import the youth justice budget for a year: agency,staffing_costs,payments_in_kind,
-    other_delegated_funds,note (a Total row is checked, never kept)."""
+    """Import the youth justice budget for a year, columns agency, staffing_costs,
+    payments_in_kind, other_delegated_funds, note (a Total row is checked, never kept)."""
     _import("budget", file, year, partnership)
 
 
@@ -102,8 +102,9 @@ def funding(file: File, year: Year, partnership: options.Partnership = None) -> 
 
 @app.command()
 def risks(file: File, partnership: options.Partnership = None) -> None:
-    """Import the risk register: reference,risk,cause,consequence,likelihood,impact,owner,
-    mitigation,review_date,status (risks are matched by reference and kept up to date)."""
+    """Import the risk register, columns reference, risk, cause, consequence, likelihood,
+    impact, owner, mitigation, review_date, status (risks are matched by reference and kept
+    up to date)."""
     _import("risks", file, None, partnership)
 
 
@@ -136,8 +137,8 @@ def show(
     closed: Annotated[bool, typer.Option(help="Risks: closed ones too.")] = False,
     partnership: options.Partnership = None,
 ) -> None:
-    """A table with its computed totals, e.g. the budget: agency,staffing_costs,
-    payments_in_kind,other_delegated_funds,total, a row per agency and a last row Total."""
+    """A table with its computed totals, e.g. the budget (agency, staffing_costs,
+    payments_in_kind, other_delegated_funds, total), a row per agency and a last row Total."""
     from saferplan.core.errors import SaferplanError
 
     with friendly_errors():
