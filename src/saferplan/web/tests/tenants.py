@@ -110,7 +110,8 @@ def _plan_upload(partnership: Partnership) -> str:
     from saferplan.web.uploads import uploads_dir
 
     marker = "[Brent plan]" if partnership.name == OTHER else "Harrow Council: Community Safety"
-    folder = uploads_dir() / f"20261201T120000-{partnership.pk:016x}"
+    kept = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")  # uploads expire (web.upload_expiry)
+    folder = uploads_dir() / f"{kept}-{partnership.pk:016x}"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "plan.csv"
     path.write_text("plan,section,objective_code,objective_heading,action,lead_raw\n"

@@ -165,12 +165,32 @@ def test_every_url_of_the_app_is_in_the_matrix(tenants) -> None:
     assert "/plans-to-write/youth-justice-plan/2019-20/sections/introduction/" in urls
 
 
+# Text ids of a partnership's own objects, tried as its numeric ids are (the public links,
+# slug, invitation and withdrawal, answer anyone who holds them, by design).
+TEXT_IDS = {"upload"}
+
+
+def _names_the_other(url: str, other: Tenant) -> bool:
+    """Whether ``url`` names one of ``other``'s objects: a numeric id or a text id."""
+    numbers = {v for k, v in other.ids.items() if isinstance(v, int)}
+    if numbers & {int(n) for n in re.findall(r"/(\d+)/", url)}:
+        return True
+    return any(f"/{other.ids[k]}/" in url for k in TEXT_IDS)
+
+
+def test_the_scan_tries_the_text_ids(tenants) -> None:
+    _, other = tenants
+    tried = [u for u in _urls(other.ids) if _names_the_other(u, other)]
+    assert f"/plans/import/{other.ids['upload']}/confirm/" in tried
+    assert set(other.ids) >= TEXT_IDS and LINK_KEYWORDS >= TEXT_IDS
+
+
 @pytest.mark.parametrize("role", ROLE_USERS)
 def test_the_other_partnerships_ids_answer_404(tenants, role: str) -> None:
     for mine, other in (tenants, tenants[::-1]):
         client = _client(mine.users[role])
         for url in _urls(other.ids):
-            if set(other.ids.values()) & {int(n) for n in re.findall(r"/(\d+)/", url)}:
+            if _names_the_other(url, other):
                 assert client.get(url).status_code == 404, f"{role} of {mine.partnership}: {url}"
 
 
