@@ -2,6 +2,7 @@
 ten years, imported the normal way, then `stats compare` and `stats rank` on it.
 
     .venv/bin/python benchmarks/national.py [--rows 50000000] [--years 10] [--keep DIR]
+                                            [--baseline OTHER/src]
 
 The archive is ``saferplan.demo.national``'s: police.uk's layout and columns, the 43 forces,
 real-format LSOA codes and the police.uk crime types. The bundled lookups cover London only,
@@ -10,12 +11,15 @@ synthetic LSOA -> authority lookup and population estimates, imported through th
 lookup and population imports. Prints, in one run:
   generation   seconds to write the archive
   import       `saferplan import police-uk` of the archive (a child process): seconds, rows/s
-               and the child's peak RSS
+               and the child's peak RSS; with ``--baseline``, the same import by that source
+               tree (e.g. /work/main/src), into a data directory of its own, and the ratios
   compare      one force: its first area against the force's other areas (library, and the
                whole CLI process)
   rank         every partnership area by rate (library, and the whole CLI process)
   baseline     the same compare and rank with DuckDB scanning the records rather than the
                rollup (the warehouse's connection without the rollup attached)
+  rollup       the rollup rebuilt from the records, as each import does: seconds, and its
+               share of the import's
 Uses a temporary data directory under /tmp, deleted afterwards unless --keep. A 50M-row
 archive needs ~6 GB of disk for the CSVs and ~2 GB for the warehouse: check `df` first.
 """
@@ -24,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -44,6 +47,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000_000)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--keep", type=Path, default=None)
+    parser.add_argument("--baseline", type=Path, default=None, help="another tree's src/")
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="saferplan-bench-national-", dir="/tmp"))
     root.mkdir(parents=True, exist_ok=True)
@@ -51,7 +55,7 @@ def main() -> None:
     os.environ["SAFERPLAN_DATA"] = str(data)
     os.environ.pop("DATABASE_URL", None)
     try:
-        run(root, args.rows, args.years)
+        run(root, args.rows, args.years, args.baseline)
     finally:
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -62,7 +66,34 @@ def cli(*argv: str) -> float:
                                         stdout=subprocess.DEVNULL))  # fmt: skip
 
 
-def run(root: Path, rows: int, years: int) -> None:
+def measured_cli(*argv: str, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Run ``saferplan *argv`` as a child: its seconds and its own peak RSS (MiB)."""
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "saferplan", *argv], env=env,
+                             stdout=subprocess.DEVNULL)  # fmt: skip
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"saferplan {' '.join(argv)} failed")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def baseline_import(root: Path, source: Path, archive: Path, lookup: Path,
+                    population: Path) -> tuple[float, float]:  # fmt: skip
+    """The same imports by another source tree, in a data directory of its own."""
+    env = {**os.environ, "SAFERPLAN_DATA": str(root / "baseline-data"), "PYTHONPATH": str(source)}
+    subprocess.run([sys.executable, "-m", "saferplan", "import", "lookup", str(lookup)],
+                   env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    subprocess.run([sys.executable, "-m", "saferplan", "import", "population", str(population),
+                    "--name", "Synthetic estimates"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    print(f"Importing with {source}…", flush=True)
+    found = measured_cli("import", "police-uk", str(archive), env=env)
+    shutil.rmtree(root / "baseline-data", ignore_errors=True)
+    return found
+
+
+def run(root: Path, rows: int, years: int, baseline: Path | None = None) -> None:
     from saferplan.demo import national
 
     archive = root / "archive"
@@ -72,18 +103,24 @@ def run(root: Path, rows: int, years: int) -> None:
     population = national.write_population(root / "population.csv", years=years)
     cli("import", "lookup", str(lookup))
     cli("import", "population", str(population), "--name", "Synthetic estimates")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print("Importing…", flush=True)
-    imported = cli("import", "police-uk", str(archive))
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB, the largest child
+    imported, peak = measured_cli("import", "police-uk", str(archive))
+    old = baseline_import(root, baseline, archive, lookup, population) if baseline else None
     figures = queries(national, years)
+    rebuilt = rollup_rebuild()
     forces = len(national.FORCES)
     print(f"\n{rows:,} rows, {forces} forces, {years} years ({os.cpu_count()} cores):")
     print(f"  generation                                  {generation:8.1f} s")
     print(f"  import (whole process)                      {imported:8.1f} s "
           f"({rows / imported:,.0f} rows/s)")  # fmt: skip
-    note = "" if peak > before else " (an earlier child's: the import's was no larger)"
-    print(f"  import peak RSS                             {peak / 1024:8.0f} MiB{note}")
+    print(f"  import peak RSS                             {peak:8.0f} MiB")
+    if old is not None:
+        old_seconds, old_peak = old
+        print(f"  baseline import ({baseline})  {old_seconds:8.1f} s "
+              f"({rows / old_seconds:,.0f} rows/s), peak RSS {old_peak:,.0f} MiB; "
+              f"ratios {imported / old_seconds:.2f}x time, {peak / old_peak:.2f}x RSS")  # fmt: skip
+    print(f"  rollup rebuilt from the records             {rebuilt:8.1f} s "
+          f"({100 * rebuilt / imported:.0f}% of the import)")  # fmt: skip
     for label, seconds in figures.items():
         print(f"  {label:<43} {seconds * 1000:8.1f} ms")
     for what in ("compare", "rank"):
@@ -92,6 +129,17 @@ def run(root: Path, rows: int, years: int) -> None:
             f"  ratio, records scanned / rollup ({what}, library): {base / lib:.1f}x; "
             f"under 2 s: {'met' if figures[f'{what}, CLI (whole process)'] < 2 else 'NOT met'}"
         )
+
+
+def rollup_rebuild() -> float:
+    """Seconds to write the rollup of the catalog's records afresh (in a scratch folder)."""
+    from saferplan.datastore import rollup
+    from saferplan.datastore.warehouse import Warehouse
+
+    wh = Warehouse()
+    entries = wh.entries()
+    with tempfile.TemporaryDirectory(dir=wh.root) as scratch:
+        return timed(lambda: rollup.write(wh.connect_entries(entries), Path(scratch) / "rollup"))
 
 
 def queries(national, years: int) -> dict[str, float]:
