@@ -208,24 +208,29 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
 
 def write(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, str]:
     """Build every table from the connection's records into ``folder``, each file fsynced;
-    returns table name -> file name."""
-    ensure(con)
+    returns table name -> file name.
+
+    Each table goes from its query straight to its file, and a later table reads the earlier
+    ones' files: at national scale the police counts are tens of millions of rows, which
+    held as temporary tables would make an import's memory grow with the archive.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
-    for name, _ in DEFINITIONS:
+    for name, sql in DEFINITIONS:
         if name in VIEWS:
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
             continue
         path = folder / f"{name.removeprefix('_saferplan_')}.parquet"
         quoted = str(path).replace("'", "''")
         con.execute(
-            f"COPY (SELECT * FROM {name}) TO '{quoted}' "
-            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)"
+            f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)"
         )
         handle = os.open(path, os.O_RDONLY)
         try:
             os.fsync(handle)
         finally:
             os.close(handle)
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{quoted}')")
         files[name] = path.name
     return files
 
