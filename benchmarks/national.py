@@ -18,8 +18,8 @@ lookup and population imports. Prints, in one run:
   rank         every partnership area by rate (library, and the whole CLI process)
   baseline     the same compare and rank with DuckDB scanning the records rather than the
                rollup (the warehouse's connection without the rollup attached)
-  rollup       the rollup rebuilt from the records, as each import does: seconds, and its
-               share of the import's
+  rollup       the rollup rebuilt from the records, as each import does (a child process):
+               seconds, its share of the import's and its peak RSS (and the baseline tree's)
 Uses a temporary data directory under /tmp, deleted afterwards unless --keep. A 50M-row
 archive needs ~6 GB of disk for the CSVs and ~2 GB for the warehouse: check `df` first.
 """
@@ -107,7 +107,8 @@ def run(root: Path, rows: int, years: int, baseline: Path | None = None) -> None
     imported, peak = measured_cli("import", "police-uk", str(archive))
     old = baseline_import(root, baseline, archive, lookup, population) if baseline else None
     figures = queries(national, years)
-    rebuilt = rollup_rebuild()
+    rebuilt, rebuilt_peak = rollup_rebuild()
+    old_rollup = rollup_rebuild(baseline) if baseline else None
     forces = len(national.FORCES)
     print(f"\n{rows:,} rows, {forces} forces, {years} years ({os.cpu_count()} cores):")
     print(f"  generation                                  {generation:8.1f} s")
@@ -120,7 +121,11 @@ def run(root: Path, rows: int, years: int, baseline: Path | None = None) -> None
               f"({rows / old_seconds:,.0f} rows/s), peak RSS {old_peak:,.0f} MiB; "
               f"ratios {imported / old_seconds:.2f}x time, {peak / old_peak:.2f}x RSS")  # fmt: skip
     print(f"  rollup rebuilt from the records             {rebuilt:8.1f} s "
-          f"({100 * rebuilt / imported:.0f}% of the import)")  # fmt: skip
+          f"({100 * rebuilt / imported:.0f}% of the import), "
+          f"peak RSS {rebuilt_peak:,.0f} MiB")  # fmt: skip
+    if old_rollup is not None:
+        print(f"  baseline rollup rebuilt ({baseline})  {old_rollup[0]:8.1f} s, "
+              f"peak RSS {old_rollup[1]:,.0f} MiB")  # fmt: skip
     for label, seconds in figures.items():
         print(f"  {label:<43} {seconds * 1000:8.1f} ms")
     for what in ("compare", "rank"):
@@ -131,15 +136,33 @@ def run(root: Path, rows: int, years: int, baseline: Path | None = None) -> None
         )
 
 
-def rollup_rebuild() -> float:
-    """Seconds to write the rollup of the catalog's records afresh (in a scratch folder)."""
-    from saferplan.datastore import rollup
-    from saferplan.datastore.warehouse import Warehouse
+# Run in a child, so that its peak RSS is the rollup's alone.
+REBUILD = """
+import sys, tempfile, time
+from pathlib import Path
+from saferplan.datastore import rollup
+from saferplan.datastore.warehouse import Warehouse
+wh = Warehouse()
+entries = wh.entries()
+with tempfile.TemporaryDirectory(dir=wh.root) as scratch:
+    start = time.perf_counter()
+    rollup.write(wh.connect_entries(entries), Path(scratch) / "rollup")
+    print(time.perf_counter() - start)
+"""
 
-    wh = Warehouse()
-    entries = wh.entries()
-    with tempfile.TemporaryDirectory(dir=wh.root) as scratch:
-        return timed(lambda: rollup.write(wh.connect_entries(entries), Path(scratch) / "rollup"))
+
+def rollup_rebuild(source: Path | None = None) -> tuple[float, float]:
+    """Seconds and peak RSS (MiB) to write the rollup of the catalog's records afresh (in a
+    scratch folder), by this tree or ``source``."""
+    env = {**os.environ, **({"PYTHONPATH": str(source)} if source else {})}
+    child = subprocess.Popen([sys.executable, "-c", REBUILD], env=env, stdout=subprocess.PIPE,
+                             text=True)  # fmt: skip
+    assert child.stdout is not None
+    said = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("the rollup could not be rebuilt")
+    return float(said), usage.ru_maxrss / 1024
 
 
 def queries(national, years: int) -> dict[str, float]:
