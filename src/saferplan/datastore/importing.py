@@ -159,11 +159,11 @@ def _run_import(
     partnership: Any,
 ) -> ImportOutcome:
     user = user or _os_user()
-    importer = _importer(kind)
     outcome = ImportOutcome()
     with ThreadPoolExecutor(max_workers=2) as workers:
         ready = workers.submit(prepare or (lambda: None))
         try:
+            importer = _importer(kind)
             files = _parse_each(kind, importer, paths, options, progress, workers, ready.result,
                                 outcome)  # fmt: skip
             if hasattr(importer, "store"):  # kept in the database: the warehouse is not touched
