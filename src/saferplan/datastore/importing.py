@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import getpass
 import importlib
+import itertools
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -54,6 +55,10 @@ class ParsedSource:
     notes: dict[str, Any] = field(default_factory=dict)
     # For a kind stored in the database: the parsed rows, handed back to its ``store``.
     payload: Any = None
+
+
+# A file parsed: the source, what the importer made of it, when its parse began and ended.
+ParsedFile = tuple[SourceFile, ParsedSource, datetime, datetime]
 
 
 @dataclass
@@ -154,26 +159,52 @@ def _run_import(
     partnership: Any,
 ) -> ImportOutcome:
     user = user or _os_user()
+    outcome = ImportOutcome()
     with ThreadPoolExecutor(max_workers=2) as workers:
         ready = workers.submit(prepare or (lambda: None))
         try:
-            outcome, parsed = _parse_all(kind, paths, options, progress, workers, ready.result)
+            importer = _importer(kind)
+            files = _parse_each(kind, importer, paths, options, progress, workers, ready.result,
+                                outcome)  # fmt: skip
+            if hasattr(importer, "store"):  # kept in the database: the warehouse is not touched
+                parsed = list(files)
+                ready.result()
+                return _store_in_database(
+                    importer, kind, parsed, outcome, options, user, partnership
+                )
+            _stream_to_warehouse(kind, files, warehouse or Warehouse(), user, outcome, partnership)
             ready.result()
         except BaseException:
             ready.result()
             raise
-    importer = importers()[kind]()
-    if hasattr(importer, "store"):  # kept in the database: the warehouse is not touched
-        return _store_in_database(importer, kind, parsed, outcome, options, user, partnership)
-    wh = warehouse or Warehouse()
-    if not parsed:
+    return outcome
+
+
+def _stream_to_warehouse(
+    kind: str,
+    files: Iterator[ParsedFile],
+    wh: Warehouse,
+    user: str,
+    outcome: ImportOutcome,
+    partnership: Any,
+) -> None:
+    """Stage each file's tables as soon as it is parsed, then publish all of them or none.
+
+    Only one file's rows are held at a time, so memory does not grow with the archive. The
+    lock is taken once the first file is parsed (its parse overlaps the command's start-up),
+    and held, with the transaction, until every file is staged and placed.
+    """
+    first = next(files, None)
+    if first is None:
         reconcile(wh, wait=False)  # e.g. a re-run after a crash that followed the commit
-        return outcome
+        return
     with wh.lock():
         recover(wh, _committed_imports)
         publication = Publication(wh)
         try:
-            records = _record_and_place(kind, parsed, publication, user, outcome, partnership)
+            records = _record_and_place(
+                kind, itertools.chain([first], files), publication, user, outcome, partnership
+            )
             stop_point("after-commit")
             if records:
                 _publish_or_forget(publication, records)
@@ -182,18 +213,18 @@ def _run_import(
             raise
         finally:
             publication.cleanup()
-    return outcome
 
 
 def _record_and_place(
     kind: str,
-    parsed: list[tuple[SourceFile, ParsedSource, datetime, datetime]],
+    parsed: Iterable[ParsedFile],
     publication: Publication,
     user: str,
     outcome: ImportOutcome,
     partnership: Any = None,
 ) -> list[Any]:
-    """Record each import and place its files, in one transaction: committed together."""
+    """Record each import and stage its files as it comes, then place them: one transaction,
+    committed together. A file's rows are let go once staged."""
     from django.db import transaction
 
     from saferplan.datastore.models import ImportRecord
@@ -225,9 +256,11 @@ def _record_and_place(
                 finished_at=finished,
             )
             entries = publication.add(record.pk, uid.hex, result.tables)
+            result.tables = []
             record.notes = {**record.notes, "files": [e.file for e in entries]}
             record.save(update_fields=["notes"])
             records.append(record)
+            stop_point(f"staged-file-{len(records)}")
         stop_point("staged")
         publication.place()
         stop_point("before-commit")
@@ -290,7 +323,7 @@ def _committed(wanted: list[uuid.UUID]) -> list[CommittedImport]:
 def _store_in_database(
     importer: Any,
     kind: str,
-    parsed: list[tuple[SourceFile, ParsedSource, datetime, datetime]],
+    parsed: list[ParsedFile],
     outcome: ImportOutcome,
     options: Mapping[str, Any] | None,
     user: str,
@@ -347,25 +380,30 @@ def _new_record(
     )
 
 
-def _parse_all(
-    kind: str,
-    paths: Iterable[Path | str],
-    options: Mapping[str, Any] | None,
-    progress: ProgressCallback | None,
-    workers: ThreadPoolExecutor,
-    wait_ready: Callable[[], object],
-) -> tuple[ImportOutcome, list[tuple[SourceFile, ParsedSource, datetime, datetime]]]:
-    """Hash and parse every file not imported before (``wait_ready`` before any query)."""
+def _importer(kind: str) -> Importer:
     registry = importers()
     if kind not in registry:
         raise SaferplanError(
             f"unknown import kind '{kind}'", hint=f"Choose one of: {', '.join(registry)}."
         )
-    importer = registry[kind]()
+    return registry[kind]()
+
+
+def _parse_each(
+    kind: str,
+    importer: Importer,
+    paths: Iterable[Path | str],
+    options: Mapping[str, Any] | None,
+    progress: ProgressCallback | None,
+    workers: ThreadPoolExecutor,
+    wait_ready: Callable[[], object],
+    outcome: ImportOutcome,
+) -> Iterator[ParsedFile]:
+    """Hash and parse each file not imported before, one at a time (``wait_ready`` before
+    any query); files imported before go to ``outcome.skipped``."""
+    registry = importers()
     options = options or {}
     report = progress or (lambda n: None)
-    outcome = ImportOutcome()
-    parsed: list[tuple[SourceFile, ParsedSource, datetime, datetime]] = []
     seen: set[str] = set()
     for source in expand_sources(paths, importer.suffixes):
         # Hashing a large file takes as long as parsing it and releases the GIL, so the
@@ -390,8 +428,9 @@ def _parse_all(
         if early is None:
             refuse_other_kind(kind, source, registry)
         result = early or importer.parse(source, options, report)
-        parsed.append((source, result, started, datetime.now(UTC)))
-    return outcome, parsed
+        early = None
+        yield source, result, started, datetime.now(UTC)
+        del result  # staged by now: not held while the next file is parsed
 
 
 def refuse_other_kind(kind: str, source: SourceFile, registry: Mapping[str, Any]) -> None:

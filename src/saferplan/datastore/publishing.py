@@ -161,7 +161,8 @@ def build_rollup(
     """
     digest = rollup.inputs_digest(entries)
     try:
-        written = rollup.write(warehouse.connect_entries(entries), staging / "rollup")
+        con = warehouse.connect_entries(entries)
+        written = rollup.write(con, staging / "rollup", staging / "spill")
         final = warehouse.root / rollup.ROLLUP_DIR / f"{digest[:16]}-{staging.name}"
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / "rollup", final)

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 ROLLUP_VERSION = 1
 ROLLUP_DIR = "rollups"
+# What a rollup build may hold in memory before DuckDB spills to disk: at national scale its
+# police counts are tens of millions of groups, and DuckDB's own default is 80% of RAM.
+BUILD_MEMORY = "2GB"
 # Open data only: a partnership's series is read in its scope, never rolled up (ADR 0007).
 INPUT_TABLES = ("crime_counts", "police_uk_records", "area_lookup", "population", "boundaries")
 
@@ -206,26 +209,35 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
     _READY.add(con)
 
 
-def write(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, str]:
+def write(con: duckdb.DuckDBPyConnection, folder: Path, spill: Path) -> dict[str, str]:
     """Build every table from the connection's records into ``folder``, each file fsynced;
-    returns table name -> file name."""
-    ensure(con)
+    returns table name -> file name.
+
+    Each table goes from its query straight to its file, and a later table reads the earlier
+    ones' files: at national scale the police counts are tens of millions of rows, which
+    held as temporary tables would make an import's memory grow with the archive. For the
+    same reason DuckDB works within ``BUILD_MEMORY``, spilling to ``spill`` beyond it.
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    spill.mkdir(parents=True, exist_ok=True)
+    con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
+    con.execute("SET temp_directory = ?", [str(spill)])
     files = {}
-    for name, _ in DEFINITIONS:
+    for name, sql in DEFINITIONS:
         if name in VIEWS:
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
             continue
         path = folder / f"{name.removeprefix('_saferplan_')}.parquet"
         quoted = str(path).replace("'", "''")
         con.execute(
-            f"COPY (SELECT * FROM {name}) TO '{quoted}' "
-            "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)"
+            f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)"
         )
         handle = os.open(path, os.O_RDONLY)
         try:
             os.fsync(handle)
         finally:
             os.close(handle)
+        con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{quoted}')")
         files[name] = path.name
     return files
 

@@ -213,6 +213,8 @@ def test_prepare_runs_beside_the_parse_and_its_error_comes_first(warehouse, db, 
     for path in (good, bad):
         with pytest.raises(SaferplanError, match="not reachable"):
             run_import("test-codes", [path], warehouse=warehouse, prepare=broken)
+    with pytest.raises(SaferplanError, match="not reachable"):  # before an unknown kind, too
+        run_import("no-such-kind", [good], warehouse=warehouse, prepare=broken)
     assert ImportRecord.objects.count() == 1
 
 
