@@ -223,44 +223,53 @@ def _record_and_place(
     outcome: ImportOutcome,
     partnership: Any = None,
 ) -> list[Any]:
-    """Record each import and stage its files as it comes, then place them: one transaction,
-    committed together. A file's rows are let go once staged."""
+    """Stage each file as it comes, under an id taken for it, letting its rows go; then
+    record every import and place its files in one short transaction, committed together.
+
+    No transaction is open while files are parsed and staged (see ``record_ids``).
+    """
     from django.db import transaction
 
     from saferplan.datastore.models import ImportRecord
+    from saferplan.datastore.record_ids import reserve_import_id
 
+    staged: list[tuple[ImportRecord, list[str], str]] = []
+    for source, result, started, finished in parsed:
+        uid = uuid.uuid4()
+        record = ImportRecord(
+            pk=reserve_import_id(),
+            partnership=partnership,
+            kind=kind,
+            uid=uid,
+            file_name=source.name,
+            container=source.container or "",
+            sha256=source.sha256,
+            size_bytes=source.size,
+            encoding=result.encoding,
+            rows_read=result.rows_read,
+            rows_kept=result.rows_kept,
+            rows_rejected=result.rows_rejected,
+            dataset_name=result.dataset_name,
+            notes=result.notes,
+            imported_by=user,
+            started_at=started,
+            finished_at=finished,
+        )
+        entries = publication.add(record.pk, uid.hex, result.tables)
+        result.tables = []
+        staged.append((record, [e.file for e in entries], source.display_name))
+        stop_point(f"staged-file-{len(staged)}")
     records = []
     with transaction.atomic():
-        for source, result, started, finished in parsed:
-            if ImportRecord.objects.filter(kind=kind, sha256=source.sha256).exists():
+        for record, files, name in staged:
+            if ImportRecord.objects.filter(kind=kind, sha256=record.sha256).exists():
                 # Imported by another process while we were parsing.
-                outcome.skipped.append((source.display_name, None))
+                outcome.skipped.append((name, None))
+                publication.forget(record.pk)
                 continue
-            uid = uuid.uuid4()
-            record = ImportRecord.objects.create(
-                partnership=partnership,
-                kind=kind,
-                uid=uid,
-                file_name=source.name,
-                container=source.container or "",
-                sha256=source.sha256,
-                size_bytes=source.size,
-                encoding=result.encoding,
-                rows_read=result.rows_read,
-                rows_kept=result.rows_kept,
-                rows_rejected=result.rows_rejected,
-                dataset_name=result.dataset_name,
-                notes=result.notes,
-                imported_by=user,
-                started_at=started,
-                finished_at=finished,
-            )
-            entries = publication.add(record.pk, uid.hex, result.tables)
-            result.tables = []
-            record.notes = {**record.notes, "files": [e.file for e in entries]}
-            record.save(update_fields=["notes"])
+            record.notes = {**record.notes, "files": files}
+            record.save(force_insert=True)
             records.append(record)
-            stop_point(f"staged-file-{len(records)}")
         stop_point("staged")
         publication.place()
         stop_point("before-commit")

@@ -104,6 +104,12 @@ class Publication:
         self.pending.extend(written)
         return [entry for _, entry in written]
 
+    def forget(self, import_id: int) -> None:
+        """Drop an import's staged files (another process imported the same file first)."""
+        for path, entry in [p for p in self.pending if p[1].import_id == import_id]:
+            path.unlink(missing_ok=True)
+            self.pending.remove((path, entry))
+
     def place(self) -> None:
         """Move every staged file to its final name (still unlisted: no reader sees it)."""
         root = self.warehouse.root

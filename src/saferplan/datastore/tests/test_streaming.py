@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 import pytest
+from django.db import connection
 
 from saferplan.core.errors import InputError
 from saferplan.datastore.importing import ParsedSource, ProgressCallback, register, run_import
@@ -28,6 +29,8 @@ from saferplan.datastore.warehouse import StagedTable, Warehouse
 
 # For each file parsed: (its name, the staged Parquet files in the warehouse as it began).
 SEEN: list[tuple[str, list[str]]] = []
+# For each file parsed: whether the database was inside a transaction as it began.
+IN_TRANSACTION: list[bool] = []
 
 
 def _staged_files(root: Path) -> list[str]:
@@ -48,6 +51,7 @@ class StagingWatcher:
     ) -> ParsedSource:
         assert self.root is not None
         SEEN.append((Path(source.name).name, _staged_files(self.root)))
+        IN_TRANSACTION.append(connection.in_atomic_block)
         text, encoding = decoded_text(source)
         codes = [line.strip() for line in text.splitlines() if line.strip()]
         for n, code in enumerate(codes, start=1):
@@ -70,6 +74,7 @@ class StagingWatcher:
 @pytest.fixture
 def watched(warehouse: Warehouse):
     SEEN.clear()
+    IN_TRANSACTION.clear()
     StagingWatcher.root = warehouse.root
     yield warehouse
     StagingWatcher.root = None
@@ -109,6 +114,21 @@ def test_a_bad_row_after_files_were_staged_stores_nothing(watched, db, tmp_path)
     assert watched.catalog_path.read_bytes() == catalog
     assert sorted(p.relative_to(watched.root) for p in watched.root.rglob("*.parquet")) == before
     assert not list(watched.root.glob(f"{STAGING_PREFIX}*"))
+
+
+def test_no_transaction_is_held_while_later_files_are_parsed(watched, transactional_db,
+                                                            tmp_path) -> None:  # fmt: skip
+    """On SQLite a transaction is the database's one write lock: held through a long
+    import's parse, every other write (a sign-in, an audit event, an action's update) would
+    wait for it, and fail after the 30 s busy timeout."""
+    folder = _batch(tmp_path / "batch", ["E01000001"], ["E01000002"], ["E01000003"])
+    records = run_import("test-staging-watcher", [folder], warehouse=watched).imported
+    assert IN_TRANSACTION == [False, False, False]
+    assert len(records) == 3
+    assert len({r.pk for r in records}) == 3
+    con = watched.connect()
+    ids = {row[0] for row in con.execute("SELECT import_id FROM area_lookup").fetchall()}
+    assert ids == {r.pk for r in records}  # the ids staged are the records' own
 
 
 def test_kill_after_the_first_file_was_staged(transactional_db, tmp_path) -> None:
