@@ -28,6 +28,7 @@ from saferplan.datastore.publishing import (
     CommittedImport,
     Publication,
     Recovery,
+    StepCallback,
     recover,
     stop_point,
 )
@@ -117,6 +118,7 @@ def run_import(
     warehouse: Warehouse | None = None,
     prepare: Callable[[], None] | None = None,
     partnership: Any = None,
+    storing: StepCallback | None = None,
 ) -> ImportOutcome:
     """Import every file under ``paths`` as ``kind``: all of them, or (on any error) none.
 
@@ -129,6 +131,8 @@ def run_import(
     ``partnership`` owns a restricted import; without one the import is open data, shared
     by every partnership. Either way the pipeline works in that scope alone, so an open
     import never sees, nor is refused by, a partnership's records.
+
+    ``storing`` is told each step of storing in the warehouse (``publishing.StepCallback``).
     """
     from saferplan.accounts.tenancy import partnership_scope
     from saferplan.datastore.kinds import BY_KIND
@@ -140,7 +144,9 @@ def run_import(
             hint="Name the partnership: --partnership NAME.",
         )
     with partnership_scope(partnership):
-        return _run_import(kind, paths, options, user, progress, warehouse, prepare, partnership)
+        return _run_import(
+            kind, paths, options, user, progress, warehouse, prepare, partnership, storing
+        )
 
 
 def _run_import(
@@ -152,6 +158,7 @@ def _run_import(
     warehouse: Warehouse | None,
     prepare: Callable[[], None] | None,
     partnership: Any,
+    storing: StepCallback | None = None,
 ) -> ImportOutcome:
     user = user or _os_user()
     with ThreadPoolExecutor(max_workers=2) as workers:
@@ -171,7 +178,7 @@ def _run_import(
         return outcome
     with wh.lock():
         recover(wh, _committed_imports)
-        publication = Publication(wh)
+        publication = Publication(wh, storing)
         try:
             records = _record_and_place(kind, parsed, publication, user, outcome, partnership)
             stop_point("after-commit")

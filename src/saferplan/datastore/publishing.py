@@ -49,6 +49,15 @@ log = logging.getLogger(__name__)
 # Test-only: the step at which an import stops and waits to be killed (see stop_point).
 STOP_ENV = "SAFERPLAN_TEST_STOP_AT"
 
+# Told how far a publication is, for progress bars: (step, done, total), e.g. the third of
+# eight files written. A report may raise (a job cancelled): nothing is then published.
+StepCallback = Callable[[str, int, int], None]
+WRITING, PLACING, ROLLUP, CATALOG = "writing", "placing", "rollup", "catalog"
+
+
+def _unreported(step: str, done: int, total: int) -> None:
+    return None
+
 
 def stop_point(step: str) -> None:
     """With ``SAFERPLAN_TEST_STOP_AT=<step>``, say so on stderr and wait to be killed.
@@ -92,15 +101,21 @@ class Publication:
     the database, :meth:`publish`; on failure :meth:`discard`; always :meth:`cleanup`.
     """
 
-    def __init__(self, warehouse: Warehouse) -> None:
+    def __init__(self, warehouse: Warehouse, progress: StepCallback | None = None) -> None:
         self.warehouse = warehouse
+        self.progress = progress or _unreported
         self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=warehouse.root))
         self.pending: list[tuple[Path, CatalogEntry]] = []
         self.placed: list[Path] = []
 
     def add(self, import_id: int, uid: str, staged: Sequence[StagedTable]) -> list[CatalogEntry]:
         """Write the import's tables as Parquet in the staging folder, each file fsynced."""
-        written = _write_staged(self.staging, import_id, uid, staged)
+        before = len(self.pending)  # files are counted across the publication's imports
+
+        def count(step: str, done: int, total: int) -> None:
+            self.progress(step, before + done, before + total)
+
+        written = _write_staged(self.staging, import_id, uid, staged, count)
         self.pending.extend(written)
         return [entry for _, entry in written]
 
@@ -117,6 +132,7 @@ class Publication:
             self.placed.append(final)
             folders.update({final.parent, final.parent.parent})
             stop_point(f"placed-{number}")
+            self.progress(PLACING, number, len(self.pending))
         for folder in folders:
             fsync_directory(folder)
 
@@ -125,8 +141,9 @@ class Publication:
         now see every one of them."""
         previous, previous_rollup = self.warehouse.catalog()
         new = [entry for _, entry in self.pending]
-        record = build_rollup(self.warehouse, previous + new, self.staging)
+        record = build_rollup(self.warehouse, previous + new, self.staging, self.progress)
         stop_point("rollup-written")
+        self.progress(CATALOG, 0, 1)
         try:
             self.warehouse._write_catalog(previous + new, record)
         except BaseException:
@@ -152,7 +169,10 @@ class Publication:
 
 
 def build_rollup(
-    warehouse: Warehouse, entries: list[CatalogEntry], staging: Path
+    warehouse: Warehouse,
+    entries: list[CatalogEntry],
+    staging: Path,
+    progress: StepCallback | None = None,
 ) -> RollupRecord | None:
     """Write the rollup of ``entries`` under ``rollups/`` (unlisted until a catalog names it).
 
@@ -161,7 +181,8 @@ def build_rollup(
     """
     digest = rollup.inputs_digest(entries)
     try:
-        written = rollup.write(warehouse.connect_entries(entries), staging / "rollup")
+        built = (lambda done, total: progress(ROLLUP, done, total)) if progress else None
+        written = rollup.write(warehouse.connect_entries(entries), staging / "rollup", built)
         final = warehouse.root / rollup.ROLLUP_DIR / f"{digest[:16]}-{staging.name}"
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / "rollup", final)
@@ -258,7 +279,11 @@ _Job = tuple[Path, CatalogEntry, pa.Table, list[str]]
 
 
 def _write_staged(
-    staging: Path, import_id: int, uid: str, staged: Sequence[StagedTable]
+    staging: Path,
+    import_id: int,
+    uid: str,
+    staged: Sequence[StagedTable],
+    progress: StepCallback = _unreported,
 ) -> list[tuple[Path, CatalogEntry]]:
     """Write each staged table as Parquet in ``staging``; return (file, entry) pairs."""
     jobs: list[_Job] = []
@@ -286,7 +311,9 @@ def _write_staged(
             )  # fmt: skip
             jobs.append((staging / relative, entry, chunk, dictionary))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        list(pool.map(_write_file, jobs))
+        progress(WRITING, 0, len(jobs))
+        for done, _ in enumerate(pool.map(_write_file, jobs), start=1):
+            progress(WRITING, done, len(jobs))
     return [(path, entry) for path, entry, _, _ in jobs]
 
 

@@ -33,9 +33,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import duckdb
 
     from saferplan.datastore.warehouse import CatalogEntry
+
+    # Told (steps done, steps in all) as the rollup's tables are built and written.
+    TablesBuilt = Callable[[int, int], None]
 
 ROLLUP_VERSION = 1
 ROLLUP_DIR = "rollups"
@@ -195,24 +200,31 @@ def attach(con: duckdb.DuckDBPyConnection, record: RollupRecord, root: Path) -> 
     _READY.add(con)
 
 
-def ensure(con: duckdb.DuckDBPyConnection) -> None:
+def ensure(con: duckdb.DuckDBPyConnection, progress: TablesBuilt | None = None) -> None:
     """Make sure the connection has the rollup's tables: built from its records if the
     warehouse had none current (a connection sees one catalog, so once is enough)."""
     if con in _READY:
         return
-    for name, sql in DEFINITIONS:
+    for number, (name, sql) in enumerate(DEFINITIONS):
+        if progress is not None:
+            progress(number, len(DEFINITIONS))
         kind = "VIEW" if name in VIEWS else "TEMP TABLE"
         con.execute(f"CREATE OR REPLACE {kind} {name} AS {sql}")
     _READY.add(con)
 
 
-def write(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, str]:
+def write(
+    con: duckdb.DuckDBPyConnection, folder: Path, progress: TablesBuilt | None = None
+) -> dict[str, str]:
     """Build every table from the connection's records into ``folder``, each file fsynced;
-    returns table name -> file name."""
-    ensure(con)
+    returns table name -> file name. ``progress`` is told of each table built, then written."""
+    report = progress or _unreported
+    ensure(con, lambda done, total: report(done, 2 * total))
     folder.mkdir(parents=True, exist_ok=True)
     files = {}
-    for name, _ in DEFINITIONS:
+    steps = 2 * len(DEFINITIONS)
+    for number, (name, _) in enumerate(DEFINITIONS, start=len(DEFINITIONS)):
+        report(number, steps)
         if name in VIEWS:
             continue
         path = folder / f"{name.removeprefix('_saferplan_')}.parquet"
@@ -227,7 +239,12 @@ def write(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, str]:
         finally:
             os.close(handle)
         files[name] = path.name
+    report(steps, steps)
     return files
+
+
+def _unreported(done: int, total: int) -> None:
+    return None
 
 
 def remove(root: Path, record: RollupRecord) -> None:

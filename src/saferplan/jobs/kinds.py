@@ -20,6 +20,17 @@ from saferplan.jobs.registry import register
 
 READING = "reading files"
 STORING = "storing in the warehouse"
+ROLLUP = "building the rollup"
+PUBLISHING = "publishing the catalog"
+# Each step of an import: the phase shown, what is counted, and the share of the bar it
+# ends at (roughly its share of a large police.uk import's time).
+IMPORT_STEPS = {
+    "writing": (STORING, "files written", 88.0),
+    "placing": (STORING, "files placed", 90.0),
+    "rollup": (ROLLUP, "steps done", 99.0),
+    "catalog": (PUBLISHING, "", 100.0),
+}
+READ_SHARE = 80.0  # of the bar, for reading the files
 
 
 @register("import", "Import data files")
@@ -75,7 +86,7 @@ def _import(
         nonlocal done
         done += n
         phase = STORING if total and done >= total else READING
-        context.progress(phase, percent=100 * done / total if total else None)
+        context.progress(phase, percent=READ_SHARE * done / total if total else None)
 
     # A partnership's job imports open data for everyone (ADR 0004): only a restricted
     # kind's records are the partnership's own.
@@ -89,6 +100,7 @@ def _import(
         user=context.requested_by,
         progress=read,
         partnership=owner,
+        storing=lambda step, n, of: report_step(context, step, n, of),
     )
     context.settled()  # stored: from here on nothing may undo the job
     imported = [
@@ -111,6 +123,17 @@ def _import(
         context.log(f"skipped {row['file']}: imported before")
     context.progress("done", percent=100, rows=sum(r["rows_kept"] for r in imported))
     return {"imported": imported, "skipped": skipped}
+
+
+def report_step(context: JobContext, step: str, done: int, total: int) -> None:
+    """A step of storing an import as the job's phase ("storing in the warehouse: 3 of 8
+    files written") and its share of the bar."""
+    phase, counted, ends_at = IMPORT_STEPS.get(step, (STORING, "", 100.0))
+    starts_at = max([READ_SHARE, *(e for _, _, e in IMPORT_STEPS.values() if e < ends_at)])
+    share = done / total if total else 1.0
+    shown = f"{phase}: {done} of {total} {counted}" if counted else phase
+    percent = starts_at + (ends_at - starts_at) * share
+    context.progress(shown, percent=max(percent, context.snapshot().percent or 0))
 
 
 def input_bytes(paths: Iterable[str | Path], suffixes: tuple[str, ...]) -> int:
