@@ -6,6 +6,7 @@ and its arguments; the worker finds it by name.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import zipfile
@@ -41,6 +42,7 @@ def import_files(
     paths: list[str],
     options: dict[str, Any] | None = None,
     uploaded: str | None = None,
+    digests: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """``saferplan import KIND PATHS`` as a job: all of it stored, or (on any error) none.
 
@@ -49,15 +51,34 @@ def import_files(
     leaves nothing stored. ``uploaded`` is the folder of ``<data>/uploads/`` that the web
     app kept an upload's files in: removed once the job has ended for good (stored,
     refused or cancelled), kept while it may run again (its worker stopped) and after an
-    internal error (for whoever looks into it).
+    internal error (for whoever looks into it). ``digests``: the SHA-256 of each uploaded
+    file, computed as it arrived, used while the file's size and modification time are still
+    those it was kept with (see :func:`unchanged`).
     """
+    from saferplan.datastore.sources import known_digests
+
     try:
-        result = _import(context, kind, paths, options)
+        with known_digests(unchanged(digests or {})):
+            result = _import(context, kind, paths, options)
     except (SaferplanError, Cancelled):
         remove_upload(uploaded)
         raise
     remove_upload(uploaded)
     return result
+
+
+def unchanged(digests: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Path -> SHA-256 for the files still as they were kept (same size, modified at the
+    same moment); any other file is hashed again by the import."""
+    found = {}
+    for path, kept in digests.items():
+        try:
+            now = os.stat(path)
+        except OSError:
+            continue
+        if (now.st_size, now.st_mtime_ns) == (kept.get("size"), kept.get("mtime_ns")):
+            found[path] = str(kept["sha256"])
+    return found
 
 
 def remove_upload(folder: str | None) -> None:

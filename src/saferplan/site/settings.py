@@ -154,8 +154,8 @@ UPLOAD_MAX_REQUEST_BYTES = round(
 )
 FILE_UPLOAD_HANDLERS = [
     "saferplan.web.uploads.LimitedUploadHandler",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    "saferplan.web.uploads.SmallUploadHandler",
+    "saferplan.web.uploads.HashingUploadHandler",
 ]
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "uploads" / "incoming")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)

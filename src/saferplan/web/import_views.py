@@ -146,6 +146,7 @@ def _queue_import(request: HttpRequest, form: UploadForm) -> Job:
         "paths": [str(p) for p in kept.paths],
         "options": form.options(),
         "uploaded": str(kept.folder),
+        "digests": kept.digests,
     }
     try:
         return queue.enqueue(
