@@ -19,9 +19,10 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,10 @@ from saferplan.datastore.warehouse import (
 )
 
 ROWS_PER_FILE = 500_000
+# Each file is written this many rows at a time (a row group each), and the rows written
+# are reported at least every REPORT_EVERY seconds.
+ROWS_PER_GROUP = 256 << 10
+REPORT_EVERY = 0.25
 STAGING_PREFIX = "staging-"
 FILE_NAME = re.compile(r"^import-(?P<uid>[0-9a-f]{32})-\d+\.parquet$")
 log = logging.getLogger(__name__)
@@ -110,7 +115,7 @@ class Publication:
 
     def add(self, import_id: int, uid: str, staged: Sequence[StagedTable]) -> list[CatalogEntry]:
         """Write the import's tables as Parquet in the staging folder, each file fsynced."""
-        before = len(self.pending)  # files are counted across the publication's imports
+        before = sum(e.rows for _, e in self.pending)  # rows counted across the imports
 
         def count(step: str, done: int, total: int) -> None:
             self.progress(step, before + done, before + total)
@@ -310,19 +315,36 @@ def _write_staged(
                 complete=True,
             )  # fmt: skip
             jobs.append((staging / relative, entry, chunk, dictionary))
+    rows = sum(chunk.num_rows for _, _, chunk, _ in jobs)
+    written = [0]  # rows, added to by the writing threads
+    lock = threading.Lock()
+
+    def wrote(n: int) -> None:
+        with lock:
+            written[0] += n
+
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        progress(WRITING, 0, len(jobs))
-        for done, _ in enumerate(pool.map(_write_file, jobs), start=1):
-            progress(WRITING, done, len(jobs))
+        pending = {pool.submit(_write_file, job, wrote) for job in jobs}
+        try:
+            while pending:  # this thread reports the rows written, as they are written
+                progress(WRITING, written[0], rows)
+                done, pending = wait(pending, timeout=REPORT_EVERY)
+                for finished in done:
+                    finished.result()  # a failure to write is raised here
+            progress(WRITING, rows, rows)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return [(path, entry) for path, entry, _, _ in jobs]
 
 
-def _write_file(job: _Job) -> None:
+def _write_file(job: _Job, wrote: Callable[[int], None]) -> None:
+    """Write one file, a row group of ROWS_PER_GROUP at a time, saying how many it wrote."""
     path, _, chunk, dictionary = job
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(
-        chunk,
+    with pq.ParquetWriter(
         path,
+        chunk.schema,
         compression="zstd",
         compression_level=1,
         use_dictionary=dictionary,
@@ -332,7 +354,11 @@ def _write_file(job: _Job) -> None:
         # The Parquet schema alone reads back as the table's schema; a stored Arrow schema
         # would make dictionary-encoded input read back as dictionaries.
         store_schema=False,
-    )
+    ) as writer:
+        for start in range(0, max(chunk.num_rows, 1), ROWS_PER_GROUP):
+            part = chunk.slice(start, ROWS_PER_GROUP)
+            writer.write_table(part)
+            wrote(part.num_rows)
     # On disk before the catalog can list it: a power cut must not leave a listed file empty.
     handle = os.open(path, os.O_RDONLY)
     try:

@@ -26,7 +26,7 @@ PUBLISHING = "publishing the catalog"
 # Each step of an import: the phase shown, what is counted, and the share of the bar it
 # ends at (roughly its share of a large police.uk import's time).
 IMPORT_STEPS = {
-    "writing": (STORING, "files written", 88.0),
+    "writing": (STORING, "rows written", 88.0),
     "placing": (STORING, "files placed", 90.0),
     "rollup": (ROLLUP, "steps done", 99.0),
     "catalog": (PUBLISHING, "", 100.0),
@@ -152,7 +152,7 @@ def report_step(context: JobContext, step: str, done: int, total: int) -> None:
     phase, counted, ends_at = IMPORT_STEPS.get(step, (STORING, "", 100.0))
     starts_at = max([READ_SHARE, *(e for _, _, e in IMPORT_STEPS.values() if e < ends_at)])
     share = done / total if total else 1.0
-    shown = f"{phase}: {done} of {total} {counted}" if counted else phase
+    shown = f"{phase}: {done:,} of {total:,} {counted}" if counted else phase
     percent = starts_at + (ends_at - starts_at) * share
     context.progress(shown, percent=max(percent, context.snapshot().percent or 0))
 

@@ -54,9 +54,10 @@ def test_an_import_job_reports_progress_in_each_phase_with_a_rising_bar(data, tm
     import_files(context, kind="police-uk", paths=[str(folder)])
     assert list(dict.fromkeys(_phase(p) for p, _ in context.reports)) == PHASES
     shown = [p for p, _ in context.reports]
-    # Storing counts the files it writes (each import's) and places; the rollup its steps.
-    written = [p for p in shown if p.endswith("files written")]
-    assert written[-1] == "storing in the warehouse: 3 of 3 files written"
+    # Storing counts the rows it writes (every import's) and the files it places; the
+    # rollup its steps.
+    written = [p for p in shown if p.endswith("rows written")]
+    assert written[-1] == "storing in the warehouse: 150 of 150 rows written"
     placed = [p for p in shown if p.endswith("files placed")]
     assert placed == [f"storing in the warehouse: {n} of 3 files placed" for n in (1, 2, 3)]
     rollup = [p for p in shown if p.startswith("building the rollup")]
