@@ -11,7 +11,8 @@ jobs worker) on loopback with the demo partnership, signs the analyst in, POSTs 
 progress JSON every 0.1 s, as the progress bar does, until the job has finished. It reports
 the upload, the job (from the upload's answer to the job seen finished, the worker's queue
 polling included) and their sum, and the longest the progress stood still while the job
-ran.
+ran. The upload starts once the jobs worker says it is waiting for jobs, as a deployment's
+worker is; the app is run with serve's default --worker-nice and with 0 (see --help).
 """
 
 from __future__ import annotations
@@ -53,31 +54,43 @@ def app_import(csv_path: Path, worker_nice: int | None) -> dict[str, Any]:
     load_demo(env)
     try:
         with Server(env, workers=2, threads=None, worker_nice=worker_nice) as server:
+            wait_for_worker(server)
             analyst = User(server.port)
             analyst.sign_in("analyst")
             started = time.perf_counter()
             job_id = analyst.upload("police-uk", csv_path)
             uploaded = time.perf_counter()
             answered_wall = time.time()
-            gap, phases, job = watch(analyst, job_id)
+            gap, gap_at, phases, job = watch(analyst, job_id)
             finished = time.perf_counter()
     finally:
         shutil.rmtree(env["SAFERPLAN_DATA"], ignore_errors=True)
     server_started = datetime.fromisoformat(job["started_at"]).timestamp()
     server_finished = datetime.fromisoformat(job["finished_at"]).timestamp()
     return {"upload": uploaded - started, "job": finished - uploaded,
-            "total": finished - started, "gap": gap, "phases": phases,
+            "total": finished - started, "gap": gap, "gap_at": gap_at, "phases": phases,
             "wait": server_started - answered_wall,
             "ran": server_finished - server_started}  # fmt: skip
 
 
-def watch(user: User, job_id: int) -> tuple[float, dict[str, float], dict[str, Any]]:
+def wait_for_worker(server: Server) -> None:
+    """Until the jobs worker says it is waiting for jobs: a deployment's worker is running
+    long before anyone uploads (the command line's start-up is part of its time)."""
+    for _ in range(1200):
+        if "is waiting for jobs" in server.log.read_text(errors="replace"):
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"the jobs worker did not start within two minutes: {server.log}")
+
+
+def watch(user: User, job_id: int) -> tuple[float, str, dict[str, float], dict[str, Any]]:
     """Poll the job until it has finished: the longest time its progress (phase, percent,
-    rows) stood still while it ran, when each phase was first seen, and the finished job."""
+    rows) stood still while it ran and the phase it stood at, when each phase was first
+    seen, and the finished job."""
     began = time.perf_counter()
     last_change: float | None = None
     shown: tuple[object, ...] | None = None
-    longest = 0.0
+    longest, longest_at = 0.0, ""
     phases: dict[str, float] = {}
     while True:
         job = user.job(job_id)
@@ -85,16 +98,14 @@ def watch(user: User, job_id: int) -> tuple[float, dict[str, float], dict[str, A
         if job["finished"]:
             assert job["state"] == "succeeded", f"job {job_id} {job['state']}"
             phases.setdefault("finished", now - began)
-            return longest, phases, job
+            return longest, longest_at, phases, job
         if job["state"] == "running":
-            phases.setdefault(str(job["phase"]), now - began)
-            seen = (job["phase"], job["percent"], job["rows"], job.get("detail"))
+            phases.setdefault(str(job["phase"]).split(":")[0], now - began)
+            seen = (job["phase"], job["percent"], job["rows"])
+            if last_change is not None and now - last_change > longest:
+                longest, longest_at = now - last_change, str(shown[0] if shown else "")
             if seen != shown:
-                if last_change is not None:
-                    longest = max(longest, now - last_change)
                 shown, last_change = seen, now
-            elif last_change is not None:
-                longest = max(longest, now - last_change)
         time.sleep(POLL)
 
 
@@ -141,7 +152,7 @@ def report(nice: int | None, best: dict[str, Any], cli: float) -> None:
     print(f"  upload and job: {best['total']:.1f} s")
     print(f"  ratio, web app / command line: {best['total'] / cli:.2f}x (target <= 1.5x)")
     gap = best["gap"]
-    print(f"  longest progress gap while the job ran: {gap:.2f} s "
+    print(f"  longest progress gap while the job ran: {gap:.2f} s, at '{best['gap_at']}' "
           f"(target <= 1 s: {'met' if gap <= 1.0 else 'NOT met'})")  # fmt: skip
 
 
