@@ -56,11 +56,11 @@ STOP_ENV = "SAFERPLAN_TEST_STOP_AT"
 
 # Told how far a publication is, for progress bars: (step, done, total), e.g. the third of
 # eight files written. A report may raise (a job cancelled): nothing is then published.
-StepCallback = Callable[[str, int, int], None]
+StepCallback = Callable[[str, float, int], None]
 WRITING, PLACING, ROLLUP, CATALOG = "writing", "placing", "rollup", "catalog"
 
 
-def _unreported(step: str, done: int, total: int) -> None:
+def _unreported(step: str, done: float, total: int) -> None:
     return None
 
 
@@ -117,7 +117,7 @@ class Publication:
         """Write the import's tables as Parquet in the staging folder, each file fsynced."""
         before = sum(e.rows for _, e in self.pending)  # rows counted across the imports
 
-        def count(step: str, done: int, total: int) -> None:
+        def count(step: str, done: float, total: int) -> None:
             self.progress(step, before + done, before + total)
 
         written = _write_staged(self.staging, import_id, uid, staged, count)

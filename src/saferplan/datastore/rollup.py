@@ -27,8 +27,10 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import weakref
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,8 +41,9 @@ if TYPE_CHECKING:
 
     from saferplan.datastore.warehouse import CatalogEntry
 
-    # Told (steps done, steps in all) as the rollup's tables are built and written.
-    TablesBuilt = Callable[[int, int], None]
+    # Told (steps done, steps in all) as the rollup's tables are built and written; a step
+    # part done is a fraction (a long statement's progress, from DuckDB).
+    TablesBuilt = Callable[[float, int], None]
 
 ROLLUP_VERSION = 1
 ROLLUP_DIR = "rollups"
@@ -206,11 +209,56 @@ def ensure(con: duckdb.DuckDBPyConnection, progress: TablesBuilt | None = None) 
     if con in _READY:
         return
     for number, (name, sql) in enumerate(DEFINITIONS):
-        if progress is not None:
-            progress(number, len(DEFINITIONS))
         kind = "VIEW" if name in VIEWS else "TEMP TABLE"
-        con.execute(f"CREATE OR REPLACE {kind} {name} AS {sql}")
+        statement = f"CREATE OR REPLACE {kind} {name} AS {sql}"
+        if progress is None:
+            con.execute(statement)
+            continue
+        progress(number, len(DEFINITIONS))
+        _execute_reporting(con, statement, partial(_step_part, progress, number))
     _READY.add(con)
+
+
+def _step_part(progress: TablesBuilt, number: int, share: float) -> None:
+    progress(number + share, len(DEFINITIONS))
+
+
+def _execute_reporting(
+    con: duckdb.DuckDBPyConnection, statement: str, report: Callable[[float], None]
+) -> None:
+    """Run one statement, telling ``report`` the share of it done (DuckDB's query progress)
+    every quarter second from a watching thread, so a long statement is not a silent one. A
+    report that raises (a job cancelled) interrupts the statement; its exception is raised."""
+    import duckdb
+
+    con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
+    stop = threading.Event()
+    raised: list[BaseException] = []
+
+    def watch() -> None:
+        while not stop.wait(0.25):
+            share = con.query_progress()
+            if share < 0:  # not started, or ended
+                continue
+            try:
+                report(min(share, 100.0) / 100)
+            except BaseException as exc:
+                raised.append(exc)
+                con.interrupt()
+                return
+
+    watcher = threading.Thread(target=watch, name="rollup-progress", daemon=True)
+    watcher.start()
+    try:
+        con.execute(statement)
+    except duckdb.InterruptException:
+        if not raised:
+            raise
+    finally:
+        stop.set()
+        watcher.join()
+    if raised:
+        raise raised[0]
 
 
 def write(
@@ -243,7 +291,7 @@ def write(
     return files
 
 
-def _unreported(done: int, total: int) -> None:
+def _unreported(done: float, total: int) -> None:
     return None
 
 

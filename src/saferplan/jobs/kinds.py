@@ -146,13 +146,13 @@ def _import(
     return {"imported": imported, "skipped": skipped}
 
 
-def report_step(context: JobContext, step: str, done: int, total: int) -> None:
+def report_step(context: JobContext, step: str, done: float, total: int) -> None:
     """A step of storing an import as the job's phase ("storing in the warehouse: 3 of 8
     files written") and its share of the bar."""
     phase, counted, ends_at = IMPORT_STEPS.get(step, (STORING, "", 100.0))
     starts_at = max([READ_SHARE, *(e for _, _, e in IMPORT_STEPS.values() if e < ends_at)])
     share = done / total if total else 1.0
-    shown = f"{phase}: {done:,} of {total:,} {counted}" if counted else phase
+    shown = f"{phase}: {int(done):,} of {total:,} {counted}" if counted else phase
     percent = starts_at + (ends_at - starts_at) * share
     context.progress(shown, percent=max(percent, context.snapshot().percent or 0))
 

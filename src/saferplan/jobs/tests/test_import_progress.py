@@ -84,3 +84,30 @@ def test_a_cancellation_at_a_storing_report_stores_nothing(data, tmp_path, phase
     warehouse = Warehouse(data / "warehouse")
     assert warehouse.entries() == []
     assert not list((data / "warehouse" / "tables").rglob("*.parquet"))
+
+
+def test_a_long_rollup_statement_reports_its_progress_and_a_stop_interrupts_it() -> None:
+    import duckdb
+
+    from saferplan.datastore.rollup import _execute_reporting
+
+    class Stop(BaseException):
+        pass
+
+    shares: list[float] = []
+
+    def report(share: float) -> None:
+        shares.append(share)
+        if len(shares) == 2:
+            raise Stop  # as a cancelled job's report does
+
+    con = duckdb.connect()
+    long = ("CREATE TEMP TABLE pairs AS SELECT sum(a.range * b.range) AS s "
+            "FROM range(100000) a, range(100000) b")  # fmt: skip
+    with pytest.raises(Stop):
+        _execute_reporting(con, long, report)
+    assert len(shares) == 2 and all(0 <= s <= 1 for s in shares)
+    assert not con.execute("SELECT * FROM duckdb_tables() WHERE table_name = 'pairs'").fetchall()
+    # The connection is still usable afterwards.
+    _execute_reporting(con, "CREATE TEMP TABLE one AS SELECT 1 AS x", report)
+    assert con.execute("SELECT x FROM one").fetchall() == [(1,)]
