@@ -76,7 +76,13 @@ def load_demo(env: dict[str, str]) -> dict[str, str]:
 class Server:
     """``saferplan serve`` as a child process group, stopped (SIGTERM) on exit."""
 
-    def __init__(self, env: dict[str, str], workers: int, threads: int | None) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        workers: int,
+        threads: int | None,
+        worker_nice: int | None = None,
+    ) -> None:
         self.port = free_port()
         command = [
             sys.executable,
@@ -90,6 +96,8 @@ class Server:
         ]
         if threads is not None:
             command += ["--threads", str(threads)]
+        if worker_nice is not None:
+            command += ["--worker-nice", str(worker_nice)]
         self.log = Path(env["SAFERPLAN_DATA"]) / "serve.log"
         with self.log.open("wb") as log:  # a file, not a pipe nobody drains
             self.process = subprocess.Popen(

@@ -65,6 +65,29 @@ def test_an_analyst_uploads_a_police_uk_file_and_watches_it_reach_done(
     assert "analyst" in listed
 
 
+def test_a_running_jobs_page_counts_the_seconds_it_has_run(page, live_server, worker_env) -> None:
+    """Through a step that reports nothing (one long database statement) the page still
+    moves: the seconds the job has run, from the server, at each poll."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    load_demo_partnership()
+    sign_in(page, live_server.url, "analyst")
+    _upload(page, live_server.url, HARROW)
+    started = timezone.now() - timedelta(seconds=40)
+    Job.objects.update(state="running", started_at=started, phase="building the rollup")
+    elapsed = page.locator("#job-elapsed")
+    elapsed.filter(has_text=re.compile(r"\(\d+ s so far\)")).wait_for(timeout=10_000)
+    first = int(re.findall(r"\d+", elapsed.inner_text())[0])
+    assert first >= 40 and "building the rollup" in page.locator("#job-phase").inner_text()
+    page.wait_for_function(
+        "n => parseInt(document.getElementById('job-elapsed').textContent.match(/\\d+/)) > n",
+        arg=first,
+        timeout=10_000,
+    )
+
+
 def test_a_bad_upload_shows_its_errors_in_the_browser(
     page,
     live_server,

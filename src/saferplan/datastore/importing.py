@@ -29,6 +29,7 @@ from saferplan.datastore.publishing import (
     CommittedImport,
     Publication,
     Recovery,
+    StepCallback,
     recover,
     stop_point,
 )
@@ -122,6 +123,7 @@ def run_import(
     warehouse: Warehouse | None = None,
     prepare: Callable[[], None] | None = None,
     partnership: Any = None,
+    storing: StepCallback | None = None,
 ) -> ImportOutcome:
     """Import every file under ``paths`` as ``kind``: all of them, or (on any error) none.
 
@@ -134,6 +136,8 @@ def run_import(
     ``partnership`` owns a restricted import; without one the import is open data, shared
     by every partnership. Either way the pipeline works in that scope alone, so an open
     import never sees, nor is refused by, a partnership's records.
+
+    ``storing`` is told each step of storing in the warehouse (``publishing.StepCallback``).
     """
     from saferplan.accounts.tenancy import partnership_scope
     from saferplan.datastore.kinds import BY_KIND
@@ -145,7 +149,9 @@ def run_import(
             hint="Name the partnership: --partnership NAME.",
         )
     with partnership_scope(partnership):
-        return _run_import(kind, paths, options, user, progress, warehouse, prepare, partnership)
+        return _run_import(
+            kind, paths, options, user, progress, warehouse, prepare, partnership, storing
+        )
 
 
 def _run_import(
@@ -157,6 +163,7 @@ def _run_import(
     warehouse: Warehouse | None,
     prepare: Callable[[], None] | None,
     partnership: Any,
+    storing: StepCallback | None = None,
 ) -> ImportOutcome:
     user = user or _os_user()
     outcome = ImportOutcome()
@@ -172,7 +179,9 @@ def _run_import(
                 return _store_in_database(
                     importer, kind, parsed, outcome, options, user, partnership
                 )
-            _stream_to_warehouse(kind, files, warehouse or Warehouse(), user, outcome, partnership)
+            _stream_to_warehouse(
+                kind, files, warehouse or Warehouse(), user, outcome, partnership, storing
+            )
             ready.result()
         except BaseException:
             ready.result()
@@ -187,6 +196,7 @@ def _stream_to_warehouse(
     user: str,
     outcome: ImportOutcome,
     partnership: Any,
+    storing: StepCallback | None = None,
 ) -> None:
     """Stage each file's tables as soon as it is parsed, then publish all of them or none.
 
@@ -200,7 +210,7 @@ def _stream_to_warehouse(
         return
     with wh.lock():
         recover(wh, _committed_imports)
-        publication = Publication(wh)
+        publication = Publication(wh, storing)
         try:
             records = _record_and_place(
                 kind, itertools.chain([first], files), publication, user, outcome, partnership

@@ -19,9 +19,10 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,11 +44,24 @@ from saferplan.datastore.warehouse import (
 )
 
 ROWS_PER_FILE = 500_000
+# Each file is written this many rows at a time (a row group each), and the rows written
+# are reported at least every REPORT_EVERY seconds.
+ROWS_PER_GROUP = 256 << 10
+REPORT_EVERY = 0.25
 STAGING_PREFIX = "staging-"
 FILE_NAME = re.compile(r"^import-(?P<uid>[0-9a-f]{32})-\d+\.parquet$")
 log = logging.getLogger(__name__)
 # Test-only: the step at which an import stops and waits to be killed (see stop_point).
 STOP_ENV = "SAFERPLAN_TEST_STOP_AT"
+
+# Told how far a publication is, for progress bars: (step, done, total), e.g. the third of
+# eight files written. A report may raise (a job cancelled): nothing is then published.
+StepCallback = Callable[[str, float, int], None]
+WRITING, PLACING, ROLLUP, CATALOG = "writing", "placing", "rollup", "catalog"
+
+
+def _unreported(step: str, done: float, total: int) -> None:
+    return None
 
 
 def stop_point(step: str) -> None:
@@ -92,15 +106,21 @@ class Publication:
     the database, :meth:`publish`; on failure :meth:`discard`; always :meth:`cleanup`.
     """
 
-    def __init__(self, warehouse: Warehouse) -> None:
+    def __init__(self, warehouse: Warehouse, progress: StepCallback | None = None) -> None:
         self.warehouse = warehouse
+        self.progress = progress or _unreported
         self.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=warehouse.root))
         self.pending: list[tuple[Path, CatalogEntry]] = []
         self.placed: list[Path] = []
 
     def add(self, import_id: int, uid: str, staged: Sequence[StagedTable]) -> list[CatalogEntry]:
         """Write the import's tables as Parquet in the staging folder, each file fsynced."""
-        written = _write_staged(self.staging, import_id, uid, staged)
+        before = sum(e.rows for _, e in self.pending)  # rows counted across the imports
+
+        def count(step: str, done: float, total: int) -> None:
+            self.progress(step, before + done, before + total)
+
+        written = _write_staged(self.staging, import_id, uid, staged, count)
         self.pending.extend(written)
         return [entry for _, entry in written]
 
@@ -123,6 +143,7 @@ class Publication:
             self.placed.append(final)
             folders.update({final.parent, final.parent.parent})
             stop_point(f"placed-{number}")
+            self.progress(PLACING, number, len(self.pending))
         for folder in folders:
             fsync_directory(folder)
 
@@ -131,8 +152,9 @@ class Publication:
         now see every one of them."""
         previous, previous_rollup = self.warehouse.catalog()
         new = [entry for _, entry in self.pending]
-        record = build_rollup(self.warehouse, previous + new, self.staging)
+        record = build_rollup(self.warehouse, previous + new, self.staging, self.progress)
         stop_point("rollup-written")
+        self.progress(CATALOG, 0, 1)
         try:
             self.warehouse._write_catalog(previous + new, record)
         except BaseException:
@@ -158,7 +180,10 @@ class Publication:
 
 
 def build_rollup(
-    warehouse: Warehouse, entries: list[CatalogEntry], staging: Path
+    warehouse: Warehouse,
+    entries: list[CatalogEntry],
+    staging: Path,
+    progress: StepCallback | None = None,
 ) -> RollupRecord | None:
     """Write the rollup of ``entries`` under ``rollups/`` (unlisted until a catalog names it).
 
@@ -167,8 +192,9 @@ def build_rollup(
     """
     digest = rollup.inputs_digest(entries)
     try:
+        built = (lambda done, total: progress(ROLLUP, done, total)) if progress else None
         con = warehouse.connect_entries(entries)
-        written = rollup.write(con, staging / "rollup", staging / "spill")
+        written = rollup.write(con, staging / "rollup", staging / "spill", built)
         final = warehouse.root / rollup.ROLLUP_DIR / f"{digest[:16]}-{staging.name}"
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(staging / "rollup", final)
@@ -265,7 +291,11 @@ _Job = tuple[Path, CatalogEntry, pa.Table, list[str]]
 
 
 def _write_staged(
-    staging: Path, import_id: int, uid: str, staged: Sequence[StagedTable]
+    staging: Path,
+    import_id: int,
+    uid: str,
+    staged: Sequence[StagedTable],
+    progress: StepCallback = _unreported,
 ) -> list[tuple[Path, CatalogEntry]]:
     """Write each staged table as Parquet in ``staging``; return (file, entry) pairs."""
     jobs: list[_Job] = []
@@ -292,17 +322,36 @@ def _write_staged(
                 complete=True,
             )  # fmt: skip
             jobs.append((staging / relative, entry, chunk, dictionary))
+    rows = sum(chunk.num_rows for _, _, chunk, _ in jobs)
+    written = [0]  # rows, added to by the writing threads
+    lock = threading.Lock()
+
+    def wrote(n: int) -> None:
+        with lock:
+            written[0] += n
+
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        list(pool.map(_write_file, jobs))
+        pending = {pool.submit(_write_file, job, wrote) for job in jobs}
+        try:
+            while pending:  # this thread reports the rows written, as they are written
+                progress(WRITING, written[0], rows)
+                done, pending = wait(pending, timeout=REPORT_EVERY)
+                for finished in done:
+                    finished.result()  # a failure to write is raised here
+            progress(WRITING, rows, rows)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return [(path, entry) for path, entry, _, _ in jobs]
 
 
-def _write_file(job: _Job) -> None:
+def _write_file(job: _Job, wrote: Callable[[int], None]) -> None:
+    """Write one file, a row group of ROWS_PER_GROUP at a time, saying how many it wrote."""
     path, _, chunk, dictionary = job
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(
-        chunk,
+    with pq.ParquetWriter(
         path,
+        chunk.schema,
         compression="zstd",
         compression_level=1,
         use_dictionary=dictionary,
@@ -312,7 +361,11 @@ def _write_file(job: _Job) -> None:
         # The Parquet schema alone reads back as the table's schema; a stored Arrow schema
         # would make dictionary-encoded input read back as dictionaries.
         store_schema=False,
-    )
+    ) as writer:
+        for start in range(0, max(chunk.num_rows, 1), ROWS_PER_GROUP):
+            part = chunk.slice(start, ROWS_PER_GROUP)
+            writer.write_table(part)
+            wrote(part.num_rows)
     # On disk before the catalog can list it: a power cut must not leave a listed file empty.
     handle = os.open(path, os.O_RDONLY)
     try:

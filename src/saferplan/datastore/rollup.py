@@ -27,15 +27,23 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import weakref
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import duckdb
 
     from saferplan.datastore.warehouse import CatalogEntry
+
+    # Told (steps done, steps in all) as the rollup's tables are built and written; a step
+    # part done is a fraction (a long statement's progress, from DuckDB).
+    TablesBuilt = Callable[[float, int], None]
 
 ROLLUP_VERSION = 1
 ROLLUP_DIR = "rollups"
@@ -198,40 +206,99 @@ def attach(con: duckdb.DuckDBPyConnection, record: RollupRecord, root: Path) -> 
     _READY.add(con)
 
 
-def ensure(con: duckdb.DuckDBPyConnection) -> None:
+def ensure(con: duckdb.DuckDBPyConnection, progress: TablesBuilt | None = None) -> None:
     """Make sure the connection has the rollup's tables: built from its records if the
     warehouse had none current (a connection sees one catalog, so once is enough)."""
     if con in _READY:
         return
-    for name, sql in DEFINITIONS:
+    for number, (name, sql) in enumerate(DEFINITIONS):
         kind = "VIEW" if name in VIEWS else "TEMP TABLE"
-        con.execute(f"CREATE OR REPLACE {kind} {name} AS {sql}")
+        statement = f"CREATE OR REPLACE {kind} {name} AS {sql}"
+        if progress is None:
+            con.execute(statement)
+            continue
+        progress(number, len(DEFINITIONS))
+        _execute_reporting(con, statement, partial(_step_part, progress, number))
     _READY.add(con)
 
 
-def write(con: duckdb.DuckDBPyConnection, folder: Path, spill: Path) -> dict[str, str]:
+def _step_part(progress: TablesBuilt, number: int, share: float) -> None:
+    progress(number + share, len(DEFINITIONS))
+
+
+def _execute_reporting(
+    con: duckdb.DuckDBPyConnection, statement: str, report: Callable[[float], None]
+) -> None:
+    """Run one statement, telling ``report`` the share of it done (DuckDB's query progress)
+    every quarter second from a watching thread, so a long statement is not a silent one. A
+    report that raises (a job cancelled) interrupts the statement; its exception is raised."""
+    import duckdb
+
+    con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = false")
+    stop = threading.Event()
+    raised: list[BaseException] = []
+
+    def watch() -> None:
+        while not stop.wait(0.25):
+            share = con.query_progress()
+            if share < 0:  # not started, or ended
+                continue
+            try:
+                report(min(share, 100.0) / 100)
+            except BaseException as exc:
+                raised.append(exc)
+                con.interrupt()
+                return
+
+    watcher = threading.Thread(target=watch, name="rollup-progress", daemon=True)
+    watcher.start()
+    try:
+        con.execute(statement)
+    except duckdb.InterruptException:
+        if not raised:
+            raise
+    finally:
+        stop.set()
+        watcher.join()
+    if raised:
+        raise raised[0]
+
+
+def write(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    spill: Path,
+    progress: TablesBuilt | None = None,
+) -> dict[str, str]:
     """Build every table from the connection's records into ``folder``, each file fsynced;
-    returns table name -> file name.
+    returns table name -> file name. ``progress`` is told of each table as it is written.
 
     Each table goes from its query straight to its file, and a later table reads the earlier
     ones' files: at national scale the police counts are tens of millions of rows, which
     held as temporary tables would make an import's memory grow with the archive. For the
     same reason DuckDB works within ``BUILD_MEMORY``, spilling to ``spill`` beyond it.
     """
+    report = progress or _unreported
     folder.mkdir(parents=True, exist_ok=True)
     spill.mkdir(parents=True, exist_ok=True)
     con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
     con.execute("SET temp_directory = ?", [str(spill)])
     files = {}
-    for name, sql in DEFINITIONS:
+    steps = len(DEFINITIONS)
+    for number, (name, sql) in enumerate(DEFINITIONS):
+        report(number, steps)
         if name in VIEWS:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
             continue
         path = folder / f"{name.removeprefix('_saferplan_')}.parquet"
         quoted = str(path).replace("'", "''")
-        con.execute(
+        statement = (
             f"COPY ({sql}) TO '{quoted}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 16384)"
         )
+        if progress is None:
+            con.execute(statement)
+        else:
+            _execute_reporting(con, statement, partial(_step_part, progress, number))
         handle = os.open(path, os.O_RDONLY)
         try:
             os.fsync(handle)
@@ -239,7 +306,12 @@ def write(con: duckdb.DuckDBPyConnection, folder: Path, spill: Path) -> dict[str
             os.close(handle)
         con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{quoted}')")
         files[name] = path.name
+    report(steps, steps)
     return files
+
+
+def _unreported(done: float, total: int) -> None:
+    return None
 
 
 def remove(root: Path, record: RollupRecord) -> None:

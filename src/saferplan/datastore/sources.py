@@ -17,8 +17,9 @@ import tempfile
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -125,6 +126,25 @@ def read_ahead(paths: Iterable[Path | str]) -> None:
 
         threading.Thread(target=compute, name="sha256", daemon=True).start()
         _AHEAD[str(path)] = SourceFile(name=str(path), data=data, digest_ahead=digest)
+
+
+@contextmanager
+def known_digests(digests: Mapping[str, str]) -> Iterator[None]:
+    """Inside, expand_sources yields each file named (path -> SHA-256) with the digest given,
+    computed as it arrived (an upload), rather than hashing it once more."""
+    for path, sha256 in digests.items():
+        try:
+            data = _file_bytes(Path(path))
+        except InputError:
+            continue  # expand_sources reports it, as for any file
+        known: Future[str] = Future()
+        known.set_result(sha256)
+        _AHEAD[str(path)] = SourceFile(name=str(path), data=data, digest_ahead=known)
+    try:
+        yield
+    finally:
+        for path in digests:
+            _AHEAD.pop(str(path), None)
 
 
 _NOT_REGULAR = {

@@ -6,6 +6,7 @@ and its arguments; the worker finds it by name.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import zipfile
@@ -20,6 +21,17 @@ from saferplan.jobs.registry import register
 
 READING = "reading files"
 STORING = "storing in the warehouse"
+ROLLUP = "building the rollup"
+PUBLISHING = "publishing the catalog"
+# Each step of an import: the phase shown, what is counted, and the share of the bar it
+# ends at (roughly its share of a large police.uk import's time).
+IMPORT_STEPS = {
+    "writing": (STORING, "rows written", 88.0),
+    "placing": (STORING, "files placed", 90.0),
+    "rollup": (ROLLUP, "steps done", 99.0),
+    "catalog": (PUBLISHING, "", 100.0),
+}
+READ_SHARE = 80.0  # of the bar, for reading the files
 
 
 @register("import", "Import data files")
@@ -30,6 +42,7 @@ def import_files(
     paths: list[str],
     options: dict[str, Any] | None = None,
     uploaded: str | None = None,
+    digests: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """``saferplan import KIND PATHS`` as a job: all of it stored, or (on any error) none.
 
@@ -38,15 +51,34 @@ def import_files(
     leaves nothing stored. ``uploaded`` is the folder of ``<data>/uploads/`` that the web
     app kept an upload's files in: removed once the job has ended for good (stored,
     refused or cancelled), kept while it may run again (its worker stopped) and after an
-    internal error (for whoever looks into it).
+    internal error (for whoever looks into it). ``digests``: the SHA-256 of each uploaded
+    file, computed as it arrived, used while the file's size and modification time are still
+    those it was kept with (see :func:`unchanged`).
     """
+    from saferplan.datastore.sources import known_digests
+
     try:
-        result = _import(context, kind, paths, options)
+        with known_digests(unchanged(digests or {})):
+            result = _import(context, kind, paths, options)
     except (SaferplanError, Cancelled):
         remove_upload(uploaded)
         raise
     remove_upload(uploaded)
     return result
+
+
+def unchanged(digests: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Path -> SHA-256 for the files still as they were kept (same size, modified at the
+    same moment); any other file is hashed again by the import."""
+    found = {}
+    for path, kept in digests.items():
+        try:
+            now = os.stat(path)
+        except OSError:
+            continue
+        if (now.st_size, now.st_mtime_ns) == (kept.get("size"), kept.get("mtime_ns")):
+            found[path] = str(kept["sha256"])
+    return found
 
 
 def remove_upload(folder: str | None) -> None:
@@ -75,7 +107,7 @@ def _import(
         nonlocal done
         done += n
         phase = STORING if total and done >= total else READING
-        context.progress(phase, percent=100 * done / total if total else None)
+        context.progress(phase, percent=READ_SHARE * done / total if total else None)
 
     # A partnership's job imports open data for everyone (ADR 0004): only a restricted
     # kind's records are the partnership's own.
@@ -89,6 +121,7 @@ def _import(
         user=context.requested_by,
         progress=read,
         partnership=owner,
+        storing=lambda step, n, of: report_step(context, step, n, of, bool(total) and done < total),
     )
     context.settled()  # stored: from here on nothing may undo the job
     imported = [
@@ -111,6 +144,22 @@ def _import(
         context.log(f"skipped {row['file']}: imported before")
     context.progress("done", percent=100, rows=sum(r["rows_kept"] for r in imported))
     return {"imported": imported, "skipped": skipped}
+
+
+def report_step(
+    context: JobContext, step: str, done: float, total: int, reading: bool = False
+) -> None:
+    """A step of storing an import as the job's phase ("storing in the warehouse: 3 of 8
+    files written") and its share of the bar. While files are still to be read (each file
+    is stored as soon as it is read), the reading share is the bar: storing names itself and
+    leaves the bar where reading has brought it."""
+    phase, counted, ends_at = IMPORT_STEPS.get(step, (STORING, "", 100.0))
+    starts_at = max([READ_SHARE, *(e for _, _, e in IMPORT_STEPS.values() if e < ends_at)])
+    share = done / total if total else 1.0
+    shown = f"{phase}: {int(done):,} of {total:,} {counted}" if counted else phase
+    percent = starts_at + (ends_at - starts_at) * share
+    now = context.snapshot().percent or 0
+    context.progress(shown, percent=now if reading else max(percent, now))
 
 
 def input_bytes(paths: Iterable[str | Path], suffixes: tuple[str, ...]) -> int:

@@ -154,8 +154,8 @@ UPLOAD_MAX_REQUEST_BYTES = round(
 )
 FILE_UPLOAD_HANDLERS = [
     "saferplan.web.uploads.LimitedUploadHandler",
-    "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    "saferplan.web.uploads.SmallUploadHandler",
+    "saferplan.web.uploads.HashingUploadHandler",
 ]
 # An upload neither confirmed nor cancelled (nor being imported) is deleted after this long.
 UPLOAD_KEEP_HOURS = config.positive_number("SAFERPLAN_UPLOAD_KEEP_HOURS", 24)

@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from saferplan.accounts import permissions
@@ -145,6 +146,7 @@ def _queue_import(request: HttpRequest, form: UploadForm) -> Job:
         "paths": [str(p) for p in kept.paths],
         "options": form.options(),
         "uploaded": str(kept.folder),
+        "digests": kept.digests,
     }
     try:
         return queue.enqueue(
@@ -192,6 +194,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "errors": _errors(found),
         "log": [{**line, "line": shown(line["line"])} for line in found["log"]],
         "may_cancel": not job.finished and permissions.can_cancel_job(request.user, job),
+        "elapsed": elapsed_seconds(job),
     }
     return render(request, "web/job.html", context)
 
@@ -214,15 +217,26 @@ def _error_shown(error: dict[str, Any]) -> dict[str, Any]:
 
 def job_progress(request: HttpRequest, job_id: int) -> JsonResponse:
     """What the progress bar shows, polled every second by the job's page."""
-    found = queue.status(_job(request, job_id))
+    job = _job(request, job_id)
+    found = queue.status(job)
     labels = dict(State.choices)
     shown = ("state", "finished", "phase", "percent", "rows", "started_at", "finished_at")
     answer = {key: found[key] for key in shown}
     answer["state_label"] = labels.get(found["state"], found["state"])
     answer["cancel_requested"] = found["cancel_requested"]
+    answer["elapsed"] = elapsed_seconds(job)
     response = JsonResponse(answer)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def elapsed_seconds(job: Job) -> int | None:
+    """Whole seconds the job has run (or ran): shown beside its phase, so the page moves on
+    even through a step that reports nothing until it ends (one long database statement)."""
+    if job.started_at is None:
+        return None
+    until = job.finished_at or timezone.now()
+    return max(0, int((until - job.started_at).total_seconds()))
 
 
 @require_http_methods(["GET", "POST"])

@@ -62,6 +62,7 @@ LON_RANGE = (-8.7, 1.9)
 LAT_RANGE = (49.8, 61.0)
 # Files at least this large are read in pieces, one per core (see _read_in_pieces).
 PIECES_FROM_BYTES = 16 << 20
+PIECE_BYTES = 32 << 20  # about the most read before progress is reported
 NUMBER_PATTERN = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
 LSOA_RE = re.compile(r"^[EW]01[0-9]{6}$")
 
@@ -86,8 +87,15 @@ class PoliceUkImporter:
         header = csvcheck.read_header(name, head)
         csvcheck.check_header(name, header, COLUMNS)
         extra = [c for c in header if c not in COLUMNS]
+        reported = 0
+
+        def read(n: int) -> None:
+            nonlocal reported
+            reported += n
+            progress(n)
+
         try:
-            table = _read_in_pieces(source.data, source.size - len(data), header)
+            table = _read_in_pieces(source.data, source.size - len(data), header, read)
             if table is None:
                 table = _read(name, data, header)
         except _NotUtf8:
@@ -97,7 +105,7 @@ class PoliceUkImporter:
                 name, bytes(data[:65536]).decode("utf-8", errors="replace")
             )
             table = _read(name, data, header)
-        progress(source.size)
+        progress(source.size - reported)
         if table.num_rows == 0:
             raise InputError(name, "the file has a header but no rows", row=2)
         text_for_errors = _LazyText(data)
@@ -204,19 +212,27 @@ def _read(name: str, data: bytes, header: list[str]) -> pa.Table:
     return table.unify_dictionaries()
 
 
-def _read_in_pieces(raw: bytes | mmap.mmap, start: int, header: list[str]) -> pa.Table | None:
+def _read_in_pieces(
+    raw: bytes | mmap.mmap,
+    start: int,
+    header: list[str],
+    progress: ProgressCallback | None = None,
+) -> pa.Table | None:
     """A large file read as one piece per core, each on its own thread; None if it cannot be.
 
     Arrow's multi-threaded reader parses blocks well ahead of converting them, so it holds
     twice the memory of single-threaded readers, and fresh memory costs a process page
     faults and zeroing as it is touched (about as much as the parse, for two million rows).
     Line ends are record ends only when no value is quoted: a file with a quote character,
-    or one Arrow cannot read, is left to ``_read`` (same table, same errors).
+    or one Arrow cannot read, is left to ``_read`` (same table, same errors). Pieces are
+    about PIECE_BYTES, so ``progress`` is told of each as it is read (a single read of a
+    whole file could not say how far it was).
     """
     size = len(raw)
-    pieces = min(os.cpu_count() or 1, size // _BLOCK)  # a block or more each
+    cores = min(os.cpu_count() or 1, size // _BLOCK)  # a block or more each
+    pieces = min(max(cores, size // PIECE_BYTES), size // _BLOCK)
     body = raw.find(b"\n", start) + 1  # after the header
-    if pieces < 2 or size < PIECES_FROM_BYTES or body == 0:
+    if cores < 2 or size < PIECES_FROM_BYTES or body == 0:
         return None
     cuts = [start]
     for i in range(1, pieces):
@@ -250,8 +266,16 @@ def _read_in_pieces(raw: bytes | mmap.mmap, start: int, header: list[str]) -> pa
                 numbers[column] = None
         return table, numbers
 
-    with ThreadPoolExecutor(max_workers=pieces) as pool:
-        results = [r for r in pool.map(read, range(pieces)) if r is not None]
+    results = []
+    with ThreadPoolExecutor(max_workers=cores) as pool:
+        try:
+            for i, result in enumerate(pool.map(read, range(pieces))):
+                results += [result] if result is not None else []
+                if progress is not None:
+                    progress(cuts[i + 1] - cuts[i])
+        except BaseException:  # e.g. a job cancelled at that report: the rest is not read
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     if len(results) < pieces:
         return None
     tables = [table for table, _ in results]

@@ -279,7 +279,10 @@ def test_a_file_read_in_pieces_gives_the_same_table_and_errors(
     text = "\ufeff" + "\r\n".join([HEADER, *rows]) + "\r\n"
     raw = text.encode("utf-8")
     header = HEADER.split(",")
-    pieces = police_uk._read_in_pieces(raw, 3, header)
+    monkeypatch.setattr(police_uk, "PIECE_BYTES", 8192)  # more pieces than cores
+    read: list[int] = []
+    pieces = police_uk._read_in_pieces(raw, 3, header, read.append)
+    assert len(read) == len(raw) // 8192 and sum(read) == len(raw) - 3  # each piece, as read
     whole = police_uk._read("x", raw[3:], header)
     for column in ("Longitude", "Latitude"):  # converted on the piece threads
         position = whole.schema.get_field_index(column)

@@ -37,7 +37,7 @@ def _reading(pk: int) -> bool:
 
 def _storing(pk: int) -> bool:
     page = status(pk)
-    return page["state"] == "running" and page["phase"] == "storing in the warehouse"
+    return page["state"] == "running" and page["phase"].startswith("storing in the warehouse")
 
 
 def _stored(data: Path) -> tuple[set[int], set[int]]:

@@ -17,6 +17,8 @@ function show(found) {
     percent === null ? "not started" : `${percent}%`;
   document.getElementById("job-rows").textContent =
     found.rows === null ? "" : `, ${found.rows.toLocaleString("en-GB")} rows`;
+  document.getElementById("job-elapsed").textContent =
+    found.elapsed === null ? "" : ` (${found.elapsed.toLocaleString("en-GB")} s so far)`;
   document.getElementById("job-state").textContent = found.state_label;
 }
 
