@@ -12,7 +12,6 @@ Every query reads the relations of ``facts``.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +22,7 @@ from saferplan.core.errors import NotFoundError
 from saferplan.core.periods import Period
 from saferplan.crime.facts import CRIME_COUNTS, Relation, category_column, prepare, relation
 from saferplan.crime.themes import SourceFilter, Theme
+from saferplan.datastore import snapshots
 
 PREFERENCES = {
     "borough": ("mps", "series", "police-uk"),
@@ -39,8 +39,10 @@ class AreaCount:
     count: int
 
 
-# A connection sees one catalog, so what months it has cannot change while it lives.
-_MONTHS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+def _months_memo(con: duckdb.DuckDBPyConnection) -> dict[tuple[Any, ...], Any]:
+    """What months each source has: fixed by the catalog, so worked out once per catalog."""
+    memo: dict[tuple[Any, ...], Any] = snapshots.memo(con).setdefault("months", {})
+    return memo
 
 
 def _expand(rows: list[tuple[date, str]]) -> set[date]:
@@ -58,7 +60,7 @@ def months_available(
     con: duckdb.DuckDBPyConnection, source: str, level: str, vintage: str | None = None
 ) -> set[date]:
     """Every month ``source`` has figures for at ``level``, for any area."""
-    cache = _MONTHS.setdefault(con, {})
+    cache = _months_memo(con)
     key = ("all", source, level, vintage)
     if key not in cache:
         rel = _count_months(con, source, level, vintage) or relation(con, source, level, vintage)
@@ -83,7 +85,7 @@ def months_covered(
     those of the areas within it below). A series covers a month where it has a row of the
     theme's measures; police.uk where records fall in at least half the borough's LSOAs;
     the count files wherever they have a row."""
-    cache = _MONTHS.setdefault(con, {})
+    cache = _months_memo(con)
     where, params = theme.filters[source].sql(source) if source == "series" else ("TRUE", [])
     key = ("covered", source, level, vintage, where, tuple(params))
     if key not in cache:
@@ -267,6 +269,68 @@ def area_counts(
         args,
     ).fetchall()
     return [AreaCount(code, name, boro, int(n)) for code, name, boro, n in rows]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The rows of one (code, name, borough): the count in each period asked for (None: no
+    rows in it) and the imports the rows came from, lookups included."""
+
+    code: str | None
+    name: str | None
+    borough: str | None
+    counts: tuple[int | None, ...]
+    import_ids: frozenset[int]
+
+
+def period_tallies(
+    con: duckdb.DuckDBPyConnection,
+    theme: Theme,
+    level: str,
+    periods: list[Period],
+    source: str,
+    *,
+    vintage: str | None = None,
+) -> list[Tally]:
+    """Every area's count in each of ``periods`` and its rows' imports, in one grouped query
+    (what ``area_counts`` and ``imports_between`` give, for several periods at once)."""
+    rel = relation(con, source, level, vintage)
+    theme_sql, theme_params = theme.filters[source].sql(source)
+    spans: list[Any] = []
+    for p in periods:
+        spans += [date(p.first.year, 1, 1) if source == "lsoa-annual" else p.first, p.last]
+    within = ["period_start BETWEEN ? AND ?"] * len(periods)
+    sums = "".join(f"sum(n) FILTER (WHERE {w})::BIGINT, " for w in within)
+    rows = con.execute(
+        f"SELECT area_code, area_name, borough, {sums}"
+        "list(DISTINCT import_id) FILTER (WHERE import_id IS NOT NULL), "
+        "list(DISTINCT via_import_id) FILTER (WHERE via_import_id IS NOT NULL) "
+        f"FROM ({rel.sql}) WHERE period_start BETWEEN ? AND ? AND ({' OR '.join(within)}) "
+        f"AND {theme_sql} GROUP BY ALL",  # the bounds first: they skip the row groups
+        [*spans, *rel.params, min(spans[::2]), max(spans[1::2]), *spans, *theme_params],
+    ).fetchall()
+    out = []
+    for code, name, borough, *rest in rows:
+        *counts, ids, via = rest
+        found = frozenset([*(ids or ()), *(via or ())])
+        out.append(Tally(code, name, borough, tuple(counts), found))
+    return out
+
+
+def counts_by_area(tallies: list[Tally], level: str, index: int) -> list[AreaCount]:
+    """``area_counts`` of the ``index``-th period, from tallies: an area by its name (boroughs)
+    or code, within its borough, with rows in that period."""
+    grouped: dict[tuple[str | None, str | None], list[Tally]] = {}
+    for t in tallies:
+        key = t.name if level == "borough" else t.code
+        if key is not None and t.counts[index] is not None:
+            grouped.setdefault((key, t.borough), []).append(t)
+    return [
+        AreaCount(
+            ts[0].code, ts[0].name or "", ts[0].borough, sum(t.counts[index] or 0 for t in ts)
+        )
+        for ts in grouped.values()
+    ]
 
 
 def monthly_series(
