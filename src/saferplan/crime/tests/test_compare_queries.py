@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from saferplan.core.periods import parse_period
-from saferplan.crime.comparisons import compare
+from saferplan.crime.comparisons import compare, ranking
 from saferplan.crime.themes import load_themes
 from saferplan.datastore import snapshots
 from saferplan.demo import DATA
@@ -78,6 +78,12 @@ def test_a_compare_over_every_borough_runs_one_query_once_the_catalog_is_known(
     assert len(again.statements) == 1, again.statements
 
     assert [r.area for r in table.rows] == ["Harrow", *others, "London"]
+
+    for most in (2, 1):  # the months the source has at all, the first time only
+        ranked = Counting(demo_warehouse.connect())
+        rows, source = ranking(ranked, "borough", total, periods[0], "rate")
+        assert len(ranked.statements) <= most, ranked.statements
+    assert source == "mps" and len(rows) == 32  # the boroughs with residents, not the airports
 
 
 @pytest.fixture
