@@ -110,3 +110,20 @@ def forget() -> None:
     """Drop every kept database (tests that change files under a catalog in place)."""
     with _LOCK:
         _SNAPSHOTS.clear()
+
+
+# The parent's databases, in a forked child: never used there, and never destroyed either
+# (closing a database waits for its threads, which the child does not have).
+_ORPHANS: list[_Snapshot] = []
+
+
+def _after_fork() -> None:
+    """A forked child (a server's worker) has none of the parent's DuckDB threads: it makes
+    its own databases, with a lock no thread of the parent may be holding."""
+    global _LOCK
+    _LOCK = threading.Lock()
+    _ORPHANS.extend(_SNAPSHOTS.values())
+    _SNAPSHOTS.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
