@@ -402,6 +402,13 @@ def area_figures(
     vintage = ward_vintage(con, period) if level == "ward" else None
     source = source or queries.choose_source(con, theme, level, [period], vintage=vintage)
     found = queries.area_counts(con, theme, level, period, source, vintage=vintage)
+    return figures_of(con, level, found, period), source
+
+
+def figures_of(
+    con: duckdb.DuckDBPyConnection, level: str, found: list[queries.AreaCount], period: Period
+) -> list[AreaFigure]:
+    """The areas' counts in ``period`` with their populations (see ``area_figures``)."""
     if level == "borough":
         keyed = [(c.name, c) for c in found]
     else:
@@ -428,7 +435,7 @@ def area_figures(
         lookup = c.name if level == "borough" else (c.code or c.name)
         figure = pops.get(lookup) if key in with_residents else None
         out.append(AreaFigure(key, c.name, c.borough, c.count, figure))
-    return out, source
+    return out
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ Every query reads the relations of ``facts``.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -283,6 +284,13 @@ class Tally:
     import_ids: frozenset[int]
 
 
+# What one connection was told, kept while it lives: a document build asks each section's
+# counts for its table and again for its ranks (a new connection asks afresh).
+_TALLIES: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], list[Tally]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def period_tallies(
     con: duckdb.DuckDBPyConnection,
     theme: Theme,
@@ -294,8 +302,25 @@ def period_tallies(
 ) -> list[Tally]:
     """Every area's count in each of ``periods`` and its rows' imports, in one grouped query
     (what ``area_counts`` and ``imports_between`` give, for several periods at once)."""
-    rel = relation(con, source, level, vintage)
     theme_sql, theme_params = theme.filters[source].sql(source)
+    spans = tuple((p.first, p.last) for p in periods)
+    key = (theme_sql, tuple(theme_params), level, spans, source, vintage)
+    told = _TALLIES.setdefault(con, {})
+    if key not in told:
+        told[key] = _tallies(con, theme_sql, theme_params, level, periods, source, vintage)
+    return told[key]
+
+
+def _tallies(
+    con: duckdb.DuckDBPyConnection,
+    theme_sql: str,
+    theme_params: list[Any],
+    level: str,
+    periods: list[Period],
+    source: str,
+    vintage: str | None,
+) -> list[Tally]:
+    rel = relation(con, source, level, vintage)
     spans: list[Any] = []
     for p in periods:
         spans += [date(p.first.year, 1, 1) if source == "lsoa-annual" else p.first, p.last]

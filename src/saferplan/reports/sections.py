@@ -25,6 +25,7 @@ from saferplan.crime.comparisons import (
     ComparisonTable,
     area_figures,
     compare,
+    figures_of,
     rank_rows,
 )
 from saferplan.crime.harm import HarmFigures
@@ -138,8 +139,17 @@ def _ranking(
     without every borough."""
     if table.source not in COMPLETE_SOURCES:
         return [], []
-    now, _ = area_figures(con, table.level, theme, scope.period, source=table.source)
-    before, _ = area_figures(con, table.level, theme, scope.baseline, source=table.source)
+    if table.level != "borough":
+        now, _ = area_figures(con, table.level, theme, scope.period, source=table.source)
+        before, _ = area_figures(con, table.level, theme, scope.baseline, source=table.source)
+        return now, before
+    # The counts the table was worked from (the connection keeps them): no query of its own.
+    periods = [scope.period, scope.baseline]
+    tallies = queries.period_tallies(con, theme, "borough", periods, table.source)
+    now, before = (
+        figures_of(con, "borough", queries.counts_by_area(tallies, "borough", i), p)
+        for i, p in enumerate(periods)
+    )
     return now, before
 
 
