@@ -386,6 +386,32 @@ def monthly_series(
     return out
 
 
+def history(
+    con: duckdb.DuckDBPyConnection,
+    theme: Theme,
+    level: str,
+    area: str,
+    first: date,
+    last: date,
+    source: str,
+) -> tuple[list[tuple[date, int]], set[int]]:
+    """``monthly_series`` of one area and ``imports_between`` the same months, in one query."""
+    where, args = _where(con, theme, source, level, first, last, area=area)
+    rows = con.execute(
+        f"SELECT period_start, period_grain = 'month', sum(n)::BIGINT, "
+        "list(DISTINCT import_id), list(DISTINCT via_import_id) "
+        f"FROM {where} GROUP BY ALL",
+        args,
+    ).fetchall()
+    found = {start: int(n) for start, monthly, n, _, _ in rows if monthly}
+    ids = {i for *_, own, via in rows for i in [*own, *via] if i is not None}
+    out, current = [], first
+    while current <= last:
+        out.append((current, found.get(current, 0)))
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return out, ids
+
+
 def contributing_imports(
     con: duckdb.DuckDBPyConnection,
     theme: Theme,
@@ -399,13 +425,20 @@ def contributing_imports(
 ) -> list[int]:
     """Ids of the imports whose rows a figure was built from (for provenance), the lookups
     that placed them included: every area, one area, or the areas of a borough."""
-    ids: set[int] = set()
-    for period in periods:
-        ids.update(
-            imports_between(con, theme, source, level, period.first, period.last,
-                            area=area, borough=borough, vintage=vintage)
-        )  # fmt: skip
-    return sorted(ids)
+    if not periods:
+        return []
+    first = min(p.first for p in periods)
+    last = max(p.last for p in periods)
+    where, args = _where(con, theme, source, level, first, last, area=area, borough=borough,
+                         vintage=vintage)  # fmt: skip
+    # One query for every period: rows between the first and last month, in one of them.
+    within = " OR ".join(["period_start BETWEEN ? AND ?"] * len(periods))
+    for p in periods:
+        args += [date(p.first.year, 1, 1) if source == "lsoa-annual" else p.first, p.last]
+    rows = con.execute(
+        f"SELECT DISTINCT import_id, via_import_id FROM {where} AND ({within})", args
+    ).fetchall()
+    return sorted({i for pair in rows for i in pair if i is not None})
 
 
 def imports_between(

@@ -164,8 +164,8 @@ def build_section(con: duckdb.DuckDBPyConnection, theme: Theme, scope: Scope) ->
 
     now_rate = rank_rows(now, "rate")
     months = sorted(queries.months_covered(con, theme, table.source, level, subject))
-    history = queries.monthly_series(
-        con, theme, level, [subject], months[0], months[-1], table.source
+    history, history_ids = queries.history(
+        con, theme, level, subject, months[0], months[-1], table.source
     )
     window = statistics.seasonality_window(history, period.last, SEASON_MONTHS)
     children = child_areas(con, theme, subject, period, baseline, scope.rule, scope.vintage)
@@ -173,9 +173,7 @@ def build_section(con: duckdb.DuckDBPyConnection, theme: Theme, scope: Scope) ->
     wards = ward_map(con, children, period, scope.rule, scope.public, scope.ward_boundaries)
     ids = set(table.import_ids) | set(table.population_import_ids)
     ids |= {i for f in now + before if f.population for i in f.population.import_ids}
-    ids |= queries.imports_between(
-        con, theme, table.source, level, months[0], months[-1], area=subject
-    )
+    ids |= history_ids
     for part in (children, the_map, wards):
         ids |= set(part.import_ids if part else [])
     return ThemeSection(

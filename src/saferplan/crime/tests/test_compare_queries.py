@@ -7,11 +7,13 @@ Expected figures are read from the raw bundled CSVs with the csv module, not saf
 from __future__ import annotations
 
 import csv
+from datetime import date
 from typing import Any
 
 import pytest
 
 from saferplan.core.periods import parse_period
+from saferplan.crime import queries
 from saferplan.crime.comparisons import compare, ranking
 from saferplan.crime.themes import load_themes
 from saferplan.datastore import snapshots
@@ -109,3 +111,38 @@ def test_the_imports_behind_a_compare_are_those_with_rows_in_its_periods(two_imp
     assert got["Harrow"] == (raw22["Harrow"], raw18["Harrow"])
     assert got["Brent"] == (raw22["Brent"], raw18["Brent"])
     assert got["London"] == (sum(raw22.values()), sum(raw18.values()))
+
+
+def _raw_months(area: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for path in (OLDER, NEWER):
+        with open(path, newline="", encoding="utf-8") as handle:
+            for r in csv.DictReader(handle):
+                if r["LookUp_BoroughName"] == area:
+                    for k, v in r.items():
+                        if k.isdigit():
+                            out[k] = out.get(k, 0) + int(v)
+    return out
+
+
+def test_imports_of_several_periods_and_a_history_in_one_query_each(two_imports) -> None:
+    warehouse, older, newer, _ = two_imports
+    total = load_themes().get("total")
+    con = warehouse.connect()
+    years = {y: parse_period(y) for y in ("2017", "2018", "2022")}
+
+    def ids(*names: str) -> list[int]:
+        found = queries.contributing_imports(con, total, "mps", "borough",
+                                             [years[n] for n in names], area="Harrow")  # fmt: skip
+        return found
+
+    assert ids("2022", "2018") == sorted([older, newer])
+    assert ids("2018", "2017") == [older]
+    assert ids("2022") == [newer]
+
+    first, last = date(2021, 6, 1), date(2022, 3, 1)
+    series, found = queries.history(con, total, "borough", "Harrow", first, last, "mps")
+    raw = _raw_months("Harrow")
+    months = [date(2021, m, 1) for m in range(6, 13)] + [date(2022, m, 1) for m in (1, 2, 3)]
+    assert series == [(m, raw[f"{m:%Y%m}"]) for m in months]
+    assert found == {older, newer}  # the months span both files
