@@ -330,12 +330,11 @@ def compare(
     vintage = ward_vintage(con, period) if level == "ward" else None
     source = queries.choose_source(con, theme, level, [period, baseline], vintage=vintage,
                                    area=subject.name if level == "borough" else None)  # fmt: skip
+    tallies = queries.period_tallies(con, theme, level, [period, baseline], source,
+                                     vintage=vintage)  # fmt: skip
     counts = {
-        label: {
-            c.name: c.count
-            for c in queries.area_counts(con, theme, level, p, source, vintage=vintage)
-        }
-        for label, p in (("period", period), ("baseline", baseline))
+        label: {c.name: c.count for c in queries.counts_by_area(tallies, level, index)}
+        for index, label in enumerate(("period", "baseline"))
     }
     all_names = sorted(set(counts["period"]) | set(counts["baseline"]))
     months = frozenset(m for p in (period, baseline) for m in p.months)
@@ -355,12 +354,11 @@ def compare(
     figures = [r.population_period for r in rows if r.population_period] + [
         r.population_baseline for r in rows if r.population_baseline
     ]
-    ids = queries.contributing_imports(con, theme, source, level, [period, baseline],
-                                       vintage=vintage)  # fmt: skip
+    shown = None  # every area's rows, for a source with every area's figures
     if source not in COMPLETE_SOURCES:  # only the areas shown
-        names = [n for label, members in wanted for n in (members or [label])]
-        ids = sorted({i for n in names for i in queries.contributing_imports(
-            con, theme, source, level, [period, baseline], area=n, vintage=vintage)})  # fmt: skip
+        shown = {n for label, members in wanted for n in (members or [label])}
+    ids = sorted({i for t in tallies if shown is None or t.name in shown or t.code in shown
+                  for i in t.import_ids})  # fmt: skip
     population_ids = sorted({i for f in figures for i in f.import_ids})
     return ComparisonTable(theme, level, period, baseline, source, rows, ids, _note(figures),
                            groups, population_ids, left_out)  # fmt: skip
@@ -404,6 +402,13 @@ def area_figures(
     vintage = ward_vintage(con, period) if level == "ward" else None
     source = source or queries.choose_source(con, theme, level, [period], vintage=vintage)
     found = queries.area_counts(con, theme, level, period, source, vintage=vintage)
+    return figures_of(con, level, found, period), source
+
+
+def figures_of(
+    con: duckdb.DuckDBPyConnection, level: str, found: list[queries.AreaCount], period: Period
+) -> list[AreaFigure]:
+    """The areas' counts in ``period`` with their populations (see ``area_figures``)."""
     if level == "borough":
         keyed = [(c.name, c) for c in found]
     else:
@@ -430,7 +435,7 @@ def area_figures(
         lookup = c.name if level == "borough" else (c.code or c.name)
         figure = pops.get(lookup) if key in with_residents else None
         out.append(AreaFigure(key, c.name, c.borough, c.count, figure))
-    return out, source
+    return out
 
 
 @dataclass(frozen=True)

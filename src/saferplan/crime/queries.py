@@ -23,6 +23,7 @@ from saferplan.core.errors import NotFoundError
 from saferplan.core.periods import Period
 from saferplan.crime.facts import CRIME_COUNTS, Relation, category_column, prepare, relation
 from saferplan.crime.themes import SourceFilter, Theme
+from saferplan.datastore import snapshots
 
 PREFERENCES = {
     "borough": ("mps", "series", "police-uk"),
@@ -39,8 +40,10 @@ class AreaCount:
     count: int
 
 
-# A connection sees one catalog, so what months it has cannot change while it lives.
-_MONTHS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+def _months_memo(con: duckdb.DuckDBPyConnection) -> dict[tuple[Any, ...], Any]:
+    """What months each source has: fixed by the catalog, so worked out once per catalog."""
+    memo: dict[tuple[Any, ...], Any] = snapshots.memo(con).setdefault("months", {})
+    return memo
 
 
 def _expand(rows: list[tuple[date, str]]) -> set[date]:
@@ -58,7 +61,7 @@ def months_available(
     con: duckdb.DuckDBPyConnection, source: str, level: str, vintage: str | None = None
 ) -> set[date]:
     """Every month ``source`` has figures for at ``level``, for any area."""
-    cache = _MONTHS.setdefault(con, {})
+    cache = _months_memo(con)
     key = ("all", source, level, vintage)
     if key not in cache:
         rel = _count_months(con, source, level, vintage) or relation(con, source, level, vintage)
@@ -83,7 +86,7 @@ def months_covered(
     those of the areas within it below). A series covers a month where it has a row of the
     theme's measures; police.uk where records fall in at least half the borough's LSOAs;
     the count files wherever they have a row."""
-    cache = _MONTHS.setdefault(con, {})
+    cache = _months_memo(con)
     where, params = theme.filters[source].sql(source) if source == "series" else ("TRUE", [])
     key = ("covered", source, level, vintage, where, tuple(params))
     if key not in cache:
@@ -269,6 +272,92 @@ def area_counts(
     return [AreaCount(code, name, boro, int(n)) for code, name, boro, n in rows]
 
 
+@dataclass(frozen=True)
+class Tally:
+    """The rows of one (code, name, borough): the count in each period asked for (None: no
+    rows in it) and the imports the rows came from, lookups included."""
+
+    code: str | None
+    name: str | None
+    borough: str | None
+    counts: tuple[int | None, ...]
+    import_ids: frozenset[int]
+
+
+# What one connection was told, kept while it lives: a document build asks each section's
+# counts for its table and again for its ranks (a new connection asks afresh).
+_TALLIES: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], list[Tally]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def period_tallies(
+    con: duckdb.DuckDBPyConnection,
+    theme: Theme,
+    level: str,
+    periods: list[Period],
+    source: str,
+    *,
+    vintage: str | None = None,
+) -> list[Tally]:
+    """Every area's count in each of ``periods`` and its rows' imports, in one grouped query
+    (what ``area_counts`` and ``imports_between`` give, for several periods at once)."""
+    theme_sql, theme_params = theme.filters[source].sql(source)
+    spans = tuple((p.first, p.last) for p in periods)
+    key = (theme_sql, tuple(theme_params), level, spans, source, vintage)
+    told = _TALLIES.setdefault(con, {})
+    if key not in told:
+        told[key] = _tallies(con, theme_sql, theme_params, level, periods, source, vintage)
+    return told[key]
+
+
+def _tallies(
+    con: duckdb.DuckDBPyConnection,
+    theme_sql: str,
+    theme_params: list[Any],
+    level: str,
+    periods: list[Period],
+    source: str,
+    vintage: str | None,
+) -> list[Tally]:
+    rel = relation(con, source, level, vintage)
+    spans: list[Any] = []
+    for p in periods:
+        spans += [date(p.first.year, 1, 1) if source == "lsoa-annual" else p.first, p.last]
+    within = ["period_start BETWEEN ? AND ?"] * len(periods)
+    sums = "".join(f"sum(n) FILTER (WHERE {w})::BIGINT, " for w in within)
+    rows = con.execute(
+        f"SELECT area_code, area_name, borough, {sums}"
+        "list(DISTINCT import_id) FILTER (WHERE import_id IS NOT NULL), "
+        "list(DISTINCT via_import_id) FILTER (WHERE via_import_id IS NOT NULL) "
+        f"FROM ({rel.sql}) WHERE period_start BETWEEN ? AND ? AND ({' OR '.join(within)}) "
+        f"AND {theme_sql} GROUP BY ALL",  # the bounds first: they skip the row groups
+        [*spans, *rel.params, min(spans[::2]), max(spans[1::2]), *spans, *theme_params],
+    ).fetchall()
+    out = []
+    for code, name, borough, *rest in rows:
+        *counts, ids, via = rest
+        found = frozenset([*(ids or ()), *(via or ())])
+        out.append(Tally(code, name, borough, tuple(counts), found))
+    return out
+
+
+def counts_by_area(tallies: list[Tally], level: str, index: int) -> list[AreaCount]:
+    """``area_counts`` of the ``index``-th period, from tallies: an area by its name (boroughs)
+    or code, within its borough, with rows in that period."""
+    grouped: dict[tuple[str | None, str | None], list[Tally]] = {}
+    for t in tallies:
+        key = t.name if level == "borough" else t.code
+        if key is not None and t.counts[index] is not None:
+            grouped.setdefault((key, t.borough), []).append(t)
+    return [
+        AreaCount(
+            ts[0].code, ts[0].name or "", ts[0].borough, sum(t.counts[index] or 0 for t in ts)
+        )
+        for ts in grouped.values()
+    ]
+
+
 def monthly_series(
     con: duckdb.DuckDBPyConnection,
     theme: Theme,
@@ -297,6 +386,32 @@ def monthly_series(
     return out
 
 
+def history(
+    con: duckdb.DuckDBPyConnection,
+    theme: Theme,
+    level: str,
+    area: str,
+    first: date,
+    last: date,
+    source: str,
+) -> tuple[list[tuple[date, int]], set[int]]:
+    """``monthly_series`` of one area and ``imports_between`` the same months, in one query."""
+    where, args = _where(con, theme, source, level, first, last, area=area)
+    rows = con.execute(
+        f"SELECT period_start, period_grain = 'month', sum(n)::BIGINT, "
+        "list(DISTINCT import_id), list(DISTINCT via_import_id) "
+        f"FROM {where} GROUP BY ALL",
+        args,
+    ).fetchall()
+    found = {start: int(n) for start, monthly, n, _, _ in rows if monthly}
+    ids = {i for *_, own, via in rows for i in [*own, *via] if i is not None}
+    out, current = [], first
+    while current <= last:
+        out.append((current, found.get(current, 0)))
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return out, ids
+
+
 def contributing_imports(
     con: duckdb.DuckDBPyConnection,
     theme: Theme,
@@ -310,13 +425,20 @@ def contributing_imports(
 ) -> list[int]:
     """Ids of the imports whose rows a figure was built from (for provenance), the lookups
     that placed them included: every area, one area, or the areas of a borough."""
-    ids: set[int] = set()
-    for period in periods:
-        ids.update(
-            imports_between(con, theme, source, level, period.first, period.last,
-                            area=area, borough=borough, vintage=vintage)
-        )  # fmt: skip
-    return sorted(ids)
+    if not periods:
+        return []
+    first = min(p.first for p in periods)
+    last = max(p.last for p in periods)
+    where, args = _where(con, theme, source, level, first, last, area=area, borough=borough,
+                         vintage=vintage)  # fmt: skip
+    # One query for every period: rows between the first and last month, in one of them.
+    within = " OR ".join(["period_start BETWEEN ? AND ?"] * len(periods))
+    for p in periods:
+        args += [date(p.first.year, 1, 1) if source == "lsoa-annual" else p.first, p.last]
+    rows = con.execute(
+        f"SELECT DISTINCT import_id, via_import_id FROM {where} AND ({within})", args
+    ).fetchall()
+    return sorted({i for pair in rows for i in pair if i is not None})
 
 
 def imports_between(

@@ -206,6 +206,11 @@ def attach(con: duckdb.DuckDBPyConnection, record: RollupRecord, root: Path) -> 
     _READY.add(con)
 
 
+def mark_attached(con: duckdb.DuckDBPyConnection) -> None:
+    """``con`` is a cursor on a database whose rollup views are made (``snapshots``)."""
+    _READY.add(con)
+
+
 def ensure(con: duckdb.DuckDBPyConnection, progress: TablesBuilt | None = None) -> None:
     """Make sure the connection has the rollup's tables: built from its records if the
     warehouse had none current (a connection sees one catalog, so once is enough)."""

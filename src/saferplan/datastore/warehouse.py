@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from saferplan import config
-from saferplan.datastore import rollup
+from saferplan.datastore import rollup, snapshots
 from saferplan.datastore.layout import COLUMNS, RESTRICTED
 from saferplan.datastore.rollup import RollupRecord
 
@@ -104,13 +104,23 @@ class Warehouse:
         the rows of the partnership whose scope is active when the connection is made, and
         none outside any scope (ADR 0007): make the connection inside the scope it serves.
         The rollup's tables are views over its files when the catalog's rollup is current;
-        otherwise the crime queries build them from the records (``rollup.ensure``).
+        otherwise the crime queries build them from the records (``rollup.ensure``). With a
+        current rollup, the views are made once per catalog version and scope in the process
+        and each connection is a cursor on them (``snapshots``).
         """
+        owner = _partnership_in_scope()
+        seen = snapshots.stamp(self.catalog_path)
+        shared = snapshots.cursor(self.root, owner, seen)
+        if shared is not None:
+            return shared
         entries, record = self.catalog()
         con = self.connect_entries(entries)
         if rollup.is_current(record, entries, self.root):
             assert record is not None
             rollup.attach(con, record, self.root)
+            if seen is not None and seen == snapshots.stamp(self.catalog_path):
+                files = [self.root / f for f in record.files.values()]
+                return snapshots.keep(self.root, owner, seen, con, files)
         return con
 
     def connect_entries(self, entries: list[CatalogEntry]) -> duckdb.DuckDBPyConnection:
@@ -147,7 +157,7 @@ class Warehouse:
             # Lists as parameters, not registered Arrow tables: registering makes DuckDB
             # import pandas, which costs a CLI command more time than its query.
             con.execute(
-                f"CREATE TEMP TABLE {name}_live AS SELECT unnest(?::VARCHAR[]) AS partition_key, "
+                f"CREATE TABLE {name}_live AS SELECT unnest(?::VARCHAR[]) AS partition_key, "
                 "unnest(?::BIGINT[]) AS import_id",
                 [list(live.keys()), list(live.values())],
             )

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import weakref
 from dataclasses import dataclass
-from typing import Any
 
 import duckdb
 
 from saferplan.core.errors import NotFoundError
-from saferplan.datastore import rollup
+from saferplan.datastore import rollup, snapshots
 
 LEVELS = ("borough", "ward", "lsoa")
 
@@ -23,17 +21,12 @@ class Area:
     borough: str | None
 
 
-# Keyed by the connection itself, held weakly: an id() is handed to the next connection
-# once this one is freed, which would then be given the areas of another warehouse.
-_AREA_CACHE: weakref.WeakKeyDictionary[Any, dict[str, list[Area]]] = weakref.WeakKeyDictionary()
-
-
 def list_areas(con: duckdb.DuckDBPyConnection, level: str) -> list[Area]:
     """Every area of ``level`` named in crime counts, populations or boundaries.
 
-    Cached per connection: a connection sees one catalog, so its areas cannot change.
+    Cached per catalog (``snapshots.memo``): a connection sees one, so its areas cannot change.
     """
-    cache = _AREA_CACHE.setdefault(con, {})
+    cache: dict[str, list[Area]] = snapshots.memo(con).setdefault("areas", {})
     if level in cache:
         return cache[level]
     rollup.ensure(con)  # the areas the count files name, listed once

@@ -12,7 +12,6 @@ lookup.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import duckdb
 
 from saferplan.core.errors import NotFoundError
+from saferplan.datastore import snapshots
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,9 @@ class PopulationFigure:
     parts: tuple[PopulationFigure, ...] = ()  # a group's members, each by its own year
 
 
-# code -> (name, year -> (population, import ids)); one query per set, level, sex and band.
+# code -> (name, year -> (population, import ids)); one query per set, level, sex and band,
+# once per catalog (``snapshots.memo``: a connection sees one catalog, whose rows are fixed).
 _Rows = dict[str, tuple[str, dict[int, tuple[int, tuple[int, ...]]]]]
-_ROWS_CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], _Rows]] = (
-    weakref.WeakKeyDictionary()
-)
 
 
 def list_population_sets(
@@ -47,6 +45,15 @@ def list_population_sets(
 ) -> list[tuple[str, list[int], str]]:
     """Population sets (name, years, source); with ``age_band`` or ``level``, only sets that
     have figures for it (ward and borough figures can come from LSOAs)."""
+    memo = snapshots.memo(con).setdefault("population sets", {})
+    if (age_band, level) not in memo:
+        memo[age_band, level] = _population_sets(con, age_band, level)
+    return [(name, list(years), source) for name, years, source in memo[age_band, level]]
+
+
+def _population_sets(
+    con: duckdb.DuckDBPyConnection, age_band: str | None, level: str | None
+) -> list[tuple[str, list[int], str]]:
     where, params = _age_filter(age_band) if age_band else ("TRUE", [])
     if level is not None:
         levels = [level, "lsoa"] if level in ("ward", "borough") else [level]
@@ -83,9 +90,7 @@ def _choose_set(
             + (f" with {level} figures" if list_population_sets(con) else ""),
             hint="Import some: saferplan import population FILE.",
         )
-    latest = dict(
-        con.execute("SELECT population_set, max(import_id) FROM population GROUP BY 1").fetchall()
-    )
+    latest = _latest_imports(con)
 
     def preference(s: tuple[str, list[int], str]) -> tuple[int, int, int]:
         best = year_order(s[1], year)[0]
@@ -93,6 +98,19 @@ def _choose_set(
 
     best = min(sets, key=preference)
     return best[0], best[2]
+
+
+def _latest_imports(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Each population set's newest import (what breaks a tie between sets)."""
+    memo = snapshots.memo(con)
+    if "population latest" not in memo:
+        memo["population latest"] = dict(
+            con.execute(
+                "SELECT population_set, max(import_id) FROM population GROUP BY 1"
+            ).fetchall()
+        )
+    latest: dict[str, int] = memo["population latest"]
+    return latest
 
 
 def _age_filter(age_band: str) -> tuple[str, list[Any]]:
@@ -109,7 +127,7 @@ def _set_rows(
     con: duckdb.DuckDBPyConnection, set_name: str, level: str, sex: str, age_band: str
 ) -> _Rows:
     """Every area's population in every year of the set (direct rows, else from LSOAs)."""
-    cache = _ROWS_CACHE.setdefault(con, {})
+    cache: dict[tuple[str, ...], _Rows] = snapshots.memo(con).setdefault("population rows", {})
     key = (set_name, level, sex, age_band)
     if key in cache:
         return cache[key]

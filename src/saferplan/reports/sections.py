@@ -25,6 +25,7 @@ from saferplan.crime.comparisons import (
     ComparisonTable,
     area_figures,
     compare,
+    figures_of,
     rank_rows,
 )
 from saferplan.crime.harm import HarmFigures
@@ -138,8 +139,17 @@ def _ranking(
     without every borough."""
     if table.source not in COMPLETE_SOURCES:
         return [], []
-    now, _ = area_figures(con, table.level, theme, scope.period, source=table.source)
-    before, _ = area_figures(con, table.level, theme, scope.baseline, source=table.source)
+    if table.level != "borough":
+        now, _ = area_figures(con, table.level, theme, scope.period, source=table.source)
+        before, _ = area_figures(con, table.level, theme, scope.baseline, source=table.source)
+        return now, before
+    # The counts the table was worked from (the connection keeps them): no query of its own.
+    periods = [scope.period, scope.baseline]
+    tallies = queries.period_tallies(con, theme, "borough", periods, table.source)
+    now, before = (
+        figures_of(con, "borough", queries.counts_by_area(tallies, "borough", i), p)
+        for i, p in enumerate(periods)
+    )
     return now, before
 
 
@@ -154,8 +164,8 @@ def build_section(con: duckdb.DuckDBPyConnection, theme: Theme, scope: Scope) ->
 
     now_rate = rank_rows(now, "rate")
     months = sorted(queries.months_covered(con, theme, table.source, level, subject))
-    history = queries.monthly_series(
-        con, theme, level, [subject], months[0], months[-1], table.source
+    history, history_ids = queries.history(
+        con, theme, level, subject, months[0], months[-1], table.source
     )
     window = statistics.seasonality_window(history, period.last, SEASON_MONTHS)
     children = child_areas(con, theme, subject, period, baseline, scope.rule, scope.vintage)
@@ -163,9 +173,7 @@ def build_section(con: duckdb.DuckDBPyConnection, theme: Theme, scope: Scope) ->
     wards = ward_map(con, children, period, scope.rule, scope.public, scope.ward_boundaries)
     ids = set(table.import_ids) | set(table.population_import_ids)
     ids |= {i for f in now + before if f.population for i in f.population.import_ids}
-    ids |= queries.imports_between(
-        con, theme, table.source, level, months[0], months[-1], area=subject
-    )
+    ids |= history_ids
     for part in (children, the_map, wards):
         ids |= set(part.import_ids if part else [])
     return ThemeSection(

@@ -59,3 +59,16 @@ def test_the_command_map_names_what_each_module_registers() -> None:
     assert set(main.modules_for(["--help"])) == set(main.COMMAND_MODULES)
     assert main.modules_for(["stats", "compare"]) == ("saferplan.cli.stats",)
     assert isinstance(main.app, typer.Typer)
+
+
+def test_stats_compare_as_csv_loads_no_rich(demo_warehouse) -> None:
+    """Rich is for tables and messages to people: CSV out of a compare that succeeds needs none."""
+    code = (
+        "import sys\nsys.argv = ['saferplan', 'stats', 'compare', '--area', 'Harrow', "
+        "'--period', '2018', '--comparators', 'Brent,London', '--format', 'csv']\n"
+        "from saferplan.cli.main import run\ntry:\n    run()\nexcept SystemExit as exc:\n"
+        "    assert not exc.code, exc.code"
+    )
+    loaded = _loaded(code, {"SAFERPLAN_DATA": str(demo_warehouse.root.parent)})
+    assert "duckdb" in loaded and "saferplan.crime.comparisons" in loaded  # it did compare
+    assert not loaded & {*HEAVY, "rich", "rich.console", "rich.table"}
