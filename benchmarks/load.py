@@ -3,6 +3,7 @@ optionally while a police.uk import job runs (issue #12: every page p95 < 150 ms
 
     .venv/bin/python benchmarks/load.py [--users 50] [--seconds 30]
         [--database sqlite|postgres|both] [--during-import] [--import-rows 1000000]
+        [--pg-database saferplan_bench]
 
 For each database: a fresh database with the demo partnership, then ``saferplan serve``
 (gunicorn and its jobs worker, as people run it) on 127.0.0.1. Each simulated user signs in
@@ -220,7 +221,7 @@ def report(database: str, timings: dict, errors: list, wall: float, args) -> boo
 
 
 def run_database(database: str, args: argparse.Namespace, csv_path: Path | None) -> bool:
-    env = database_env(database)
+    env = database_env(database, args.pg_database)
     ids = load_demo(env)
     with Server(env, args.workers, args.threads) as server:
         until, started, seen = threading.Event(), threading.Event(), ImportWindow()
@@ -266,6 +267,12 @@ def main() -> None:
         help="keep a police.uk import job running during the measurement",
     )
     parser.add_argument("--import-rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--pg-database",
+        default="saferplan_bench",
+        help="the PostgreSQL database to create afresh (each person running this at the "
+        "same time on one server needs their own)",
+    )
     parser.add_argument(
         "--think",
         type=float,
