@@ -146,3 +146,34 @@ def test_the_dashboard_computes_its_figures_once_per_import(
     assert after == fresh and after != before
     fte = ("first_time_entrants", "2019/20")
     assert float(after[fte]) > float(before[fte])  # twice the children, more entrants
+
+
+def test_kept_figures_follow_the_board_meetings_recorded_since(partnership, tmp_path: Path) -> None:
+    """The board attendance KPI reads the meetings recorded in saferplan as well as the
+    extract: kept figures are kept per those meetings too, so one recorded after the page
+    was first shown changes the figure at once (no import needed)."""
+    from datetime import date
+
+    from saferplan.governance.models import Attendance, Meeting
+    from saferplan.governance.tests.samples import harrow_board
+    from saferplan.youthjustice import service
+    from saferplan.youthjustice.store import import_extract
+
+    import_extract(_extracts(tmp_path)[0])
+
+    def board_kpi() -> tuple[object, object, str]:
+        rows = service.kpis_for("2019-20", 20_000, service.Records.kept())
+        found = next(r for r in rows if r.indicator == "kpi_board_attendance")
+        return found.numerator, found.denominator, found.source
+
+    from_extract = board_kpi()
+    assert board_kpi() == from_extract and from_extract[2].startswith("from the imported")
+    board = harrow_board(partnership)
+    meeting = Meeting.objects.create(body=board, held_on=date(2019, 5, 10))
+    for member in board.members.all():  # Health and the magistrate away: 5 partners of 7
+        away = member.organisation in ("Health", "Judiciary")
+        Attendance.objects.create(
+            meeting=meeting, member=member, status="apologies" if away else "present"
+        )
+    numerator, denominator, source = board_kpi()
+    assert (numerator, denominator) == (5, 7) and source.startswith("from meeting records")
