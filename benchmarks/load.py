@@ -3,8 +3,10 @@ optionally while a police.uk import job runs (issue #12: every page p95 < 150 ms
 
     .venv/bin/python benchmarks/load.py [--users 50] [--seconds 30]
         [--database sqlite|postgres|both] [--during-import] [--import-rows 1000000]
+        [--pg-database saferplan_bench]
 
-For each database: a fresh database with the demo partnership, then ``saferplan serve``
+For each database: a fresh database with the demo partnership and its youth justice
+service, then ``saferplan serve``
 (gunicorn and its jobs worker, as people run it) on 127.0.0.1. Each simulated user signs in
 as one of the demo roles and requests the pages that role may see in turn, with think time,
 for a bounded time. With ``--during-import`` the analyst uploads a generated police.uk CSV
@@ -23,6 +25,7 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -219,9 +222,30 @@ def report(database: str, timings: dict, errors: list, wall: float, args) -> boo
     return passed and not errors
 
 
+def load_youth_justice() -> None:
+    """The demo's youth justice service, as ``saferplan demo`` loads it: the synthetic
+    cohort and 10-17 population (found by the borough populations), so the youth justice
+    dashboard shows its figures and charts rather than "no extract has been imported"."""
+    from saferplan.accounts.tenancy import across_partnerships
+    from saferplan.datastore.importing import run_import
+    from saferplan.demo.load import YEARLY
+    from saferplan.plans.demo import demo_partnership
+    from saferplan.youthjustice.demo import load_demo_youth_justice
+
+    with across_partnerships():
+        options = {"name": "ONS mid-year estimates, London boroughs"}
+        run_import("population", (YEARLY,), options=options, user="demo")
+        load_demo_youth_justice(demo_partnership())
+
+
 def run_database(database: str, args: argparse.Namespace, csv_path: Path | None) -> bool:
-    env = database_env(database)
+    env = database_env(database, args.pg_database)
     ids = load_demo(env)
+    setup = "from saferplan.site.bootstrap import setup_django; setup_django(); "
+    subprocess.run(
+        [sys.executable, "-c", setup + "from load import load_youth_justice; load_youth_justice()"],
+        check=True, env={**env, "PYTHONPATH": str(Path(__file__).resolve().parent)},
+    )  # fmt: skip
     with Server(env, args.workers, args.threads) as server:
         until, started, seen = threading.Event(), threading.Event(), ImportWindow()
         importer = None
@@ -266,6 +290,12 @@ def main() -> None:
         help="keep a police.uk import job running during the measurement",
     )
     parser.add_argument("--import-rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--pg-database",
+        default="saferplan_bench",
+        help="the PostgreSQL database to create afresh (each person running this at the "
+        "same time on one server needs their own)",
+    )
     parser.add_argument(
         "--think",
         type=float,

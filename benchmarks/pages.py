@@ -1,14 +1,16 @@
 """Each page's own time and queries in one process, against another code tree in the same run.
 
     .venv/bin/python benchmarks/pages.py [--repeat 30] [--baseline ../main/src]
+        [--database sqlite|postgres] [--pg-database saferplan_pages]
 
 What a page costs the server, apart from queueing behind other requests (which
-benchmarks/load.py measures, and which a busy machine dominates): the demo partnership on
-SQLite in a fresh data directory, each page requested through Django's test client as the
-role that sees it, after one request to warm it, ``--repeat`` times; prints the median and
-the 90th percentile milliseconds and the queries of one request. With ``--baseline`` the same
-runs first with that source tree on the path (e.g. a checkout of main's src/), then with
-this one; the load average is printed with each.
+benchmarks/load.py measures, and which a busy machine dominates): the demo partnership
+(and its youth justice service: the synthetic cohort and population, as ``saferplan demo``
+loads them) on SQLite or PostgreSQL in a fresh database, each page requested through
+Django's test client as the role that sees it, after one request to warm it, ``--repeat``
+times; prints the median and the 90th percentile milliseconds and the queries of one
+request. With ``--baseline`` the same runs first with that source tree on the path (e.g. a
+checkout of main's src/), then with this one; the load average is printed with each.
 """
 
 from __future__ import annotations
@@ -19,8 +21,12 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from live_server import database_env
+
+HERE = Path(__file__).resolve().parent
 
 PROBE = r"""
 import json, sys, time
@@ -34,10 +40,12 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment
 from saferplan.accounts.tenancy import across_partnerships
 from saferplan.plans.demo import load_demo_partnership
 from saferplan.plans.models import Action, StrategyYear
+from load import load_youth_justice
 
 setup_test_environment()
 with across_partnerships():
     load_demo_partnership()
+    load_youth_justice()
     year = StrategyYear.objects.get().pk
     action = Action.objects.order_by("pk").first().pk
 pages = json.loads(sys.argv[1])
@@ -74,11 +82,10 @@ PAGES = [
 ]
 
 
-def run(source: str | None, repeat: int) -> tuple[dict[str, dict], float]:
-    env = {**os.environ, "SAFERPLAN_DATA": tempfile.mkdtemp(prefix="saferplan-pages-")}
-    env.pop("DATABASE_URL", None)
-    if source:
-        env["PYTHONPATH"] = str(Path(source).resolve())
+def run(source: str | None, repeat: int, database: str, pg_database: str) -> tuple[dict, float]:
+    env = database_env(database, pg_database)
+    paths = [str(Path(source).resolve())] if source else []
+    env["PYTHONPATH"] = os.pathsep.join([*paths, str(HERE)])
     done = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(PAGES), str(repeat)],
         env=env, check=True, capture_output=True, text=True,
@@ -90,9 +97,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--baseline", help="another source tree (its src/), run first")
+    parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument(
+        "--pg-database", default="saferplan_pages", help="the PostgreSQL database to create"
+    )
     args = parser.parse_args()
-    base = run(args.baseline, args.repeat) if args.baseline else None
-    mine = run(None, args.repeat)
+    where = (args.database, args.pg_database)
+    base = run(args.baseline, args.repeat, *where) if args.baseline else None
+    mine = run(None, args.repeat, *where)
 
     def cells(found: dict) -> str:
         times = found["times"]
@@ -101,11 +113,11 @@ def main() -> None:
 
     head = f"  {'page':<18}{'p50 ms':>9}{'p90 ms':>9}{'queries':>8}"
     if base:
-        print(f"baseline {args.baseline} (load average {base[1]:.1f}) | this tree "
+        print(f"{args.database}: baseline {args.baseline} (load average {base[1]:.1f}) | this tree "
               f"(load average {mine[1]:.1f}) | ratio of medians, baseline / this tree")  # fmt: skip
         print(head + " |" + head[20:] + " |   ratio")
     else:
-        print(f"this tree (load average {mine[1]:.1f}), {os.cpu_count()} cores")
+        print(f"this tree (load average {mine[1]:.1f}), {os.cpu_count()} cores, {args.database}")
         print(head)
     for name, _, _ in PAGES:
         line = f"  {name:<18}"

@@ -95,9 +95,14 @@ TEMPLATES = [
     },
 ]
 
+# A web server thread keeps its PostgreSQL connection between requests (opening one costs a
+# server process and an authentication), checked once per request before use so that a
+# restarted server costs no request an error.
 DATABASES = {
     "default": dj_database_url.parse(
-        config.get("DATABASE_URL") or f"sqlite:///{config.sqlite_path()}", conn_max_age=60
+        config.get("DATABASE_URL") or f"sqlite:///{config.sqlite_path()}",
+        conn_max_age=600,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

@@ -10,7 +10,6 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from saferplan.core.errors import SaferplanError
 from saferplan.plans import exports, service
 from saferplan.plans.leads import LeadMatcher
 from saferplan.plans.measures import called_out, judged
-from saferplan.plans.models import Action, Measure, MeasureActual, Objective, StrategyYear
+from saferplan.plans.models import Action, Objective, StrategyYear
 from saferplan.plans.movement import MOVEMENT_HEADINGS, measure_rows
 from saferplan.plans.quality import quality_flags
 from saferplan.web.forms import LeadForm, YearEndForm
@@ -46,12 +45,10 @@ def _other_years(year: StrategyYear) -> list[StrategyYear]:
 
 def _objectives(year: StrategyYear) -> list[Objective]:
     """Every objective of a plan with its measures and their actuals, in three queries."""
-    actuals = Prefetch("actuals", queryset=MeasureActual.objects.all())
-    measures = Prefetch("measures", queryset=Measure.objects.prefetch_related(actuals))
     return list(
         Objective.objects.filter(priority__year=year)
         .select_related("parent")
-        .prefetch_related(measures)
+        .prefetch_related("measures__actuals")
     )
 
 

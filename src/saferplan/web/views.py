@@ -10,29 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from saferplan.accounts import permissions
 from saferplan.governance.home import overdue_for
-from saferplan.plans.models import Action, ProgressUpdate, StrategyYear
+from saferplan.plans.models import Action, StrategyYear
 from saferplan.web.plan_rows import action_row, rag_counts
 
 
 def plan_actions(year: StrategyYear) -> list[Action]:
-    """Every action of a plan, with what its rows show, in two queries.
-
-    The updates are prefetched through an explicit (partnership-scoped) queryset: with a
-    bare "updates" Django builds each action's related queryset again, and with it the
-    scope's four-join filter, which took most of the plan page's time.
-    """
-    updates = Prefetch("updates", queryset=ProgressUpdate.objects.all())
+    """Every action of a plan, with what its rows show, in two queries."""
     return list(
         Action.objects.filter(objective__priority__year=year)
         .select_related("objective__priority", "lead_organisation")
-        .prefetch_related(updates)
+        .prefetch_related("updates")
     )
 
 

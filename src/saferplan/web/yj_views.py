@@ -1,8 +1,8 @@
 """Youth justice pages and downloads: youth justice roles and admins only, every view and
 download of child-level data audited, and every refused attempt too. Figures come from
-``youthjustice.service``, each page reading the records once; labels, units, directions
-and definitions from the indicator registry. A parameter that cannot be read is a 400
-page saying which one and why."""
+``youthjustice.service``, from the records as read once per import (``Records.kept``);
+labels, units, directions and definitions from the indicator registry. A parameter that
+cannot be read is a 400 page saying which one and why."""
 
 from __future__ import annotations
 
@@ -172,7 +172,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     period, given = _period(request), _population_given(request)
     _format(request)
-    records = service.Records.read()  # once, for every figure on the page
+    records = service.Records.kept()  # once per import, for every figure on the page
     error, population = "", None
     national: list[Any] = []
     kpi_rows: list[Any] = []
@@ -262,7 +262,7 @@ def tracker(request: HttpRequest) -> HttpResponse:
 
     period, today = _period(request), _today(request)
     _format(request)
-    records = service.Records.read()
+    records = service.Records.kept()
     rows = service.tracker(period, today, records)
     download = _download(
         request,
@@ -315,7 +315,9 @@ def disproportionality(request: HttpRequest) -> HttpResponse:
     _format(request)
     error, rows, denominator = "", [], ""
     try:
-        result = service.disproportionality_for(period, measure=measure)
+        result = service.disproportionality_for(
+            period, measure=measure, records=service.Records.kept()
+        )
         rows, denominator = result.rows, result.denominator
     except SaferplanError as exc:
         error = _said(exc)
@@ -358,7 +360,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
     period = _period(request)
     _format(request)
-    rows = service.profile_for(period)
+    rows = service.profile_for(period, service.Records.kept())
     download = _download(
         request,
         "cohort profile",

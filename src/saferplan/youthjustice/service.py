@@ -7,6 +7,8 @@ first proof) is worked out once too.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -28,6 +30,11 @@ class Population:
     description: str
 
 
+# Figures one Records keeps of each kind (periods, populations and dates asked for): a
+# bound, since a kept Records lives as long as its imports and anyone may ask for any.
+FIGURES_KEPT = 256
+
+
 class Records:
     """The partnership's case records as the indicator tables (``store.tables``), read once,
     with what every national indicator derives from them, worked out once."""
@@ -37,6 +44,9 @@ class Records:
         # National indicators by (first month, last month, population): a page showing a
         # period and its trend asks for the same period twice.
         self.national: dict[tuple[date, date, int], list[ind.Indicator]] = {}
+        # Key performance indicators by period, population and what else they read (the
+        # board's recorded meetings, the extract files named as the source).
+        self.kpi_rows: dict[tuple[Any, ...], list[ind.Indicator]] = {}
         self._followed: dict[tuple[date, date, date], live.Followed] = {}
 
     def followed(self, period: Period, today: date) -> live.Followed:
@@ -44,6 +54,7 @@ class Records:
         its months come from the same following)."""
         key = (period.first, _end(period), today)
         if key not in self._followed:
+            _bound(self._followed)
             t = self.tables
             self._followed[key] = live.follow(t["children"], t["offences"], t["outcomes"], *key)
         return self._followed[key]
@@ -53,6 +64,26 @@ class Records:
         from saferplan.youthjustice.store import tables
 
         return cls(tables())
+
+    @classmethod
+    def kept(cls) -> Records:
+        """The records as :meth:`read` gives them, read once per process for the same
+        imports, with every figure worked out from them kept beside them: the youth justice
+        pages are asked again and again for figures that change only with an import."""
+        version = records_version()
+        if version is None:  # records no import brought: nothing to know them again by
+            return cls.read()
+        with _KEPT_LOCK:
+            found = _KEPT.get(version)
+            if found is not None:
+                _KEPT.move_to_end(version)
+                return found
+        found = cls.read()
+        with _KEPT_LOCK:
+            _KEPT[version] = found
+            while len(_KEPT) > RECORDS_KEPT:
+                _KEPT.popitem(last=False)
+        return found
 
     @cached_property
     def events(self) -> pd.DataFrame:
@@ -67,6 +98,41 @@ class Records:
     def first_outcome(self) -> date | None:
         dates = pd.to_datetime(self.tables["outcomes"]["outcome_date"])
         return dates.min().date() if len(dates) else None
+
+
+# Records kept by :meth:`Records.kept`, by what they were imported from, newest use last:
+# each web server process (and thread) finds the same figures until an import changes the
+# key. A few partnerships' worth: each is the whole set of tables.
+_KEPT: OrderedDict[tuple[Any, ...], Records] = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+RECORDS_KEPT = 8
+
+
+def _bound(figures: dict[Any, Any]) -> None:
+    if len(figures) >= FIGURES_KEPT:
+        figures.clear()
+
+
+def records_version() -> tuple[Any, ...] | None:
+    """What the partnership's records were imported from: the database, the partnership and
+    each youth justice import's id, SHA-256 and time (records are stored only by imports,
+    all of a file or none, so a new import, or one undone, changes this). None when no
+    import brought them."""
+    from django.db import connection
+
+    from saferplan.accounts.tenancy import require_partnership
+    from saferplan.datastore.models import ImportRecord
+    from saferplan.youthjustice.store import IMPORT_KIND
+
+    partnership = require_partnership()
+    imports = tuple(
+        ImportRecord.objects.filter(kind=IMPORT_KIND, partnership=partnership)
+        .order_by("pk")
+        .values_list("pk", "sha256", "finished_at")
+    )
+    if not imports:
+        return None
+    return (connection.alias, connection.settings_dict["NAME"], partnership.pk, imports)
 
 
 def service_area() -> str:
@@ -159,6 +225,7 @@ def national_indicators_for(
         for a, b in ind.cohort_spans(start, end)
     ]
     rows += ind.reoffending(cohorts, f"cohort {period.label}")
+    _bound(r.national)
     r.national[(start, end, population)] = rows
     return rows
 
@@ -171,10 +238,18 @@ def kpis_for(
     from saferplan.governance.reading import board_attendance_table
 
     period = parse_period(period_text)
-    t = (records or Records.read()).tables
+    r = records or Records.read()
     start, end = period.first, _end(period)
-    recorded = board_attendance_table(start, end)
-    return kpis.kpis(t, start, end, period.label, population, recorded, extract_said())
+    recorded, said = board_attendance_table(start, end), extract_said()
+    meetings = None if recorded is None else tuple(recorded.itertuples(index=False, name=None))
+    key = (start, end, population, meetings, said)
+    known = r.kpi_rows.get(key)
+    if known is None:
+        _bound(r.kpi_rows)
+        known = r.kpi_rows[key] = kpis.kpis(
+            r.tables, start, end, period.label, population, recorded, said
+        )
+    return known
 
 
 def extract_said(table: str = "board") -> str:
