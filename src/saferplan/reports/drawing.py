@@ -16,14 +16,13 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
 
-from saferplan.reports.charts import save_png
+from saferplan.reports.charts import pyplot, save_png
 
 BOUNDARY_SOURCE = "Contains OS data © Crown copyright and database right 2022 (ONS, OGL v3.0)."
 NO_DATA = "#dddddd"
@@ -112,8 +111,8 @@ def _north_arrow(ax: Any) -> None:
 
 
 def _figure() -> tuple[Any, Any]:
-    fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
+    fig, ax = pyplot().subplots(figsize=(7.5, 7.2), layout="constrained")
+    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
     return fig, ax
 
 
