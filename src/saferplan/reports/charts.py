@@ -28,6 +28,7 @@ SOURCE = "Source: Metropolitan Police Service recorded crime (London Datastore),
 
 
 LABELS_KEY = "Description"  # the PNG text chunk holding what the image says
+DPI = 150  # every chart and map is saved at this resolution
 
 
 def pyplot() -> Any:
@@ -38,7 +39,7 @@ def pyplot() -> Any:
     return matplotlib.pyplot
 
 
-def save_png(fig: plt.Figure, title: str, labels: Sequence[str], dpi: int = 150) -> bytes:
+def save_png(fig: plt.Figure, title: str, labels: Sequence[str], dpi: int = DPI) -> bytes:
     """The figure as PNG, with its title and the labels it draws recorded in its metadata.
 
     Saved as RGB on the figure's opaque background: no alpha channel, which a PDF renderer
