@@ -113,6 +113,7 @@ def build_strategic_assessment(
     from saferplan.editions.documents import keep_strategic_assessment
     from saferplan.reports.assessment import build_assessment
     from saferplan.reports.build import write_report
+    from saferplan.reports.render import workers
     from saferplan.site.bootstrap import setup_django
 
     with friendly_errors():
@@ -121,15 +122,17 @@ def build_strategic_assessment(
         from saferplan.definitions.service import in_force
 
         status = console.status(f"Computing the {area} assessment for {year}…")
-        with status, in_force(current_partnership()) as book:
-            a = build_assessment(
-                Warehouse().connect(), book, area, year,
-                [c.strip() for c in comparators.split(",") if c.strip()], edition=edition,
-                themes=[t.strip() for t in themes.split(",")] if themes else None,
-                harm_table=load_harm_table(harm_table) if harm_table else None,
-            )  # fmt: skip
-        with console.status("Checking and writing HTML, Word and PDF…"):
-            built = write_report(a, out, partnership)
+        # The drawing workers start while the figures are computed.
+        with workers() as pool:
+            with status, in_force(current_partnership()) as book:
+                a = build_assessment(
+                    Warehouse().connect(), book, area, year,
+                    [c.strip() for c in comparators.split(",") if c.strip()], edition=edition,
+                    themes=[t.strip() for t in themes.split(",")] if themes else None,
+                    harm_table=load_harm_table(harm_table) if harm_table else None,
+                )  # fmt: skip
+            with console.status("Checking and writing HTML, Word and PDF…"):
+                built = write_report(a, out, partnership, pool=pool)
         # Every build is kept as an edition of the partnership in scope (files never change).
         say_kept(keep_strategic_assessment(a, built))
     return built.folder, [(t.title, why) for t, why in a.unavailable]

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, wait
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,13 @@ Step = Callable[[str, float], None]
 
 def _no_step(phase: str, share: float) -> None:
     pass
+
+
+class _Own:
+    """``write_report`` is to open its own pool of drawing workers."""
+
+
+OWN_POOL = _Own()
 
 
 @dataclass
@@ -86,14 +94,17 @@ def write_report(
     pdf: bool = True,
     records: Provenance | None = None,
     step: Step = _no_step,
+    pool: Executor | _Own | None = OWN_POOL,
 ) -> BuiltReport:
     """Check the figures, then write HTML, Word, PDF and the bundle into ``out``.
 
     Written into a temporary folder first and moved into place, so a failed build never
     leaves a half-written report where the last good one was. ``step`` hears each phase.
+    The charts are drawn in ``pool`` (from ``render.workers()``, opened before the figures
+    were computed so that its workers start meanwhile), else in a pool of its own.
     """
-    with render.workers() as pool:
-        data, images = prepare(a, partnership, records, step, pool)
+    with render.workers() if isinstance(pool, _Own) else nullcontext(pool) as drawers:
+        data, images = prepare(a, partnership, records, step, drawers)
         step("documents", 0)
         doc = document.build(data)
         out.mkdir(parents=True, exist_ok=True)
@@ -103,8 +114,8 @@ def write_report(
             bundle.write_bundle(data, staging)
             html = render_html(doc, images)
             (staging / "strategic-assessment.html").write_text(html, encoding="utf-8")
-            if pdf and pool is not None:  # laid out in a worker while Word is written here
-                pdf_started = pool.submit(render_pdf, html, staging / "strategic-assessment.pdf")
+            if pdf and drawers is not None:  # laid out in a worker while Word is written here
+                pdf_started = drawers.submit(render_pdf, html, staging / "strategic-assessment.pdf")
             step("documents", 1 / 3)
             render_docx(doc, images, staging / "strategic-assessment.docx")
             _refuse(outputs.check_outputs(staging, data), "its documents disagree with its figures")

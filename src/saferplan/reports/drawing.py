@@ -9,21 +9,22 @@ that record the words drawn (``charts.save_png``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.path import Path
 
-from saferplan.reports.charts import save_png
+from saferplan.reports.charts import DPI, pyplot, save_png
 
 BOUNDARY_SOURCE = "Contains OS data © Crown copyright and database right 2022 (ONS, OGL v3.0)."
 NO_DATA = "#dddddd"
@@ -112,8 +113,8 @@ def _north_arrow(ax: Any) -> None:
 
 
 def _figure() -> tuple[Any, Any]:
-    fig, ax = plt.subplots(figsize=(7.5, 7.2), layout="constrained")
-    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))  # type: ignore[union-attr, call-arg]
+    fig, ax = pyplot().subplots(figsize=(7.5, 7.2), layout="constrained")
+    fig.get_layout_engine().set(rect=(0, 0.04, 1, 0.96))
     return fig, ax
 
 
@@ -124,8 +125,29 @@ def _finish(fig: Any, ax: Any, source: str, title: str, labels: Sequence[str]) -
     _scale_bar(ax)
     _north_arrow(ax)
     source = f"{source} {BOUNDARY_SOURCE}"
-    fig.text(0.01, 0.01, source, fontsize=6.5, color="#505a5f", ha="left", va="bottom", wrap=True)
+    note = fig.text(0.01, 0.01, "", fontsize=6.5, color="#505a5f", ha="left", va="bottom")
+    width = fig.get_figwidth() * DPI * 0.99  # from the text's left, at 1%, to the right edge
+    note.set_text(_wrapped(source, note.get_fontproperties().copy(), width))
     return save_png(fig, title, [*labels, source])
+
+
+@cache
+def _wrapped(text: str, font: Any, width: float) -> str:
+    """``text`` broken at spaces into lines no wider than ``width`` pixels as saved: what
+    ``wrap=True`` draws, measured once per process rather than at every layout of every map
+    (a quarter of a map's drawing)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    renderer = RendererAgg(1, 1, DPI)
+    lines: list[str] = []
+    for word in text.split(" "):
+        longer = f"{lines[-1]} {word}" if lines else word
+        wide, _, _ = renderer.get_text_width_height_descent(longer, font, ismath=False)
+        if lines and math.ceil(wide) > width:
+            lines.append(word)
+        else:
+            lines[-1:] = [longer]
+    return "\n".join(lines)
 
 
 def _lines(ax: Any, lines: Sequence[np.ndarray], **style: Any) -> None:

@@ -47,6 +47,7 @@ def build_strategic_assessment(
     from saferplan.editions.documents import keep_strategic_assessment
     from saferplan.reports import build
     from saferplan.reports.assessment import build_assessment
+    from saferplan.reports.render import workers
 
     partnership = context.partnership
     if partnership is None:
@@ -56,15 +57,18 @@ def build_strategic_assessment(
         context.progress(phase, percent=overall_percent(phase, share))
 
     step("computing", 0)
-    with in_force(partnership) as book:  # the partnership's own themes and groups, if any
-        a = build_assessment(Warehouse().connect(), book, area, year, list(comparators),
-                             edition=edition, themes=list(themes) if themes else None)  # fmt: skip
-    for theme, why in a.unavailable:
-        context.log(f"left out {theme.title}: {why}")
-    with tempfile.TemporaryDirectory(prefix="saferplan-assessment-") as folder:
-        built = build.write_report(a, Path(folder) / "report", partnership.name, step=step)
-        context.progress("checking", percent=CHECKING)
-        kept = keep_strategic_assessment(a, built, _requester(context.requested_by))
+    with workers() as pool:  # started now: they get ready while the figures are computed
+        with in_force(partnership) as book:  # the partnership's own themes and groups, if any
+            a = build_assessment(Warehouse().connect(), book, area, year, list(comparators),
+                                 edition=edition,
+                                 themes=list(themes) if themes else None)  # fmt: skip
+        for theme, why in a.unavailable:
+            context.log(f"left out {theme.title}: {why}")
+        with tempfile.TemporaryDirectory(prefix="saferplan-assessment-") as folder:
+            built = build.write_report(a, Path(folder) / "report", partnership.name, step=step,
+                                       pool=pool)  # fmt: skip
+            context.progress("checking", percent=CHECKING)
+            kept = keep_strategic_assessment(a, built, _requester(context.requested_by))
     if kept is None:  # only when no partnership is in scope, which the runner gives
         raise SaferplanError("the assessment was built but no partnership was in scope to keep it")
     context.settled()  # kept: from here on nothing may undo the job

@@ -9,8 +9,10 @@ National Grid (metres), so distances are true; they are turned into plain shapes
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import shapely
@@ -35,6 +37,33 @@ HOT_COLD = {
 }
 CHANGE_COLOURS = {0: "#f7f7f7", 1: "#d73027", 2: "#fc8d59", 3: "#7f0000", 4: "#4575b4"}
 Arguments = dict[str, Any]  # a drawing function's keyword arguments
+SHAPES_KEPT = 16
+T = TypeVar("T")
+_made: OrderedDict[tuple[str, bytes], Any] = OrderedDict()
+
+
+def _made_once(what: str, areas: Any, columns: Sequence[str], make: Callable[[], T]) -> T:
+    """``make()``, remembered by the SHA-256 of the areas' ``columns`` and geometry (each
+    one's parts, rings and coordinates): a build's 25 maps of the same LSOAs and wards turn
+    them into shapes, outlines and labelled places once, not once per map."""
+    geometries = np.asarray(areas.geometry.values)
+    digest = hashlib.sha256()
+    for column in columns:
+        digest.update("\x1f".join(str(v) for v in areas[column]).encode() + b"\x1e")
+    for counts in (shapely.get_num_geometries(geometries), shapely.get_num_coordinates(geometries)):
+        digest.update(np.asarray(counts, dtype=np.int64).tobytes())
+    rings = shapely.get_rings(shapely.get_parts(geometries))
+    digest.update(np.asarray(shapely.get_num_coordinates(rings), dtype=np.int64).tobytes())
+    digest.update(np.ascontiguousarray(shapely.get_coordinates(geometries)).tobytes())
+    key = (what, digest.digest())
+    if key in _made:
+        _made.move_to_end(key)
+    else:
+        _made[key] = make()
+        while len(_made) > SHAPES_KEPT:
+            _made.popitem(last=False)
+    made: T = _made[key]
+    return made
 
 
 def _rings(geometry: Any) -> list[np.ndarray]:
@@ -55,8 +84,12 @@ def _path_data(geometry: Any) -> drawing.PathData:
 
 def shapes_of(areas: Any) -> Shapes:
     """The areas (``area_code``, ``geometry``) as path data, in the frame's order."""
-    codes = tuple(str(c) for c in areas["area_code"])
-    return Shapes(codes, tuple(_path_data(g) for g in areas.geometry))
+
+    def make() -> Shapes:
+        codes = tuple(str(c) for c in areas["area_code"])
+        return Shapes(codes, tuple(_path_data(g) for g in areas.geometry))
+
+    return _made_once("shapes", areas, ["area_code"], make)
 
 
 def lines_of(geometries: Sequence[Any]) -> tuple[np.ndarray, ...]:
@@ -68,15 +101,20 @@ def places_of(places: Any) -> Places | None:
     """Places' names in alphabetical order, a point inside each, and their outlines."""
     if places is None or not len(places):
         return None
-    ordered = places.sort_values("area_name")
-    points = tuple((float(p.x), float(p.y)) for p in ordered.geometry.representative_point())
-    names = tuple(str(n) for n in ordered["area_name"])
-    return Places(names, points, lines_of(list(places.geometry)))
+
+    def make() -> Places:
+        ordered = places.sort_values("area_name")
+        points = tuple((float(p.x), float(p.y)) for p in ordered.geometry.representative_point())
+        names = tuple(str(n) for n in ordered["area_name"])
+        return Places(names, points, lines_of(list(places.geometry)))
+
+    return _made_once("places", places, ["area_name"], make)
 
 
 def outline_of(areas: Any) -> Any:
     """The outer boundary of a set of areas (slivers between them closed)."""
-    return areas.geometry.buffer(5).union_all().buffer(-5)
+    return _made_once("outline", areas, [],
+                      lambda: areas.geometry.buffer(5).union_all().buffer(-5))  # fmt: skip
 
 
 def choropleth_arguments(

@@ -64,15 +64,38 @@ def worker_count() -> int:
     return os.cpu_count() or 1
 
 
+def warm_up() -> None:
+    """Import the drawing modules and draw once (loading matplotlib's fonts): what a new
+    worker does first, while the building process is still computing the figures."""
+    from saferplan.reports import charts
+
+    _drawers()
+    figure = charts.pyplot().figure(figsize=(1, 1))
+    figure.text(0, 0, "N", fontweight="bold")
+    figure.canvas.draw()
+    charts.pyplot().close(figure)
+
+
+def _started() -> None:
+    """Nothing: a task whose submission makes the pool start a worker process now."""
+
+
 @contextmanager
 def workers() -> Iterator[Executor | None]:
-    """A pool of drawing processes (None when there is to be no worker), shut down after."""
+    """A pool of drawing processes (None when there is to be no worker), shut down after.
+
+    Its workers are started at once and warm themselves up (``warm_up``), so a caller that
+    opens the pool before computing the figures has them ready when the charts are planned."""
     count = worker_count()
     if count <= 1:
         yield None
         return
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        count, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up
+    )
     try:
+        for _ in range(count):  # a spawned pool starts a worker per task it has no idle one for
+            pool.submit(_started)
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -246,3 +246,22 @@ def test_a_ward_name_left_off_a_map_is_found(report: Path) -> None:
     chart = next(c for c in _theme(data, "total")["charts"] if c["kind"] == "ward-map")
     chart["labels"] = [x for x in chart["labels"] if x != "Pinner"]
     assert _about(check_bundle_data(data), "total-ward-map", "labels")
+
+
+def test_a_second_check_parses_only_files_whose_bytes_changed(report: Path, monkeypatch) -> None:
+    """A build checks its files twice (staged, then kept): unchanged bytes are not parsed
+    again, and a file changed between the checks is read afresh and its change found."""
+    from saferplan.reports import outputs
+
+    parsed: list[str] = []
+    html_items, docx_items = outputs.html_items, outputs.docx_content_items
+    monkeypatch.setattr(
+        outputs, "html_items", lambda html: parsed.append("html") or html_items(html)
+    )
+    monkeypatch.setattr(outputs, "docx_content_items",
+                        lambda content: parsed.append("docx") or docx_items(content))  # fmt: skip
+    assert check_directory(report) == []  # the fixture has just checked these very bytes
+    assert parsed == []
+    _edit_docx(report / "strategic-assessment.docx", "rose 6.8% (+949)", "fell 6.8% (+949)")
+    assert _about(check_directory(report), "strategic-assessment.docx", "fell 6.8%")
+    assert parsed == ["docx"]

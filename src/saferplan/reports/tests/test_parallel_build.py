@@ -85,3 +85,19 @@ def test_the_number_of_workers_must_be_a_number(monkeypatch) -> None:
         worker_count()
     monkeypatch.setenv("SAFERPLAN_WORKERS", "0")
     assert worker_count() == 1
+
+
+def test_the_building_process_imports_no_plotting_or_statistics_library() -> None:
+    """The process that computes the figures and lays out the documents leaves pyplot to its
+    drawing workers and needs only scipy's normal tail (``scipy.stats`` costs ~1 s)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nimport saferplan.reports.build, saferplan.reports.assessment\n"
+        "import saferplan.reports.maps, saferplan.crime.hotspots\n"
+        "print(sorted(m for m in ('matplotlib.pyplot', 'scipy.stats') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    assert done.stdout.strip() == "[]"
