@@ -61,6 +61,9 @@ def serve(
     raise typer.Exit(supervise(children))
 
 
+GUNICORN_GRACE = 10  # seconds gunicorn gives its web workers to finish requests at a stop
+
+
 def _gunicorn(host: str, port: int, workers: int, threads: int) -> list[str]:
     return [
         sys.executable,
@@ -75,6 +78,10 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> list[str]:
         str(threads),
         "--worker-class",
         "gthread",
+        # Within the supervisor's STOP_GRACE, so gunicorn stops its own web workers rather
+        # than being killed first and leaving them behind (its default is 30 s).
+        "--graceful-timeout",
+        str(GUNICORN_GRACE),
         "--access-logfile",
         "-",
     ]
