@@ -246,25 +246,8 @@ def _record_and_place(
     staged: list[tuple[ImportRecord, list[str], str]] = []
     for source, result, started, finished in parsed:
         uid = uuid.uuid4()
-        record = ImportRecord(
-            pk=reserve_import_id(),
-            partnership=partnership,
-            kind=kind,
-            uid=uid,
-            file_name=source.name,
-            container=source.container or "",
-            sha256=source.sha256,
-            size_bytes=source.size,
-            encoding=result.encoding,
-            rows_read=result.rows_read,
-            rows_kept=result.rows_kept,
-            rows_rejected=result.rows_rejected,
-            dataset_name=result.dataset_name,
-            notes=result.notes,
-            imported_by=user,
-            started_at=started,
-            finished_at=finished,
-        )
+        record = _new_record(kind, source, result, started, finished, user, partnership)
+        record.pk, record.uid = reserve_import_id(), uid
         entries = publication.add(record.pk, uid.hex, result.tables)
         result.tables = []
         staged.append((record, [e.file for e in entries], source.display_name))
@@ -362,6 +345,7 @@ def _store_in_database(
                 outcome.skipped.append((source.display_name, None))  # by another process
                 continue
             record = _new_record(kind, source, result, started, finished, user, partnership)
+            record.save(force_insert=True)
             fresh.append((record, result))
         if fresh:
             importer.store(StoreBatch(fresh, list(outcome.skipped), options or {}, partnership))
@@ -378,9 +362,10 @@ def _new_record(
     user: str,
     partnership: Any,
 ) -> Any:
+    """The provenance of one parsed file, not yet saved."""
     from saferplan.datastore.models import ImportRecord
 
-    return ImportRecord.objects.create(
+    return ImportRecord(
         partnership=partnership,
         kind=kind,
         file_name=source.name,
