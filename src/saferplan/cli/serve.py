@@ -62,6 +62,7 @@ def serve(
 
 
 GUNICORN_GRACE = 10  # seconds gunicorn gives its web workers to finish requests at a stop
+GUNICORN_HOOKS = "saferplan.site.gunicorn_hooks"  # web workers leave Ctrl-C to their master
 
 
 def _gunicorn(host: str, port: int, workers: int, threads: int) -> list[str]:
@@ -82,6 +83,8 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> list[str]:
         # than being killed first and leaving them behind (its default is 30 s).
         "--graceful-timeout",
         str(GUNICORN_GRACE),
+        "--config",
+        f"python:{GUNICORN_HOOKS}",
         "--access-logfile",
         "-",
     ]
